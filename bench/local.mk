@@ -1,0 +1,6 @@
+# The `contend` command. Subcommands register in bench/commands.def.
+bin_PROGRAMS += contend
+contend_SOURCES = bench/main.c $(HARNESS_SOURCES) bench/cli.h bench/commands.h \
+	bench/commands.def bench/cmd_list.c $(CONTEND_EXTRA_SOURCES)
+contend_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(JANSSON_CFLAGS)
+contend_LDADD = liblocks.a $(HWLOC_LIBS) $(JANSSON_LIBS) $(NUMA_LIBS) $(CK_LIBS) -lm

@@ -1,0 +1,1 @@
+# harness/local.mk: rules of this part (see Makefile.am)

@@ -1,0 +1,1 @@
+# harness/stats.mk: rules of this part (see Makefile.am)

@@ -1,0 +1,1 @@
+# harness/topo.mk: rules of this part (see Makefile.am)

@@ -1,0 +1,1 @@
+# plots/local.mk: rules of this part (see Makefile.am)

@@ -1,0 +1,1 @@
+# preload/local.mk: rules of this part (see Makefile.am)

@@ -1,0 +1,1 @@
+# results/local.mk: rules of this part (see Makefile.am)

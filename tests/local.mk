@@ -1,0 +1,1 @@
+# make check: correctness of every lock, the harness, the CLI, JSON and plots.
