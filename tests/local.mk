@@ -1,1 +1,20 @@
 # make check: correctness of every lock, the harness, the CLI, JSON and plots.
+
+LOCKCHECK_SOURCES = tests/lockcheck.c tests/lockcheck.h
+LOCKCHECK_LDADD = liblocks.a $(CK_LIBS)
+
+check_PROGRAMS += tests/validate tests/negative_control tests/liveness \
+	tests/sem_permits
+tests_validate_SOURCES = tests/validate.c $(LOCKCHECK_SOURCES)
+tests_validate_LDADD = $(LOCKCHECK_LDADD)
+tests_negative_control_SOURCES = tests/negative_control.c tests/broken_lock.c \
+	tests/broken_lock.h $(LOCKCHECK_SOURCES)
+tests_negative_control_LDADD = $(LOCKCHECK_LDADD)
+tests_liveness_SOURCES = tests/liveness.c $(LOCKCHECK_SOURCES)
+tests_liveness_LDADD = $(LOCKCHECK_LDADD)
+tests_sem_permits_SOURCES = tests/sem_permits.c $(LOCKCHECK_SOURCES)
+tests_sem_permits_LDADD = $(LOCKCHECK_LDADD)
+
+TESTS += tests/registry.sh tests/validate tests/negative_control \
+	tests/liveness tests/sem_permits
+EXTRA_DIST += tests/registry.sh

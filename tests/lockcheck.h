@@ -1,0 +1,64 @@
+/*
+ * lockcheck.h - the correctness driver shared by the lock tests: run one
+ * lock with N threads and check mutual exclusion (or at most K holders for
+ * counting locks) inside every critical section.
+ *
+ * Inside the critical section each thread
+ *   - raises an occupancy counter and fails if it exceeds the permits;
+ *   - for K = 1, reads a shared counter, waits a few relax hints, writes it
+ *     back plus one (a lost update shows an overlap), and writes its id into
+ *     an owner field that must still hold its id at the end.
+ * At the end the shared counter must equal the sum of every thread's
+ * acquisitions, and a counting lock must hand out exactly K permits again
+ * (no post lost, none invented).
+ */
+#ifndef CONTEND_TESTS_LOCKCHECK_H
+#define CONTEND_TESTS_LOCKCHECK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lock.h"
+
+struct lockcheck_config {
+	const struct lock_desc *lock;
+	unsigned threads;
+	unsigned permits;          /* K; 1 for mutual exclusion */
+	double seconds;            /* stop at this deadline ... */
+	uint64_t max_iterations;   /* ... or after this many per thread */
+	unsigned trylock_every;    /* every Nth acquisition tries trylock first; 0 = never */
+	unsigned cs_sleep_every;   /* every Nth critical section sleeps cs_sleep_us; 0 = never */
+	unsigned cs_sleep_us;
+	unsigned ncs_sleep_every;  /* every Nth non-critical section sleeps ncs_sleep_us */
+	unsigned ncs_sleep_us;
+	double watchdog_seconds;   /* fail if no acquisition for this long; 0 = off */
+};
+
+struct lockcheck_result {
+	uint64_t acquisitions;      /* summed over threads */
+	uint64_t counter;           /* final shared counter (K = 1) */
+	uint64_t violations;        /* critical sections that saw an overlap */
+	unsigned max_occupancy;     /* most holders seen at once */
+	uint64_t trylock_successes;
+	uint64_t trylock_failures;
+	uint64_t futex_waits, futex_wakes, spins;
+	bool permits_intact;        /* counting locks: exactly K trylocks succeed at the end */
+	bool stalled;               /* watchdog fired */
+	char stall_report[256];     /* the lock's describe() at the stall */
+	double elapsed;             /* seconds */
+};
+
+/* Returns 0 when the run could be carried out (the result says whether the
+ * lock behaved), -1 on a setup error (printed). */
+int lockcheck_run(const struct lockcheck_config *cfg, struct lockcheck_result *res);
+
+/* true when res shows no violation, an exact total, no stall and, for
+ * counting locks, the permits back to K. */
+bool lockcheck_passed(const struct lockcheck_config *cfg,
+		      const struct lockcheck_result *res);
+
+/* One line describing the outcome, for test logs. */
+void lockcheck_print(const struct lockcheck_config *cfg,
+		     const struct lockcheck_result *res);
+
+#endif
