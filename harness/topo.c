@@ -1,0 +1,815 @@
+/*
+ * topo.c - topology from hwloc, pin plans, pinning. See topo.h for the
+ * numbering and the policies.
+ *
+ * Everything a plan needs is computed once in topo_load() into plain arrays
+ * (the CPUs in topology order, the scatter and cores orders, each CPU's core,
+ * package and node), so planning and the accessors never walk hwloc again and
+ * a loaded topology is read-only: safe to share between threads.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <ctype.h>
+#include <errno.h>
+#include <hwloc.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "topo.h"
+
+/* One PU of the topology, in topology (hwloc logical) order. */
+struct topo_cpu {
+	int cpu;	/* OS index */
+	int core;	/* logical index of its core (see core_key()) */
+	int package;	/* logical index of its package, 0 when hwloc has none */
+	int node;	/* OS index of the first NUMA node holding it, or -1 */
+	unsigned smt;	/* its position among its core's PUs: 0 = first */
+};
+
+struct topo {
+	hwloc_topology_t hw;
+	bool this_machine;
+	char *source;		/* for topo_source() */
+	char *cpu_model;	/* NULL when unknown */
+	/* this machine only: every CPU hwloc saw before the restriction to the
+	 * affinity mask, to tell "not allowed" from "does not exist" */
+	hwloc_bitmap_t machine_cpus;
+	unsigned packages, numa_nodes, cores;
+	bool smt;
+	uint64_t cache_bytes[4];	/* index = level; [0] unused */
+	size_t ncpus;
+	struct topo_cpu *cpus;	/* topology order = the compact order */
+	int *scatter;		/* OS indexes, scatter order */
+	int *cores_order;	/* OS indexes, cores order */
+};
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Loading                                                                  */
+
+static bool looks_like_xml_path(const char *source)
+{
+	size_t n = strlen(source);
+
+	if (n >= 4 && strcmp(source + n - 4, ".xml") == 0)
+		return true;
+	return access(source, F_OK) == 0;
+}
+
+/*
+ * The main thread's affinity mask as a hwloc bitmap (pid = getpid() names the
+ * main thread, so a pinned helper thread calling topo_load() still sees the
+ * process's mask). The mask size is not known in advance: grow until the
+ * kernel accepts it.
+ */
+static hwloc_bitmap_t process_affinity(char *err, size_t errlen)
+{
+	for (int ncpu = 1024; ncpu <= 8 * TOPO_CPU_LIMIT; ncpu *= 2) {
+		cpu_set_t *set = CPU_ALLOC(ncpu);
+		size_t size = CPU_ALLOC_SIZE(ncpu);
+
+		if (set == NULL)
+			break;
+		CPU_ZERO_S(size, set);
+		if (sched_getaffinity(getpid(), size, set) == 0) {
+			hwloc_bitmap_t bm = hwloc_bitmap_alloc();
+			for (int c = 0; bm != NULL && c < ncpu; c++)
+				if (CPU_ISSET_S(c, size, set))
+					hwloc_bitmap_set(bm, (unsigned)c);
+			CPU_FREE(set);
+			if (bm == NULL)
+				break;
+			return bm;
+		}
+		int e = errno;
+		CPU_FREE(set);
+		if (e != EINVAL) {
+			seterr(err, errlen, "sched_getaffinity: %s", strerror(e));
+			return NULL;
+		}
+	}
+	seterr(err, errlen, "sched_getaffinity: cannot read this process's CPU mask");
+	return NULL;
+}
+
+/* Keep only the CPUs the process may run on (see topo_load()). */
+static int restrict_to_affinity(struct topo *t, char *err, size_t errlen)
+{
+	hwloc_const_bitmap_t all = hwloc_topology_get_topology_cpuset(t->hw);
+	hwloc_bitmap_t allowed = process_affinity(err, errlen);
+	int rc = -1;
+
+	if (allowed == NULL)
+		return -1;
+	t->machine_cpus = hwloc_bitmap_dup(all);
+	if (t->machine_cpus == NULL) {
+		seterr(err, errlen, "out of memory");
+		goto out;
+	}
+	hwloc_bitmap_and(allowed, allowed, all);
+	if (hwloc_bitmap_iszero(allowed)) {
+		seterr(err, errlen,
+		       "none of the CPUs this process may run on is in hwloc's topology");
+		goto out;
+	}
+	rc = 0;
+	if (!hwloc_bitmap_isequal(allowed, all) &&
+	    hwloc_topology_restrict(t->hw, allowed, 0) != 0) {
+		seterr(err, errlen, "hwloc_topology_restrict: %s", strerror(errno));
+		rc = -1;
+	}
+out:
+	hwloc_bitmap_free(allowed);
+	return rc;
+}
+
+/* /proc/cpuinfo's first "model name" (x86; other architectures may have
+ * none, and then the model stays unknown). */
+static char *cpuinfo_model(void)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[512];
+	char *model = NULL;
+
+	if (f == NULL)
+		return NULL;
+	while (model == NULL && fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, "model name", 10) != 0)
+			continue;
+		char *v = strchr(line, ':');
+		if (v == NULL)
+			continue;
+		v++;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		size_t n = strcspn(v, "\n");
+		while (n > 0 && isspace((unsigned char)v[n - 1]))
+			n--;
+		if (n > 0)
+			model = strndup(v, n);
+	}
+	fclose(f);
+	return model;
+}
+
+static char *find_cpu_model(const struct topo *t)
+{
+	int n = hwloc_get_nbobjs_by_type(t->hw, HWLOC_OBJ_PACKAGE);
+
+	for (int i = 0; i < n; i++) {
+		hwloc_obj_t pkg = hwloc_get_obj_by_type(t->hw, HWLOC_OBJ_PACKAGE, (unsigned)i);
+		const char *m = hwloc_obj_get_info_by_name(pkg, "CPUModel");
+		if (m != NULL && *m != '\0')
+			return strdup(m);
+	}
+	const char *m = hwloc_obj_get_info_by_name(hwloc_get_root_obj(t->hw), "CPUModel");
+	if (m != NULL && *m != '\0')
+		return strdup(m);
+	return t->this_machine ? cpuinfo_model() : NULL;
+}
+
+static unsigned count_with_cpus(hwloc_topology_t hw, hwloc_obj_type_t type)
+{
+	int n = hwloc_get_nbobjs_by_type(hw, type);
+	unsigned count = 0;
+
+	for (int i = 0; i < n; i++) {
+		hwloc_obj_t o = hwloc_get_obj_by_type(hw, type, (unsigned)i);
+		if (o->cpuset != NULL && !hwloc_bitmap_iszero(o->cpuset))
+			count++;
+	}
+	return count;
+}
+
+static uint64_t cache_size(hwloc_topology_t hw, hwloc_obj_type_t type)
+{
+	hwloc_obj_t o = hwloc_get_obj_by_type(hw, type, 0);
+
+	if (o == NULL || o->attr == NULL ||
+	    o->attr->cache.type == HWLOC_OBJ_CACHE_INSTRUCTION)
+		return 0;
+	return o->attr->cache.size;
+}
+
+/*
+ * The scatter order of the PUs below obj, written to out: the orders of its
+ * children, recursively, merged round-robin (first of each child, then
+ * second of each, ...). So at every level consecutive entries sit under
+ * different children, and a child's second PU (e.g. an SMT sibling) comes
+ * only after every child has given its first. Returns the number written.
+ */
+static size_t scatter_below(hwloc_obj_t obj, int *out)
+{
+	if (obj->type == HWLOC_OBJ_PU) {
+		out[0] = (int)obj->os_index;
+		return 1;
+	}
+	if (obj->arity == 0)
+		return 0;
+	if (obj->arity == 1)
+		return scatter_below(obj->children[0], out);
+
+	int *buf = NULL, **child = calloc(obj->arity, sizeof(*child));
+	size_t *len = calloc(obj->arity, sizeof(*len));
+	size_t total = 0, max = 0;
+	int w = obj->cpuset ? hwloc_bitmap_weight(obj->cpuset) : 0;
+
+	if (child == NULL || len == NULL || w <= 0)
+		goto out;
+	buf = malloc((size_t)w * sizeof(*buf));
+	if (buf == NULL)
+		goto out;
+	/* Each child's order lands in its own slice of buf (the cpusets of
+	 * siblings are disjoint, so the slices add up to at most w). */
+	for (unsigned c = 0; c < obj->arity; c++) {
+		child[c] = buf + total;
+		len[c] = scatter_below(obj->children[c], child[c]);
+		total += len[c];
+		if (len[c] > max)
+			max = len[c];
+	}
+	size_t n = 0;
+	for (size_t round = 0; round < max; round++)
+		for (unsigned c = 0; c < obj->arity; c++)
+			if (round < len[c])
+				out[n++] = child[c][round];
+	total = n;
+out:
+	free(buf);
+	free(child);
+	free(len);
+	return total;
+}
+
+/* How many of core's PUs come before pu in topology order: 0 for the PU
+ * that the `cores` policy uses first. */
+static unsigned pu_rank_in_core(hwloc_topology_t hw, hwloc_obj_t core, hwloc_obj_t pu)
+{
+	unsigned rank = 0;
+
+	for (hwloc_obj_t o = hwloc_get_next_obj_inside_cpuset_by_type(hw, core->cpuset,
+								       HWLOC_OBJ_PU, NULL);
+	     o != NULL && o != pu;
+	     o = hwloc_get_next_obj_inside_cpuset_by_type(hw, core->cpuset, HWLOC_OBJ_PU, o))
+		rank++;
+	return rank;
+}
+
+static int build_cpus(struct topo *t, char *err, size_t errlen)
+{
+	hwloc_topology_t hw = t->hw;
+	int npu = hwloc_get_nbobjs_by_type(hw, HWLOC_OBJ_PU);
+	int ncoreobj = hwloc_get_nbobjs_by_type(hw, HWLOC_OBJ_CORE);
+	int nnode = hwloc_get_nbobjs_by_type(hw, HWLOC_OBJ_NUMANODE);
+	unsigned coreless = 0;
+
+	if (npu <= 0) {
+		seterr(err, errlen, "the topology has no CPUs (PUs)");
+		return -1;
+	}
+	t->ncpus = (size_t)npu;
+	t->cpus = calloc(t->ncpus, sizeof(*t->cpus));
+	t->scatter = calloc(t->ncpus, sizeof(*t->scatter));
+	t->cores_order = calloc(t->ncpus, sizeof(*t->cores_order));
+	if (t->cpus == NULL || t->scatter == NULL || t->cores_order == NULL) {
+		seterr(err, errlen, "out of memory");
+		return -1;
+	}
+
+	unsigned max_smt = 0;
+	for (int i = 0; i < npu; i++) {
+		hwloc_obj_t pu = hwloc_get_obj_by_type(hw, HWLOC_OBJ_PU, (unsigned)i);
+		hwloc_obj_t core = hwloc_get_ancestor_obj_by_type(hw, HWLOC_OBJ_CORE, pu);
+		hwloc_obj_t pkg = hwloc_get_ancestor_obj_by_type(hw, HWLOC_OBJ_PACKAGE, pu);
+		struct topo_cpu *c = &t->cpus[i];
+
+		c->cpu = (int)pu->os_index;
+		/* A PU that hwloc puts under no Core is a core of its own,
+		 * numbered after the real ones. */
+		if (core != NULL) {
+			c->core = (int)core->logical_index;
+			c->smt = pu_rank_in_core(hw, core, pu);
+		} else {
+			c->core = ncoreobj + (int)coreless++;
+			c->smt = 0;
+		}
+		c->package = pkg != NULL ? (int)pkg->logical_index : 0;
+		c->node = -1;
+		for (int n = 0; n < nnode; n++) {
+			hwloc_obj_t node = hwloc_get_obj_by_type(hw, HWLOC_OBJ_NUMANODE, (unsigned)n);
+			if (node->cpuset != NULL && hwloc_bitmap_isset(node->cpuset, pu->os_index)) {
+				c->node = (int)node->os_index;
+				break;
+			}
+		}
+		if (c->smt > max_smt)
+			max_smt = c->smt;
+	}
+	t->smt = max_smt > 0;
+	t->cores = count_with_cpus(hw, HWLOC_OBJ_CORE) + coreless;
+	t->packages = count_with_cpus(hw, HWLOC_OBJ_PACKAGE);
+	if (t->packages == 0)
+		t->packages = 1;	/* no package objects: the machine is one */
+	t->numa_nodes = nnode > 0 ? (unsigned)nnode : 1;
+
+	/* cores: rank 0 PUs in topology order, then rank 1, ... */
+	size_t n = 0;
+	for (unsigned rank = 0; rank <= max_smt; rank++)
+		for (size_t i = 0; i < t->ncpus; i++)
+			if (t->cpus[i].smt == rank)
+				t->cores_order[n++] = t->cpus[i].cpu;
+
+	if (scatter_below(hwloc_get_root_obj(hw), t->scatter) != t->ncpus) {
+		seterr(err, errlen, "cannot order the topology's CPUs (out of memory?)");
+		return -1;
+	}
+	return 0;
+}
+
+int topo_load(struct topo **out, const char *source, char *err, size_t errlen)
+{
+	struct topo *t = calloc(1, sizeof(*t));
+	char desc[256];
+
+	*out = NULL;
+	if (t == NULL) {
+		seterr(err, errlen, "out of memory");
+		return -1;
+	}
+	if (hwloc_topology_init(&t->hw) != 0) {
+		seterr(err, errlen, "hwloc_topology_init: %s", strerror(errno));
+		free(t);
+		return -1;
+	}
+	if (source == NULL) {
+		snprintf(desc, sizeof(desc), "this machine");
+	} else if (looks_like_xml_path(source)) {
+		snprintf(desc, sizeof(desc), "XML file '%s'", source);
+		if (access(source, R_OK) != 0) {
+			seterr(err, errlen, "--topology: cannot read '%s': %s", source,
+			       strerror(errno));
+			goto fail;
+		}
+		if (hwloc_topology_set_xml(t->hw, source) != 0) {
+			seterr(err, errlen, "--topology: '%s' is not a hwloc XML topology",
+			       source);
+			goto fail;
+		}
+	} else {
+		snprintf(desc, sizeof(desc), "synthetic '%s'", source);
+		if (hwloc_topology_set_synthetic(t->hw, source) != 0) {
+			seterr(err, errlen,
+			       "--topology: '%s' is neither a file nor a hwloc synthetic "
+			       "description (e.g. \"pack:2 numa:1 core:4 pu:2\")", source);
+			goto fail;
+		}
+	}
+	if (hwloc_topology_load(t->hw) != 0) {
+		if (source == NULL)
+			seterr(err, errlen, "hwloc cannot read this machine's topology: %s",
+			       strerror(errno));
+		else
+			seterr(err, errlen, "--topology: hwloc cannot load %s: %s", desc,
+			       strerror(errno));
+		goto fail;
+	}
+	/* An HWLOC_XMLFILE or HWLOC_SYNTHETIC environment variable makes hwloc
+	 * describe another machine even for source NULL: never pin by it. */
+	t->this_machine = source == NULL && hwloc_topology_is_thissystem(t->hw);
+	if (t->this_machine && restrict_to_affinity(t, err, errlen) != 0)
+		goto fail;
+	if (build_cpus(t, err, errlen) != 0)
+		goto fail;
+	t->source = strdup(desc);
+	t->cpu_model = find_cpu_model(t);
+	t->cache_bytes[1] = cache_size(t->hw, HWLOC_OBJ_L1CACHE);
+	t->cache_bytes[2] = cache_size(t->hw, HWLOC_OBJ_L2CACHE);
+	t->cache_bytes[3] = cache_size(t->hw, HWLOC_OBJ_L3CACHE);
+	if (t->source == NULL) {
+		seterr(err, errlen, "out of memory");
+		goto fail;
+	}
+	*out = t;
+	return 0;
+fail:
+	topo_free(t);
+	return -1;
+}
+
+void topo_free(struct topo *t)
+{
+	if (t == NULL)
+		return;
+	hwloc_topology_destroy(t->hw);
+	hwloc_bitmap_free(t->machine_cpus);
+	free(t->source);
+	free(t->cpu_model);
+	free(t->cpus);
+	free(t->scatter);
+	free(t->cores_order);
+	free(t);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Accessors                                                                */
+
+bool topo_is_this_machine(const struct topo *t) { return t->this_machine; }
+const char *topo_source(const struct topo *t) { return t->source; }
+unsigned topo_packages(const struct topo *t) { return t->packages; }
+unsigned topo_numa_nodes(const struct topo *t) { return t->numa_nodes; }
+unsigned topo_cores(const struct topo *t) { return t->cores; }
+unsigned topo_pus(const struct topo *t) { return (unsigned)t->ncpus; }
+bool topo_smt(const struct topo *t) { return t->smt; }
+const char *topo_cpu_model(const struct topo *t) { return t->cpu_model; }
+
+uint64_t topo_cache_bytes(const struct topo *t, unsigned level)
+{
+	return level >= 1 && level <= 3 ? t->cache_bytes[level] : 0;
+}
+
+size_t topo_cpus(const struct topo *t, int *cpus, size_t max)
+{
+	for (size_t i = 0; i < t->ncpus && i < max; i++)
+		cpus[i] = t->cpus[i].cpu;
+	return t->ncpus;
+}
+
+static const struct topo_cpu *find_cpu(const struct topo *t, int cpu)
+{
+	for (size_t i = 0; i < t->ncpus; i++)
+		if (t->cpus[i].cpu == cpu)
+			return &t->cpus[i];
+	return NULL;
+}
+
+bool topo_has_cpu(const struct topo *t, int cpu) { return find_cpu(t, cpu) != NULL; }
+
+int topo_cpu_node(const struct topo *t, int cpu)
+{
+	const struct topo_cpu *c = find_cpu(t, cpu);
+	return c != NULL ? c->node : -1;
+}
+
+int topo_cpu_core(const struct topo *t, int cpu)
+{
+	const struct topo_cpu *c = find_cpu(t, cpu);
+	return c != NULL ? c->core : -1;
+}
+
+int topo_cpu_package(const struct topo *t, int cpu)
+{
+	const struct topo_cpu *c = find_cpu(t, cpu);
+	return c != NULL ? c->package : -1;
+}
+
+int topo_cpulist_string(const struct topo *t, char *buf, size_t len)
+{
+	hwloc_const_bitmap_t set = hwloc_topology_get_topology_cpuset(t->hw);
+	int n = hwloc_bitmap_list_snprintf(buf, len, set);
+
+	return n >= 0 && (size_t)n < len ? 0 : -1;
+}
+
+json_t *topo_to_json(const struct topo *t)
+{
+	char cpus[1024];
+	json_t *caches = json_object(), *o = json_object();
+	static const char *const names[4] = { NULL, "l1d_bytes", "l2_bytes", "l3_bytes" };
+
+	if (caches == NULL || o == NULL)
+		goto fail;
+	for (unsigned l = 1; l <= 3; l++)
+		json_object_set_new(caches, names[l], t->cache_bytes[l] != 0
+				    ? json_integer((json_int_t)t->cache_bytes[l])
+				    : json_null());
+	if (topo_cpulist_string(t, cpus, sizeof(cpus)) != 0)
+		snprintf(cpus, sizeof(cpus), "(too many to list)");
+	json_object_set_new(o, "packages", json_integer(t->packages));
+	json_object_set_new(o, "numa_nodes", json_integer(t->numa_nodes));
+	json_object_set_new(o, "cores", json_integer(t->cores));
+	json_object_set_new(o, "pus", json_integer((json_int_t)t->ncpus));
+	json_object_set_new(o, "smt", json_boolean(t->smt));
+	json_object_set_new(o, "allowed_cpus", json_string(cpus));
+	json_object_set_new(o, "caches", caches);
+	return o;
+fail:
+	json_decref(caches);
+	json_decref(o);
+	return NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* CPU lists                                                                */
+
+static int parse_cpu_number(const char **pp, int *out)
+{
+	const char *p = *pp;
+	long v = 0;
+
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	while (isdigit((unsigned char)*p)) {
+		v = v * 10 + (*p - '0');
+		if (v >= TOPO_CPU_LIMIT) {
+			/* keep consuming digits so the caller reports the range */
+			while (isdigit((unsigned char)*p))
+				p++;
+			*pp = p;
+			return -2;
+		}
+		p++;
+	}
+	*pp = p;
+	*out = (int)v;
+	return 0;
+}
+
+int topo_parse_cpulist(const char *s, int **cpus, size_t *count, char *err,
+		       size_t errlen)
+{
+	unsigned char *seen = NULL;
+	int *list = NULL;
+	size_t n = 0, cap = 0;
+	const char *p = s;
+
+	*cpus = NULL;
+	*count = 0;
+	if (s == NULL || *s == '\0') {
+		seterr(err, errlen, "empty CPU list");
+		return -1;
+	}
+	seen = calloc(TOPO_CPU_LIMIT / 8, 1);
+	if (seen == NULL) {
+		seterr(err, errlen, "out of memory");
+		return -1;
+	}
+	for (;;) {
+		const char *entry = p;
+		int entry_len = (int)strcspn(entry, ",");
+		int lo, hi, rc;
+
+		if (entry_len == 0) {
+			seterr(err, errlen, "invalid CPU list '%s': empty entry", s);
+			goto fail;
+		}
+		if (*p == '-') {
+			seterr(err, errlen, "invalid CPU list '%s': '%.*s' is negative",
+			       s, entry_len, entry);
+			goto fail;
+		}
+		rc = parse_cpu_number(&p, &lo);
+		if (rc == 0 && *p == '-') {
+			p++;
+			rc = parse_cpu_number(&p, &hi);
+		} else {
+			hi = lo;
+		}
+		if (rc == -2) {
+			seterr(err, errlen, "invalid CPU list '%s': '%.*s' is out of range "
+			       "(CPU numbers go up to %d)", s, entry_len, entry,
+			       TOPO_CPU_LIMIT - 1);
+			goto fail;
+		}
+		if (rc != 0 || (*p != ',' && *p != '\0')) {
+			seterr(err, errlen, "invalid CPU list '%s': '%.*s' is not a CPU "
+			       "number or range like 4-7", s, entry_len, entry);
+			goto fail;
+		}
+		if (hi < lo) {
+			seterr(err, errlen, "invalid CPU list '%s': range %d-%d is "
+			       "reversed (write %d-%d)", s, lo, hi, hi, lo);
+			goto fail;
+		}
+		for (int c = lo; c <= hi; c++) {
+			if (seen[c / 8] & (1u << (c % 8))) {
+				seterr(err, errlen, "invalid CPU list '%s': CPU %d is "
+				       "listed twice", s, c);
+				goto fail;
+			}
+			seen[c / 8] |= (unsigned char)(1u << (c % 8));
+			if (n == cap) {
+				size_t ncap = cap ? 2 * cap : 16;
+				int *nl = realloc(list, ncap * sizeof(*nl));
+				if (nl == NULL) {
+					seterr(err, errlen, "out of memory");
+					goto fail;
+				}
+				list = nl;
+				cap = ncap;
+			}
+			list[n++] = c;
+		}
+		if (*p == '\0')
+			break;
+		p++;	/* the ',' */
+	}
+	free(seen);
+	*cpus = list;
+	*count = n;
+	return 0;
+fail:
+	free(seen);
+	free(list);
+	return -1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Plans                                                                    */
+
+/* Why cpu cannot be pinned to: "(this machine has CPUs 0-1)" and the like. */
+static void explain_missing_cpu(const struct topo *t, int cpu, char *err, size_t errlen)
+{
+	char have[512];
+
+	if (topo_cpulist_string(t, have, sizeof(have)) != 0)
+		snprintf(have, sizeof(have), "...");
+	if (!t->this_machine)
+		seterr(err, errlen, "--pin: CPU %d is not available (the topology "
+		       "has CPUs %s)", cpu, have);
+	else if (t->machine_cpus != NULL &&
+		 hwloc_bitmap_isset(t->machine_cpus, (unsigned)cpu))
+		seterr(err, errlen, "--pin: CPU %d is not available (not in this "
+		       "process's CPU affinity, which allows CPUs %s)", cpu, have);
+	else
+		seterr(err, errlen, "--pin: CPU %d is not available (this machine "
+		       "has CPUs %s)", cpu, have);
+}
+
+/*
+ * The CPU order of a policy or list, malloc'd into *order (*n entries);
+ * *unpinned for `none` (then *order is NULL and *n the number of CPUs).
+ */
+static int policy_order(const struct topo *t, const char *policy, int **order,
+			size_t *n, bool *unpinned, char *err, size_t errlen)
+{
+	const int *src = NULL;
+	int *compact = NULL;
+
+	*order = NULL;
+	*n = 0;
+	*unpinned = false;
+	if (policy == NULL || *policy == '\0') {
+		seterr(err, errlen, "--pin: empty value (compact, scatter, cores, "
+		       "none or a CPU list like 0,2,4-7)");
+		return -1;
+	}
+	if (isalpha((unsigned char)policy[0])) {
+		if (strcmp(policy, "none") == 0) {
+			*unpinned = true;
+			*n = t->ncpus;
+			return 0;
+		}
+		if (strcmp(policy, "compact") == 0) {
+			compact = malloc(t->ncpus * sizeof(*compact));
+			if (compact == NULL)
+				goto oom;
+			topo_cpus(t, compact, t->ncpus);
+			*order = compact;
+			*n = t->ncpus;
+			return 0;
+		}
+		if (strcmp(policy, "scatter") == 0)
+			src = t->scatter;
+		else if (strcmp(policy, "cores") == 0)
+			src = t->cores_order;
+		else {
+			seterr(err, errlen, "--pin: unknown policy '%s' (compact, scatter, "
+			       "cores, none or a CPU list like 0,2,4-7)", policy);
+			return -1;
+		}
+		*order = malloc(t->ncpus * sizeof(**order));
+		if (*order == NULL)
+			goto oom;
+		memcpy(*order, src, t->ncpus * sizeof(**order));
+		*n = t->ncpus;
+		return 0;
+	}
+
+	char perr[256];
+	int *list;
+	size_t count;
+	if (topo_parse_cpulist(policy, &list, &count, perr, sizeof(perr)) != 0) {
+		seterr(err, errlen, "--pin: %s", perr);
+		return -1;
+	}
+	for (size_t i = 0; i < count; i++) {
+		if (!topo_has_cpu(t, list[i])) {
+			explain_missing_cpu(t, list[i], err, errlen);
+			free(list);
+			return -1;
+		}
+	}
+	*order = list;
+	*n = count;
+	return 0;
+oom:
+	seterr(err, errlen, "out of memory");
+	return -1;
+}
+
+int topo_policy_cpus(const struct topo *t, const char *policy, char *err,
+		     size_t errlen)
+{
+	int *order;
+	size_t n;
+	bool unpinned;
+
+	if (policy_order(t, policy, &order, &n, &unpinned, err, errlen) != 0)
+		return -1;
+	free(order);
+	return (int)n;
+}
+
+int topo_plan(const struct topo *t, const char *policy, unsigned nthreads,
+	      bool oversubscribe, int *cpus, char *err, size_t errlen)
+{
+	int *order;
+	size_t n;
+	bool unpinned;
+
+	if (nthreads == 0) {
+		seterr(err, errlen, "--threads 0: at least one thread is needed");
+		return -1;
+	}
+	if (policy_order(t, policy, &order, &n, &unpinned, err, errlen) != 0)
+		return -1;
+	if (nthreads > n && !oversubscribe) {
+		if (unpinned || isalpha((unsigned char)policy[0]))
+			seterr(err, errlen, "--threads %u needs --oversubscribe: only "
+			       "%zu CPU%s", nthreads, n, n == 1 ? "" : "s");
+		else
+			seterr(err, errlen, "--threads %u needs --oversubscribe: --pin "
+			       "'%s' lists only %zu CPU%s", nthreads, policy, n,
+			       n == 1 ? "" : "s");
+		free(order);
+		return -1;
+	}
+	for (unsigned i = 0; i < nthreads; i++)
+		cpus[i] = unpinned ? -1 : order[i % n];
+	free(order);
+	return 0;
+}
+
+bool topo_plan_is_oversubscribed(const struct topo *t, const char *policy,
+				 unsigned nthreads)
+{
+	int n = topo_policy_cpus(t, policy, NULL, 0);
+	return n > 0 && nthreads > (unsigned)n;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Pinning                                                                  */
+
+int topo_pin_self(int cpu, char *err, size_t errlen)
+{
+	if (cpu == -1)
+		return 0;
+	if (cpu < 0 || cpu >= TOPO_CPU_LIMIT) {
+		seterr(err, errlen, "pinning to CPU %d failed: no such CPU number", cpu);
+		return -1;
+	}
+
+	cpu_set_t *set = CPU_ALLOC(cpu + 1);
+	size_t size = CPU_ALLOC_SIZE(cpu + 1);
+	if (set == NULL) {
+		seterr(err, errlen, "pinning to CPU %d failed: out of memory", cpu);
+		return -1;
+	}
+	CPU_ZERO_S(size, set);
+	CPU_SET_S(cpu, size, set);
+	int rc = pthread_setaffinity_np(pthread_self(), size, set);
+	CPU_FREE(set);
+	if (rc != 0) {
+		seterr(err, errlen, "pinning to CPU %d failed: %s%s", cpu, strerror(rc),
+		       rc == EINVAL ? " (CPU offline or not in this process's "
+		       "cpuset)" : "");
+		return -1;
+	}
+	return 0;
+}
+
+int topo_current_cpu(void)
+{
+	int cpu = sched_getcpu();
+	return cpu >= 0 ? cpu : -1;
+}
