@@ -1,0 +1,297 @@
+/* run_json.c - the results JSON of a sweep (results/SCHEMA.md, version 1). */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gnu/libc-version.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "stats.h"
+#include "sweep.h"
+
+#define RESULTS_SCHEMA_VERSION 1
+
+/* A measured number, or null when it was not measured (NAN). */
+static json_t *num(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s && s[0] ? json_string(s) : json_null();
+}
+
+double sweep_median(const struct sweep_point *p, size_t offset)
+{
+	double v[p->done ? p->done : 1];
+	size_t n = 0;
+	for (size_t i = 0; i < p->done; i++) {
+		double x = *(const double *)((const char *)&p->rep[i] + offset);
+		if (isfinite(x))
+			v[n++] = x;
+	}
+	if (n == 0)
+		return NAN;
+	struct summary s;
+	stats_summarize(v, n, &s);
+	return s.median;
+}
+
+void sweep_throughput_summary(const struct sweep_point *p, struct summary *s)
+{
+	double v[p->done ? p->done : 1];
+	for (size_t i = 0; i < p->done; i++)
+		v[i] = p->rep[i].throughput;
+	stats_summarize(v, p->done, s);
+}
+
+static bool moved(double before, double after)
+{
+	if (!isfinite(before) || !isfinite(after) || before <= 0 || after <= 0)
+		return false;
+	double r = after > before ? after / before : before / after;
+	return r > 1.25;
+}
+
+bool sweep_probe_moved(const struct sweep_point *p)
+{
+	for (size_t i = 0; i < p->done; i++)
+		if (moved(p->rep[i].rtt_before, p->rep[i].rtt_after) ||
+		    moved(p->rep[i].speed_before, p->rep[i].speed_after))
+			return true;
+	return false;
+}
+
+static void read_first_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	buf[0] = '\0';
+	if (f == NULL)
+		return;
+	if (fgets(buf, (int)len, f) == NULL)
+		buf[0] = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+static json_t *meta_json(const struct sweep *s)
+{
+	struct utsname u;
+	char host[256] = "", kernel[512] = "", libc[64], governor[64], allowed[256] = "";
+	const struct topo *t = s->topo;
+	uint64_t caches[3];
+
+	gethostname(host, sizeof(host) - 1);
+	if (uname(&u) == 0)
+		snprintf(kernel, sizeof(kernel), "%s %s %s", u.sysname, u.release, u.machine);
+	snprintf(libc, sizeof(libc), "glibc %s", gnu_get_libc_version());
+	read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", governor,
+			sizeof(governor));
+	topo_cpulist_string(t, allowed, sizeof(allowed));
+	for (unsigned level = 1; level <= 3; level++)
+		caches[level - 1] = topo_cache_bytes(t, level);
+
+	json_t *caches_j = json_pack("{s:o, s:o, s:o}",
+		"l1d_bytes", caches[0] ? json_integer((json_int_t)caches[0]) : json_null(),
+		"l2_bytes", caches[1] ? json_integer((json_int_t)caches[1]) : json_null(),
+		"l3_bytes", caches[2] ? json_integer((json_int_t)caches[2]) : json_null());
+	json_t *topo_j = json_pack("{s:i, s:i, s:i, s:i, s:b, s:s, s:o}",
+		"packages", (int)topo_packages(t), "numa_nodes", (int)topo_numa_nodes(t),
+		"cores", (int)topo_cores(t), "pus", (int)topo_pus(t), "smt", topo_smt(t),
+		"allowed_cpus", allowed, "caches", caches_j);
+	json_t *tsc_j = json_pack("{s:f, s:b, s:s, s:f}", "hz", s->env.tsc.hz,
+		"invariant", s->env.tsc.invariant, "source", s->env.tsc.source,
+		"read_cost_ns", s->env.tsc.rdtsc_cost_ns);
+	json_t *perf_j = json_pack("{s:b, s:b, s:o, s:o}",
+		"software", s->env.counters.sw, "hardware", s->env.counters.hw,
+		"software_unavailable_reason",
+		str_or_null(s->env.counters.sw ? NULL : s->env.counters.sw_reason),
+		"hardware_unavailable_reason",
+		str_or_null(s->env.counters.hw ? NULL : s->env.counters.hw_reason));
+	json_t *numa_j = json_pack("{s:i, s:s, s:o}", "nodes", (int)topo_numa_nodes(t),
+		"placement", s->cfg.mem_text, "note", str_or_null(s->mem_note));
+
+	return json_pack("{s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:I}",
+		"timestamp", s->timestamp, "hostname", host,
+		"cpu_model", str_or_null(topo_cpu_model(t)), "topology", topo_j,
+		"kernel", kernel, "libc", libc,
+		"compiler", CONTEND_COMPILER, "cflags", CONTEND_CFLAGS,
+		"tsc", tsc_j, "governor", str_or_null(governor), "perf", perf_j,
+		"numa", numa_j, "command_line", s->cfg.command_line,
+		"seed", (json_int_t)s->cfg.seed);
+}
+
+static json_t *config_json(const struct sweep_config *c)
+{
+	json_t *locks = json_array(), *threads = json_array(), *cs = json_array(),
+	       *ncs = json_array();
+	for (size_t i = 0; i < c->nlocks_list; i++)
+		json_array_append_new(locks, json_string(c->locks[i]->name));
+	for (size_t i = 0; i < c->nthreads; i++)
+		json_array_append_new(threads, json_integer(c->threads[i]));
+	for (size_t i = 0; i < c->ncs; i++)
+		json_array_append_new(cs, json_real(c->cs_ns[i]));
+	for (size_t i = 0; i < c->nncs; i++)
+		json_array_append_new(ncs, json_real(c->ncs_ns[i]));
+	return json_pack("{s:o, s:o, s:o, s:o, s:s, s:f, s:f, s:i, s:s, s:b, s:s, s:i, s:i, s:i, s:I}",
+		"locks", locks, "threads", threads, "cs_ns", cs, "ncs_ns", ncs,
+		"cs_dist", c->exp_dist ? "exp" : "fixed", "duration_s", c->duration_s,
+		"warmup_s", c->warmup_s, "repeats", (int)c->repeats, "pin", c->pin,
+		"oversubscribe", c->oversubscribe, "mem", c->mem_text,
+		"permits", (int)c->permits, "cs_lines", (int)c->cs_lines,
+		"nlocks", (int)c->nlocks, "sample_every", (json_int_t)c->sample_every);
+}
+
+/* Percentiles of a merged histogram of TSC ticks, in ns; all null when no
+ * acquisition was timed. */
+static json_t *percentiles_json(const struct hist *h, const struct tsc_info *ti)
+{
+	static const struct {
+		const char *key;
+		double pct;
+	} pcts[] = { { "p50", 50 }, { "p90", 90 }, { "p99", 99 }, { "p999", 99.9 }, { "max", 100 } };
+	json_t *o = json_object();
+	uint64_t n = hist_count(h);
+
+	for (size_t i = 0; i < sizeof(pcts) / sizeof(pcts[0]); i++)
+		json_object_set_new(o, pcts[i].key,
+			n ? json_real(tsc_cycles_to_ns(ti, hist_value_at_percentile(h, pcts[i].pct)))
+			  : json_null());
+	json_object_set_new(o, "samples", json_integer((json_int_t)n));
+	return o;
+}
+
+static json_t *point_json(const struct sweep *s, const struct sweep_point *p)
+{
+	const struct sweep_config *c = &s->cfg;
+	struct summary th;
+	json_t *o = json_object();
+	uint64_t violations = 0;
+	unsigned migrations = 0;
+
+	sweep_throughput_summary(p, &th);
+	for (size_t i = 0; i < p->done; i++) {
+		violations += p->rep[i].violations;
+		migrations += p->rep[i].migrations;
+	}
+
+	json_t *cpus = json_array();
+	for (unsigned i = 0; i < p->threads; i++)
+		json_array_append_new(cpus, json_integer(p->cpus[i]));
+
+	json_object_set_new(o, "lock", json_string(p->lock->name));
+	json_object_set_new(o, "threads", json_integer(p->threads));
+	json_object_set_new(o, "cs_ns", json_real(p->cs_ns));
+	json_object_set_new(o, "ncs_ns", json_real(p->ncs_ns));
+	json_object_set_new(o, "pin", json_string(c->pin));
+	json_object_set_new(o, "cpus", cpus);
+	json_object_set_new(o, "oversubscribed", json_boolean(p->oversubscribed));
+	json_object_set_new(o, "permits", json_integer(p->permits));
+	json_object_set_new(o, "nlocks", json_integer(c->nlocks));
+	json_object_set_new(o, "cs_lines", json_integer(c->cs_lines));
+	json_object_set_new(o, "repeats", json_integer((json_int_t)p->done));
+	json_object_set_new(o, "status", json_string(violations ? "failed" : "ok"));
+	json_object_set_new(o, "violations", json_integer((json_int_t)violations));
+	json_object_set_new(o, "throughput", json_pack("{s:f, s:f, s:f, s:f, s:o}",
+		"median", th.median, "ci95_low", th.ci95_low, "ci95_high", th.ci95_high,
+		"ci_level", th.ci_level, "cv", summary_has_spread(&th) ? num(th.cv) : json_null()));
+	json_object_set_new(o, "ns_per_acq", num(th.median > 0 ? 1e9 / th.median : NAN));
+	json_object_set_new(o, "cycles_per_acq", num(SWEEP_MEDIAN(p, cycles_per_acq)));
+	json_object_set_new(o, "bare_ns_per_acq", num(SWEEP_MEDIAN(p, bare_ns)));
+	json_object_set_new(o, "fairness", json_pack("{s:o, s:o, s:o}",
+		"jain", num(SWEEP_MEDIAN(p, jain)), "min_share", num(SWEEP_MEDIAN(p, min_share)),
+		"max_share", num(SWEEP_MEDIAN(p, max_share))));
+	json_object_set_new(o, "handoff", json_pack("{s:o}", "same_thread_share",
+		num(SWEEP_MEDIAN(p, same_share))));
+	json_object_set_new(o, "latency_ns", percentiles_json(&p->acquire_hist, &s->env.tsc));
+	json_object_set_new(o, "hold_ns", percentiles_json(&p->hold_hist, &s->env.tsc));
+	json_object_set_new(o, "csw_per_acq", json_pack("{s:o, s:o}",
+		"voluntary", num(SWEEP_MEDIAN(p, vcsw_per_acq)),
+		"involuntary", num(SWEEP_MEDIAN(p, ivcsw_per_acq))));
+
+	double sw_csw = SWEEP_MEDIAN(p, perf_per_acq[PERF_SW_CSW]);
+	double sw_mig = SWEEP_MEDIAN(p, perf_per_acq[PERF_SW_MIGRATIONS]);
+	if (isfinite(sw_csw) || isfinite(sw_mig)) {
+		json_object_set_new(o, "perf_sw", json_pack("{s:o, s:o}",
+			"context_switches", num(sw_csw), "cpu_migrations", num(sw_mig)));
+	} else {
+		json_object_set_new(o, "perf_sw", json_null());
+		json_object_set_new(o, "perf_sw_unavailable_reason", json_string(
+			s->env.counters.sw ? "software perf counters could not be read"
+					   : s->env.counters.sw_reason));
+	}
+	double hw_c = SWEEP_MEDIAN(p, perf_per_acq[PERF_HW_CYCLES]);
+	double hw_i = SWEEP_MEDIAN(p, perf_per_acq[PERF_HW_INSTRUCTIONS]);
+	double hw_m = SWEEP_MEDIAN(p, perf_per_acq[PERF_HW_CACHE_MISSES]);
+	if (isfinite(hw_c) || isfinite(hw_i) || isfinite(hw_m)) {
+		json_object_set_new(o, "hw", json_pack("{s:o, s:o, s:o}", "cycles", num(hw_c),
+			"instructions", num(hw_i), "cache_misses", num(hw_m)));
+	} else {
+		json_object_set_new(o, "hw", json_null());
+		json_object_set_new(o, "hw_unavailable_reason", json_string(
+			s->env.counters.hw ? "hardware perf counters could not be read"
+					   : s->env.counters.hw_reason));
+	}
+	json_object_set_new(o, "lock_stats", json_pack("{s:o, s:o, s:o, s:o}",
+		"futex_waits", num(SWEEP_MEDIAN(p, futex_waits_per_acq)),
+		"futex_wakes", num(SWEEP_MEDIAN(p, futex_wakes_per_acq)),
+		"spins", num(SWEEP_MEDIAN(p, spins_per_acq)),
+		"spin_fails", num(SWEEP_MEDIAN(p, spin_fails_per_acq))));
+	json_object_set_new(o, "migrations", json_integer(migrations));
+	json_object_set_new(o, "harness", json_pack("{s:I, s:o, s:o}",
+		"sample_every", (json_int_t)p->sample_every,
+		"timed_share", num(SWEEP_MEDIAN(p, timed_share)),
+		"overhead_share", num(SWEEP_MEDIAN(p, overhead_share))));
+	json_object_set_new(o, "noisy", json_boolean(summary_has_spread(&th) && th.cv > 0.05));
+	json_object_set_new(o, "probe_moved", json_boolean(sweep_probe_moved(p)));
+
+	json_t *reps = json_array();
+	for (size_t i = 0; i < p->done; i++) {
+		const struct repeat_figures *r = &p->rep[i];
+		json_array_append_new(reps, json_pack(
+			"{s:i, s:f, s:I, s:f, s:o, s:I, s:{s:o, s:o}, s:{s:o, s:o}}",
+			"round", (int)r->round, "throughput", r->throughput,
+			"acquisitions", (json_int_t)r->acquisitions, "window_ns", r->window_ns,
+			"jain", num(r->jain), "violations", (json_int_t)r->violations,
+			"probe_before", "rtt_ns", num(r->rtt_before), "speed_ns", num(r->speed_before),
+			"probe_after", "rtt_ns", num(r->rtt_after), "speed_ns", num(r->speed_after)));
+	}
+	json_object_set_new(o, "per_repeat", reps);
+
+	json_t *threads = json_array();
+	for (unsigned i = 0; i < p->threads; i++) {
+		const struct thread_sums *t = &p->per_thread[i];
+		json_array_append_new(threads, json_pack(
+			"{s:i, s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I}",
+			"thread", (int)i, "cpu", t->cpu, "cpu_start", t->cpu_start,
+			"cpu_end", t->cpu_end, "acquisitions", (json_int_t)t->acquisitions,
+			"voluntary_csw", (json_int_t)t->voluntary_csw,
+			"involuntary_csw", (json_int_t)t->involuntary_csw,
+			"futex_waits", (json_int_t)t->futex_waits,
+			"futex_wakes", (json_int_t)t->futex_wakes, "spins", (json_int_t)t->spins));
+	}
+	json_object_set_new(o, "per_thread", threads);
+	return o;
+}
+
+json_t *sweep_to_json(const struct sweep *s)
+{
+	json_t *results = json_array();
+	for (size_t i = 0; i < s->npoints; i++)
+		if (s->points[i].done > 0)
+			json_array_append_new(results, point_json(s, &s->points[i]));
+
+	return json_pack("{s:i, s:{s:s, s:s, s:o}, s:o, s:o, s:b, s:o, s:o}",
+		"schema_version", RESULTS_SCHEMA_VERSION,
+		"tool", "name", PACKAGE_NAME, "version", PACKAGE_VERSION,
+		"git_revision", str_or_null(CONTEND_GIT_REVISION),
+		"meta", meta_json(s), "config", config_json(&s->cfg),
+		"complete", s->complete,
+		"interrupted_by", str_or_null(s->interrupted_by),
+		"results", results);
+}

@@ -1,0 +1,147 @@
+/* run_output.c - a sweep as a text table (perf-bench style) and as CSV. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+#include <stdio.h>
+
+#include "stats.h"
+#include "sweep.h"
+
+/* 12345678 -> "12.3M"; NAN -> "-". */
+static const char *si(double v, char *buf, size_t len)
+{
+	if (!isfinite(v))
+		snprintf(buf, len, "-");
+	else if (v >= 1e9)
+		snprintf(buf, len, "%.3gG", v / 1e9);
+	else if (v >= 1e6)
+		snprintf(buf, len, "%.3gM", v / 1e6);
+	else if (v >= 1e3)
+		snprintf(buf, len, "%.3gk", v / 1e3);
+	else
+		snprintf(buf, len, "%.3g", v);
+	return buf;
+}
+
+/* A time in ns with a readable unit; "-" for NAN. */
+static const char *dur(double ns, char *buf, size_t len)
+{
+	if (!isfinite(ns))
+		snprintf(buf, len, "-");
+	else if (ns >= 1e9)
+		snprintf(buf, len, "%.3gs", ns / 1e9);
+	else if (ns >= 1e6)
+		snprintf(buf, len, "%.3gms", ns / 1e6);
+	else if (ns >= 1e3)
+		snprintf(buf, len, "%.3gus", ns / 1e3);
+	else
+		snprintf(buf, len, "%.0fns", ns);
+	return buf;
+}
+
+static double p99_ns(const struct sweep *s, const struct sweep_point *p)
+{
+	if (hist_count(&p->acquire_hist) == 0)
+		return NAN;
+	return tsc_cycles_to_ns(&s->env.tsc, hist_value_at_percentile(&p->acquire_hist, 99));
+}
+
+static uint64_t point_violations(const struct sweep_point *p)
+{
+	uint64_t v = 0;
+	for (size_t i = 0; i < p->done; i++)
+		v += p->rep[i].violations;
+	return v;
+}
+
+void sweep_print_table(const struct sweep *s, FILE *out)
+{
+	const struct sweep_config *c = &s->cfg;
+	const char *model = topo_cpu_model(s->topo);
+	bool any_noisy = false, any_moved = false, any_over = false;
+
+	fprintf(out, "# contend run: %u CPUs%s%s%s, pin %s, %.3gs x %u repeats, seed %llu%s\n",
+		topo_pus(s->topo), model ? " (" : "", model ? model : "", model ? ")" : "",
+		c->pin, c->duration_s, c->repeats, (unsigned long long)c->seed,
+		s->complete ? "" : "  [INTERRUPTED: partial results]");
+	fprintf(out, "%-17s %4s %7s %7s  %-26s %8s %6s %9s %8s %8s  %s\n", "LOCK", "THR", "CS",
+		"NCS", "THROUGHPUT acq/s [95% CI]", "PER-ACQ", "JAIN", "P99-ACQ", "VCSW/1k",
+		"ICSW/1k", "FLAGS");
+	for (size_t i = 0; i < s->npoints; i++) {
+		const struct sweep_point *p = &s->points[i];
+		char a[16], b[16], cc[16], cs[16], ncs[16], lat[16], per[16], ci[40], flags[64];
+		struct summary th;
+		uint64_t viol;
+
+		if (p->done == 0) {
+			if (p->error[0])
+				fprintf(out, "%-17s %4u  ERROR: %s\n", p->lock->name, p->threads,
+					p->error);
+			continue;
+		}
+		sweep_throughput_summary(p, &th);
+		viol = point_violations(p);
+		snprintf(ci, sizeof(ci), "%s [%s-%s]", si(th.median, a, sizeof(a)),
+			 si(th.ci95_low, b, sizeof(b)), si(th.ci95_high, cc, sizeof(cc)));
+		bool noisy = summary_has_spread(&th) && th.cv > 0.05;
+		bool moved = sweep_probe_moved(p);
+		any_noisy |= noisy;
+		any_moved |= moved;
+		any_over |= p->oversubscribed;
+		snprintf(flags, sizeof(flags), "%s%s%s%s", p->oversubscribed ? "+" : "",
+			 noisy ? "~" : "", moved ? "!" : "",
+			 viol ? " FAILED: mutual exclusion violated" : "");
+		fprintf(out, "%-17s %4u %7s %7s  %-26s %8s %6.3f %9s %8.2f %8.2f  %s\n",
+			p->lock->name, p->threads, dur(p->cs_ns, cs, sizeof(cs)),
+			dur(p->ncs_ns, ncs, sizeof(ncs)), ci,
+			dur(th.median > 0 ? 1e9 / th.median : NAN, per, sizeof(per)),
+			SWEEP_MEDIAN(p, jain), dur(p99_ns(s, p), lat, sizeof(lat)),
+			1000 * SWEEP_MEDIAN(p, vcsw_per_acq), 1000 * SWEEP_MEDIAN(p, ivcsw_per_acq),
+			flags);
+		if (viol)
+			fprintf(stderr, "contend run: FAILED: %s with %u threads saw %llu mutual "
+				"exclusion violations: its throughput is not a result\n",
+				p->lock->name, p->threads, (unsigned long long)viol);
+	}
+	if (any_over || any_noisy || any_moved)
+		fprintf(out, "# flags:%s%s%s\n", any_over ? " + oversubscribed" : "",
+			any_noisy ? "  ~ noisy (CV > 5%)" : "",
+			any_moved ? "  ! machine changed during the point (probe moved > 25%)" : "");
+}
+
+void sweep_print_csv(const struct sweep *s, FILE *out)
+{
+	fprintf(out, "lock,threads,cs_ns,ncs_ns,status,repeats,throughput,ci95_low,ci95_high,"
+		     "cv,ns_per_acq,jain,min_share,max_share,acquire_p50_ns,acquire_p99_ns,"
+		     "voluntary_csw_per_acq,involuntary_csw_per_acq,cycles_per_acq,"
+		     "oversubscribed,noisy,probe_moved\n");
+	for (size_t i = 0; i < s->npoints; i++) {
+		const struct sweep_point *p = &s->points[i];
+		struct summary th;
+		double p50 = NAN;
+
+		if (p->done == 0)
+			continue;
+		sweep_throughput_summary(p, &th);
+		if (hist_count(&p->acquire_hist))
+			p50 = tsc_cycles_to_ns(&s->env.tsc,
+					       hist_value_at_percentile(&p->acquire_hist, 50));
+		fprintf(out, "%s,%u,%.6g,%.6g,%s,%zu", p->lock->name, p->threads, p->cs_ns,
+			p->ncs_ns, point_violations(p) ? "failed" : "ok", p->done);
+		const double fields[] = {
+			th.median, th.ci95_low, th.ci95_high,
+			summary_has_spread(&th) ? th.cv : NAN,
+			th.median > 0 ? 1e9 / th.median : NAN, SWEEP_MEDIAN(p, jain),
+			SWEEP_MEDIAN(p, min_share), SWEEP_MEDIAN(p, max_share), p50, p99_ns(s, p),
+			SWEEP_MEDIAN(p, vcsw_per_acq), SWEEP_MEDIAN(p, ivcsw_per_acq),
+			SWEEP_MEDIAN(p, cycles_per_acq),
+		};
+		/* An empty field for what was not measured. */
+		for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
+			isfinite(fields[f]) ? fprintf(out, ",%.6g", fields[f]) : fputs(",", out);
+		fprintf(out, ",%d,%d,%d\n", p->oversubscribed,
+			summary_has_spread(&th) && th.cv > 0.05, sweep_probe_moved(p));
+	}
+}

@@ -1,0 +1,46 @@
+/*
+ * counters.h - per-thread operating-system counters: context switches from
+ * getrusage(RUSAGE_THREAD), and perf_event_open counters of the calling
+ * thread: software events (context switches, CPU migrations) and, where the
+ * PMU allows, hardware events (cycles, instructions, cache misses).
+ *
+ * Availability is probed once (counters_probe) and recorded with the reason
+ * when an event class cannot be opened, so results say null + why instead of
+ * a zero that looks like a measurement.
+ */
+#ifndef CONTEND_COUNTERS_H
+#define CONTEND_COUNTERS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum { PERF_SW_CSW, PERF_SW_MIGRATIONS, PERF_HW_CYCLES, PERF_HW_INSTRUCTIONS,
+       PERF_HW_CACHE_MISSES, PERF_NEVENTS };
+
+struct counters_availability {
+	bool sw, hw;
+	char sw_reason[160]; /* why sw is false */
+	char hw_reason[160]; /* why hw is false */
+};
+
+/* Open (and close) one event of each class on the calling thread. */
+void counters_probe(struct counters_availability *av);
+
+/* One thread's open perf events (fd -1 = not open). */
+struct perf_thread {
+	int fd[PERF_NEVENTS];
+};
+
+/* Open the available events for the calling thread. An event that fails
+ * here although the probe succeeded (e.g. out of file descriptors) stays -1
+ * and its values read as missing. */
+void perf_thread_open(struct perf_thread *p, const struct counters_availability *av);
+void perf_thread_close(struct perf_thread *p);
+
+/* Current values; values[i] = -1 where the event is not open or unreadable. */
+void perf_thread_read(const struct perf_thread *p, int64_t values[PERF_NEVENTS]);
+
+/* Voluntary and involuntary context switches of the calling thread so far. */
+void rusage_thread_csw(uint64_t *voluntary, uint64_t *involuntary);
+
+#endif
