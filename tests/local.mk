@@ -18,3 +18,9 @@ tests_sem_permits_LDADD = $(LOCKCHECK_LDADD)
 TESTS += tests/registry.sh tests/validate tests/negative_control \
 	tests/liveness tests/sem_permits
 EXTRA_DIST += tests/registry.sh
+
+check_PROGRAMS += tests/test_harness
+tests_test_harness_SOURCES = tests/test_harness.c tests/broken_lock.c tests/broken_lock.h
+tests_test_harness_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
+tests_test_harness_LDADD = $(HARNESS_LIBS)
+TESTS += tests/test_harness

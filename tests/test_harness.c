@@ -1,0 +1,221 @@
+/*
+ * test_harness.c - the harness's measured loop, through run_point_once():
+ * it catches the broken control lock, reports no violation for real locks
+ * (also with several locks, several shared lines, exponential lengths and
+ * K permits), sees context switches and futex sleeps where they must
+ * happen (8 futex threads on this machine's CPUs) and none where they
+ * cannot (a pinned spinlock never blocks voluntarily), and measures a bare
+ * loop. No timing is asserted: this machine is shared and noisy.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "broken_lock.h"
+#include "run.h"
+#include "topo.h"
+
+static int failures;
+
+#define CHECK(cond, ...)                                                       \
+	do {                                                                   \
+		if (cond) {                                                    \
+			printf("ok   ");                                       \
+		} else {                                                       \
+			printf("FAIL ");                                       \
+			failures++;                                            \
+		}                                                              \
+		printf(__VA_ARGS__);                                           \
+		printf("\n");                                                  \
+	} while (0)
+
+static struct run_env env;
+static struct topo *topo;
+static struct mem_policy mem = { MEM_LOCAL, 0 };
+
+static int run(const struct lock_desc *d, unsigned threads, struct run_point *tmpl,
+	       struct run_result *res)
+{
+	int *cpus = calloc(threads, sizeof(int));
+	char err[256];
+	struct run_point pt = *tmpl;
+
+	if (topo_plan(topo, "compact", threads, true, cpus, err, sizeof(err)) != 0) {
+		printf("FAIL plan: %s\n", err);
+		exit(1);
+	}
+	pt.lock = d;
+	pt.threads = threads;
+	pt.cpus = cpus;
+	if (pt.permits == 0)
+		pt.permits = 1;
+	if (pt.nlocks == 0)
+		pt.nlocks = 1;
+	if (pt.cs_lines == 0)
+		pt.cs_lines = 1;
+	if (pt.duration_s == 0)
+		pt.duration_s = 0.15;
+	pt.warmup_s = 0.02;
+	pt.mem = &mem;
+	int rc = run_point_once(&env, &pt, NULL, res, err, sizeof(err));
+	if (rc != 0)
+		printf("FAIL run %s x%u: %s\n", d->name, threads, err);
+	free(cpus);
+	return rc;
+}
+
+static uint64_t sum_voluntary(const struct run_result *r)
+{
+	uint64_t v = 0;
+	for (unsigned i = 0; i < r->threads; i++)
+		v += r->per_thread[i].voluntary_csw;
+	return v;
+}
+
+int main(void)
+{
+	char err[256];
+	struct run_result r;
+	struct run_point base;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (run_env_init(&env, err, sizeof(err)) != 0 ||
+	    topo_load(&topo, NULL, err, sizeof(err)) != 0) {
+		printf("FAIL setup: %s\n", err);
+		return 1;
+	}
+	memset(&base, 0, sizeof(base));
+
+	/* The negative control must be caught through the harness. */
+	for (unsigned t = 2; t <= 4; t += 2) {
+		if (run(&lock_desc_broken, t, &base, &r) == 0) {
+			CHECK(r.violations > 0, "broken lock x%u caught: %llu violations in %llu "
+			      "acquisitions", t, (unsigned long long)r.violations,
+			      (unsigned long long)r.acquisitions);
+			run_result_free(&r);
+		} else {
+			failures++;
+		}
+	}
+
+	/* Every registered lock: no violation, acquisitions counted. */
+	for (size_t i = 0; i < lock_count(); i++) {
+		const struct lock_desc *d = lock_at(i);
+		struct run_point pt = base;
+		pt.cs_ns = 50;
+		pt.duration_s = 0.08;
+		if (run(d, 2, &pt, &r) != 0) {
+			failures++;
+			continue;
+		}
+		CHECK(r.violations == 0 && r.acquisitions > 0,
+		      "%-17s x2: %llu acquisitions, %llu violations, jain %.3f",
+		      d->name, (unsigned long long)r.acquisitions,
+		      (unsigned long long)r.violations, r.jain);
+		run_result_free(&r);
+	}
+
+	/* Several locks, several shared lines, exponential lengths. */
+	{
+		struct run_point pt = base;
+		pt.nlocks = 4;
+		pt.cs_lines = 3;
+		pt.exp_dist = true;
+		pt.cs_ns = 100;
+		pt.ncs_ns = 100;
+		if (run(lock_find("mcs"), 4, &pt, &r) == 0) {
+			CHECK(r.violations == 0 && r.acquisitions > 0,
+			      "mcs x4 over 4 locks, 3 lines, exp: %llu acquisitions, %llu violations",
+			      (unsigned long long)r.acquisitions, (unsigned long long)r.violations);
+			run_result_free(&r);
+		} else {
+			failures++;
+		}
+	}
+
+	/* K permits: the occupancy check understands K. */
+	{
+		struct run_point pt = base;
+		pt.permits = 2;
+		pt.cs_ns = 200;
+		if (run(lock_find("sem"), 4, &pt, &r) == 0) {
+			CHECK(r.violations == 0 && r.acquisitions > 0 && isnan(r.same_holder_share),
+			      "sem K=2 x4: %llu acquisitions, %llu violations",
+			      (unsigned long long)r.acquisitions, (unsigned long long)r.violations);
+			run_result_free(&r);
+		} else {
+			failures++;
+		}
+	}
+
+	/* Oversubscribed futex: threads must block and be switched out. */
+	{
+		struct run_point pt = base;
+		pt.cs_ns = 100;
+		pt.duration_s = 0.2;
+		if (run(lock_find("futex"), 8, &pt, &r) == 0) {
+			uint64_t waits = 0, inv = 0;
+			for (unsigned i = 0; i < r.threads; i++) {
+				waits += r.per_thread[i].lock_stats.futex_waits;
+				inv += r.per_thread[i].involuntary_csw;
+			}
+			CHECK(sum_voluntary(&r) + inv > 0 && waits > 0,
+			      "futex x8: %llu voluntary + %llu involuntary context switches, "
+			      "%llu futex waits", (unsigned long long)sum_voluntary(&r),
+			      (unsigned long long)inv, (unsigned long long)waits);
+			run_result_free(&r);
+		} else {
+			failures++;
+		}
+	}
+
+	/* A pinned spinlock never blocks: (almost) no voluntary switches. A
+	 * few can come from the kernel (page faults on first touch, perf
+	 * reads); a spinning thread that blocked would show thousands. */
+	{
+		struct run_point pt = base;
+		pt.cs_ns = 50;
+		if (run(lock_find("tas"), 2, &pt, &r) == 0) {
+			CHECK(sum_voluntary(&r) <= 4 * r.threads,
+			      "tas x2 pinned: %llu voluntary context switches in %llu acquisitions",
+			      (unsigned long long)sum_voluntary(&r),
+			      (unsigned long long)r.acquisitions);
+			CHECK(r.per_thread[0].timed > 0 && hist_count(&r.per_thread[0].acquire_hist) ==
+			      r.per_thread[0].timed, "tas x2: %llu acquisitions timed (every %llu)",
+			      (unsigned long long)r.per_thread[0].timed,
+			      (unsigned long long)r.per_thread[0].sample_every);
+			run_result_free(&r);
+		} else {
+			failures++;
+		}
+	}
+
+	/* Sampling off: nothing timed. A fixed rate: rounded to a power of 2. */
+	{
+		struct run_point pt = base;
+		pt.sample_every = -1;
+		if (run(lock_find("ticket"), 1, &pt, &r) == 0) {
+			CHECK(r.per_thread[0].timed <= 1, "sampling off: %llu timed",
+			      (unsigned long long)r.per_thread[0].timed);
+			run_result_free(&r);
+		}
+		pt.sample_every = 100;
+		if (run(lock_find("ticket"), 1, &pt, &r) == 0) {
+			CHECK(r.per_thread[0].sample_every == 128, "--sample-every 100 -> every %llu",
+			      (unsigned long long)r.per_thread[0].sample_every);
+			run_result_free(&r);
+		}
+	}
+
+	double bare = run_bare_ns_per_op(&env, lock_find("tas"), 1);
+	CHECK(isfinite(bare) && bare > 0, "bare tas loop: %.2f ns per lock+unlock", bare);
+
+	topo_free(topo);
+	printf("%s: %d failures\n", failures ? "FAIL" : "PASS", failures);
+	return failures ? 1 : 0;
+}
