@@ -24,3 +24,5 @@ tests_test_harness_SOURCES = tests/test_harness.c tests/broken_lock.c tests/brok
 tests_test_harness_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
 tests_test_harness_LDADD = $(HARNESS_LIBS)
 TESTS += tests/test_harness
+TESTS += tests/run_cli.sh tests/run_interrupt.sh
+EXTRA_DIST += tests/run_cli.sh tests/run_interrupt.sh
