@@ -633,7 +633,7 @@ int cmd_run(int argc, char **argv)
 			}
 			double rtt0 = p->threads > 1 ? probe_rtt_ns(p->cpus[0], p->cpus[1], &s.env.tsc) : NAN;
 			double sp0 = speed_probe_ns();
-			double bare = p->threads == 1 ? run_bare_ns_per_op(&s.env, p->lock, p->permits) : NAN;
+			double bare = p->threads == 1 ? run_bare_ns_per_op(&s.env, p->lock, p->permits, p->cpus[0]) : NAN;
 			if (run_point_once(&s.env, &rp, &stop_request, &r, err, sizeof(err)) != 0) {
 				snprintf(p->error, sizeof(p->error), "%s", err);
 				if (progress)

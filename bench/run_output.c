@@ -105,6 +105,22 @@ void sweep_print_table(const struct sweep *s, FILE *out)
 				"exclusion violations: its throughput is not a result\n",
 				p->lock->name, p->threads, (unsigned long long)viol);
 	}
+	/* The harness's own cost, where it can be seen: one thread, empty
+	 * sections, next to the lock's bare inlined lock+unlock loop. */
+	bool header = false;
+	for (size_t i = 0; i < s->npoints; i++) {
+		const struct sweep_point *p = &s->points[i];
+		struct summary th;
+		double bare = p->done ? SWEEP_MEDIAN(p, bare_ns) : NAN;
+		if (p->threads != 1 || p->cs_ns != 0 || p->ncs_ns != 0 || !isfinite(bare))
+			continue;
+		sweep_throughput_summary(p, &th);
+		if (!header)
+			fprintf(out, "# uncontended cost: measured loop vs bare inlined lock+unlock\n");
+		header = true;
+		fprintf(out, "#   %-17s %7.2f ns vs %7.2f ns bare (%.2fx)\n", p->lock->name,
+			1e9 / th.median, bare, 1e9 / th.median / bare);
+	}
 	if (any_over || any_noisy || any_moved)
 		fprintf(out, "# flags:%s%s%s\n", any_over ? " + oversubscribed" : "",
 			any_noisy ? "  ~ noisy (CV > 5%)" : "",

@@ -21,12 +21,24 @@
  * it sees STOP; only the difference is reported. The snapshot (which makes
  * system calls for getrusage and perf counters) is outside the loop proper.
  *
- * The exclusion check: with permits == 1 the holder finds owner == 0, sets
- * it to its id, and finds its id still there before clearing it; the plain
- * counter it increments must at the end equal the acquisitions of all
- * threads. With permits K > 1 an atomic occupancy count must stay <= K.
+ * The exclusion check (permits == 1) costs one load and two stores of one
+ * word the critical section owns anyway: word = entries << 16 | id, where
+ * id is the thread that released last, or 0 while someone holds the lock.
+ * On entry the holder must find an id (not 0), notes whether it is its own
+ * (the lock batched: same thread again), and writes entries + 1 with id 0;
+ * on exit it writes entries + 1 with its id. An overlap shows either as an
+ * id of 0 on entry or as a lost update: the final entries must equal the
+ * acquisitions of all threads. (Re-reading the word on exit would catch an
+ * overlap one step sooner, but that load waits for the entry store to be
+ * forwarded and adds a third to an uncontended acquisition.)
+ * With permits K > 1 an atomic occupancy count must stay <= K instead.
  * Plain (non-atomic) shared data on purpose: only the lock orders it, and
  * ThreadSanitizer sees a race on it when the lock does not.
+ *
+ * Everything the loop reads is copied into locals first, and its counters
+ * live in locals until a phase change: the lock's atomics are compiler
+ * barriers for memory, so fields read through a pointer would be reloaded
+ * on every iteration.
  */
 #ifndef CONTEND_HOTLOOP_H
 #define CONTEND_HOTLOOP_H
@@ -43,12 +55,21 @@ enum hot_phase { HOT_WARMUP = 0, HOT_MEASURE = 1, HOT_STOP = 2 };
 
 /* The data a critical section works on, one per lock; cache-line aligned,
  * extra_lines further lines follow it in the same allocation. */
+#define HOT_ID_BITS 16
+#define HOT_ID_MASK ((UINT64_C(1) << HOT_ID_BITS) - 1)
+#define HOT_ID_NONE HOT_ID_MASK /* "released by nobody yet": the initial id */
+#define HOT_MAX_THREADS (HOT_ID_NONE - 1)
+
 struct hot_cs_data {
-	volatile uint64_t counter;     /* plain increments by the holder */
-	volatile uint32_t owner;       /* id of the holder, 0 = nobody */
-	volatile uint32_t last_holder; /* id of the last thread that released */
+	volatile uint64_t word;        /* entries << 16 | last releaser (0: held) */
 	_Atomic uint32_t occupancy;    /* counting locks: holders inside now */
 } __attribute__((aligned(LOCK_CACHELINE)));
+
+/* Entries recorded in a hot_cs_data word. */
+static inline uint64_t hot_cs_entries(const struct hot_cs_data *d)
+{
+	return d->word >> HOT_ID_BITS;
+}
 
 struct hot_line {
 	volatile uint64_t word;
@@ -100,83 +121,110 @@ static inline uint64_t hot_rand(uint64_t *s)
 	return x * UINT64_C(2685821657736338717);
 }
 
+/* The loop body; `general` is a compile-time constant at each call site, so
+ * the common case (one lock, mutual exclusion, no extra lines, fixed
+ * lengths) is compiled without the branches and registers the rest needs. */
 static inline __attribute__((always_inline)) void
-hot_critical_section(struct hot_thread *t, struct hot_cs_data *d)
+hot_loop_body(struct hot_thread *t, void (*lock_fn)(void *, void *),
+	      void (*unlock_fn)(void *, void *), const bool general)
 {
-	if (t->permits == 1) {
-		if (d->owner != 0)
-			t->now.violations++;
-		d->owner = t->id;
-		if (d->last_holder == t->id)
-			t->now.same_holder++;
-		d->counter++;
-	} else {
-		uint32_t occ = atomic_fetch_add_explicit(&d->occupancy, 1,
-							 memory_order_relaxed);
-		if (occ >= t->permits)
-			t->now.violations++;
+	void *const *const locks = t->locks;
+	void *const *const nodes = t->nodes;
+	struct hot_cs_data *const *const cs = t->cs;
+	const unsigned nlocks = t->nlocks, permits = t->permits, extra = t->extra_lines;
+	const uint64_t id = t->id, cs_loops = t->cs_loops, ncs_loops = t->ncs_loops;
+	const uint64_t *const cs_table = t->cs_table, *const ncs_table = t->ncs_table;
+	const _Atomic int *const phase_word = t->phase;
+	struct hist *const acquire_hist = t->acquire_hist, *const hold_hist = t->hold_hist;
+	uint64_t mask = t->sample_mask, rng = t->rng;
+	uint64_t acquisitions = t->now.acquisitions, violations = t->now.violations;
+	uint64_t same = t->now.same_holder, timed = t->now.timed;
+	/* Relaxed: the phase only tells the worker when to snapshot and stop;
+	 * the snapshots are ordered by the controller's join. */
+	int phase = atomic_load_explicit(phase_word, memory_order_relaxed);
+	int seen = HOT_WARMUP;
+	/* With one lock, its pointers stay in registers: the array is not
+	 * re-read after every atomic. */
+	void *const lock0 = locks[0], *const node0 = nodes[0];
+	struct hot_cs_data *const d0 = cs[0];
+
+	while (phase != HOT_STOP) {
+		if (phase != seen) {
+			t->now = (struct hot_counts){ acquisitions, violations, same, timed };
+			t->on_phase(t, phase);
+			mask = t->sample_mask;
+			seen = phase;
+		}
+		unsigned i = !general || nlocks == 1 ? 0 : (unsigned)(hot_rand(&rng) % nlocks);
+		void *const lock = i == 0 ? lock0 : locks[i];
+		void *const node = i == 0 ? node0 : nodes[i];
+		struct hot_cs_data *const d = i == 0 ? d0 : cs[i];
+		const bool sampled = (acquisitions & mask) == 0;
+		uint64_t t0 = 0, t1 = 0;
+
+		if (sampled)
+			t0 = tsc_now();
+		lock_fn(lock, node);
+		if (sampled)
+			t1 = tsc_now();
+
+		/* the critical section */
+		uint64_t entered = 0;
+		if (!general || permits == 1) {
+			uint64_t w = d->word;
+			violations += (w & HOT_ID_MASK) == 0;
+			same += (w & HOT_ID_MASK) == id;
+			entered = (w | HOT_ID_MASK) + 1;
+			d->word = entered;
+		} else {
+			uint32_t occ = atomic_fetch_add_explicit(&d->occupancy, 1,
+								 memory_order_relaxed);
+			violations += occ >= permits;
+		}
+		if (general && extra) {
+			struct hot_line *line = (struct hot_line *)(d + 1);
+			for (unsigned k = 0; k < extra; k++)
+				line[k].word++;
+		}
+		if (general && cs_table)
+			delay_loops(cs_table[hot_rand(&rng) & (HOT_EXP_TABLE - 1)]);
+		else if (cs_loops)
+			delay_loops(cs_loops);
+		if (!general || permits == 1) {
+			d->word = entered | id;
+		} else {
+			atomic_fetch_sub_explicit(&d->occupancy, 1, memory_order_relaxed);
+		}
+
+		unlock_fn(lock, node);
+		if (sampled) {
+			uint64_t t2 = tsc_now();
+			hist_record(acquire_hist, t1 - t0);
+			hist_record(hold_hist, t2 - t1);
+			timed++;
+		}
+		acquisitions++;
+
+		if (general && ncs_table)
+			delay_loops(ncs_table[hot_rand(&rng) & (HOT_EXP_TABLE - 1)]);
+		else if (ncs_loops)
+			delay_loops(ncs_loops);
+		phase = atomic_load_explicit(phase_word, memory_order_relaxed);
 	}
-	if (t->extra_lines) {
-		struct hot_line *line = (struct hot_line *)(d + 1);
-		for (unsigned i = 0; i < t->extra_lines; i++)
-			line[i].word++;
-	}
-	if (t->cs_table)
-		delay_loops(t->cs_table[hot_rand(&t->rng) & (HOT_EXP_TABLE - 1)]);
-	else if (t->cs_loops)
-		delay_loops(t->cs_loops);
-	if (t->permits == 1) {
-		if (d->owner != t->id)
-			t->now.violations++;
-		d->last_holder = t->id;
-		d->owner = 0;
-	} else {
-		atomic_fetch_sub_explicit(&d->occupancy, 1, memory_order_relaxed);
-	}
+	t->now = (struct hot_counts){ acquisitions, violations, same, timed };
+	t->rng = rng;
+	t->on_phase(t, HOT_STOP);
 }
 
 static inline __attribute__((always_inline)) void
 hot_loop_run(struct hot_thread *t, void (*lock_fn)(void *, void *),
 	     void (*unlock_fn)(void *, void *))
 {
-	/* Relaxed: the phase only tells the worker when to snapshot/stop;
-	 * the snapshots themselves are ordered by the controller's join. */
-	int phase = atomic_load_explicit(t->phase, memory_order_relaxed);
-	int seen = HOT_WARMUP;
-
-	while (phase != HOT_STOP) {
-		if (phase != seen) {
-			t->on_phase(t, phase);
-			seen = phase;
-		}
-		unsigned i = t->nlocks == 1 ? 0 : (unsigned)(hot_rand(&t->rng) % t->nlocks);
-		void *lock = t->locks[i];
-		void *node = t->nodes[i];
-
-		if ((t->now.acquisitions & t->sample_mask) == 0) {
-			uint64_t t0 = tsc_now();
-			lock_fn(lock, node);
-			uint64_t t1 = tsc_now();
-			hot_critical_section(t, t->cs[i]);
-			unlock_fn(lock, node);
-			uint64_t t2 = tsc_now();
-			hist_record(t->acquire_hist, t1 - t0);
-			hist_record(t->hold_hist, t2 - t1);
-			t->now.timed++;
-		} else {
-			lock_fn(lock, node);
-			hot_critical_section(t, t->cs[i]);
-			unlock_fn(lock, node);
-		}
-		t->now.acquisitions++;
-
-		if (t->ncs_table)
-			delay_loops(t->ncs_table[hot_rand(&t->rng) & (HOT_EXP_TABLE - 1)]);
-		else if (t->ncs_loops)
-			delay_loops(t->ncs_loops);
-		phase = atomic_load_explicit(t->phase, memory_order_relaxed);
-	}
-	t->on_phase(t, HOT_STOP);
+	if (t->nlocks == 1 && t->permits == 1 && t->extra_lines == 0 &&
+	    t->cs_table == NULL && t->ncs_table == NULL)
+		hot_loop_body(t, lock_fn, unlock_fn, false);
+	else
+		hot_loop_body(t, lock_fn, unlock_fn, true);
 }
 
 /* A bare loop of n lock+unlock pairs, inlined the same way: the reference

@@ -320,6 +320,11 @@ int run_point_once(const struct run_env *env, const struct run_point *pt,
 
 	memset(res, 0, sizeof(*res));
 	res->threads = pt->threads;
+	if (pt->threads == 0 || pt->threads > HOT_MAX_THREADS) {
+		snprintf(err, errlen, "%u threads: the harness supports 1-%u", pt->threads,
+			 (unsigned)HOT_MAX_THREADS);
+		return -1;
+	}
 	if (d->hot_loop == NULL) {
 		snprintf(err, errlen, "lock '%s' has no measured loop", d->name);
 		return -1;
@@ -341,6 +346,7 @@ int run_point_once(const struct run_env *env, const struct run_point *pt,
 		locks[i] = base;
 		cs[i] = (struct hot_cs_data *)(base + lock_bytes);
 		memset(cs[i], 0, cs_bytes);
+		cs[i]->word = HOT_ID_NONE;
 		int e = d->init(locks[i], &params);
 		if (e != 0) {
 			snprintf(err, errlen, "%s: init failed: %s", d->name, strerror(e));
@@ -436,7 +442,7 @@ int run_point_once(const struct run_env *env, const struct run_point *pt,
 		 * match: a lost update is an overlap the in-CS checks missed. */
 		if (pt->permits == 1) {
 			for (unsigned i = 0; i < pt->nlocks; i++)
-				counter += cs[i]->counter;
+				counter += hot_cs_entries(cs[i]);
 			if (counter != total)
 				res->violations += counter > total ? counter - total : total - counter;
 		}
@@ -479,8 +485,11 @@ void run_result_free(struct run_result *res)
 }
 
 double run_bare_ns_per_op(const struct run_env *env, const struct lock_desc *d,
-			  unsigned permits)
+			  unsigned permits, int cpu)
 {
+	cpu_set_t saved;
+	char err[128];
+	bool pinned = false;
 	struct lock_params params = { .permits = permits, .spin_budget = 0 };
 	size_t lock_bytes = round_up(d->lock_size, LOCK_PAD);
 	size_t node_bytes = round_up(d->node_size ? d->node_size : 1, LOCK_PAD);
@@ -489,12 +498,17 @@ double run_bare_ns_per_op(const struct run_env *env, const struct lock_desc *d,
 
 	if (d->bare_loop == NULL)
 		return NAN;
+	/* On the CPU the point's thread uses: vCPUs of a VM differ in speed. */
+	if (cpu >= 0 && pthread_getaffinity_np(pthread_self(), sizeof(saved), &saved) == 0)
+		pinned = topo_pin_self(cpu, err, sizeof(err)) == 0;
 	lock = aligned_alloc(LOCK_PAD, lock_bytes);
 	if (d->props & LOCK_NEEDS_NODE)
 		node = aligned_alloc(LOCK_PAD, node_bytes);
 	if (lock == NULL || ((d->props & LOCK_NEEDS_NODE) && node == NULL)) {
 		free(lock);
 		free(node);
+		if (pinned)
+			pthread_setaffinity_np(pthread_self(), sizeof(saved), &saved);
 		return NAN;
 	}
 	memset(lock, 0, lock_bytes);
@@ -520,5 +534,7 @@ double run_bare_ns_per_op(const struct run_env *env, const struct lock_desc *d,
 	}
 	free(node);
 	free(lock);
+	if (pinned)
+		pthread_setaffinity_np(pthread_self(), sizeof(saved), &saved);
 	return best;
 }

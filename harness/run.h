@@ -98,9 +98,10 @@ void run_result_free(struct run_result *res);
 /*
  * The reference for the harness's own cost: ns per lock+unlock of the
  * lock's bare inlined loop (no workload, no checks, no phase word), run
- * alone on the calling thread. NAN if the lock has no bare loop.
+ * alone on the calling thread, pinned for the while to cpu (-1: where it
+ * is). NAN if the lock has no bare loop.
  */
 double run_bare_ns_per_op(const struct run_env *env, const struct lock_desc *lock,
-			  unsigned permits);
+			  unsigned permits, int cpu);
 
 #endif

@@ -1,1 +1,16 @@
-# harness/stats.mk: rules of this part (see Makefile.am)
+# harness/stats.mk: the measurement primitives - time base and busy delay
+# (tsc), log-linear histograms (hist), repeat statistics and fairness (stats).
+
+STATS_SOURCES = harness/tsc.h harness/tsc.c harness/hist.h harness/hist.c \
+	harness/stats.h harness/stats.c
+HARNESS_SOURCES += $(STATS_SOURCES)
+
+check_PROGRAMS += tests/test_hist tests/test_stats tests/test_tsc
+TESTS += tests/test_hist tests/test_stats tests/test_tsc
+
+tests_test_hist_SOURCES = tests/test_hist.c harness/hist.h harness/hist.c
+tests_test_hist_LDADD = -lm
+tests_test_stats_SOURCES = tests/test_stats.c harness/stats.h harness/stats.c
+tests_test_stats_LDADD = -lm
+tests_test_tsc_SOURCES = tests/test_tsc.c harness/tsc.h harness/tsc.c
+tests_test_tsc_LDADD = -lm

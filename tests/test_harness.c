@@ -212,7 +212,7 @@ int main(void)
 		}
 	}
 
-	double bare = run_bare_ns_per_op(&env, lock_find("tas"), 1);
+	double bare = run_bare_ns_per_op(&env, lock_find("tas"), 1, -1);
 	CHECK(isfinite(bare) && bare > 0, "bare tas loop: %.2f ns per lock+unlock", bare);
 
 	topo_free(topo);
