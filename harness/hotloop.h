@@ -121,6 +121,15 @@ static inline uint64_t hot_rand(uint64_t *s)
 	return x * UINT64_C(2685821657736338717);
 }
 
+/* Out of line: the rare sampled path must not take registers from the loop. */
+static __attribute__((noinline, cold)) void
+hot_record_sample(struct hist *acquire_hist, struct hist *hold_hist, uint64_t t0,
+		  uint64_t t1, uint64_t t2)
+{
+	hist_record(acquire_hist, t1 - t0);
+	hist_record(hold_hist, t2 - t1);
+}
+
 /* The loop body; `general` is a compile-time constant at each call site, so
  * the common case (one lock, mutual exclusion, no extra lines, fixed
  * lengths) is compiled without the branches and registers the rest needs. */
@@ -159,7 +168,7 @@ hot_loop_body(struct hot_thread *t, void (*lock_fn)(void *, void *),
 		void *const lock = i == 0 ? lock0 : locks[i];
 		void *const node = i == 0 ? node0 : nodes[i];
 		struct hot_cs_data *const d = i == 0 ? d0 : cs[i];
-		const bool sampled = (acquisitions & mask) == 0;
+		const bool sampled = __builtin_expect((acquisitions & mask) == 0, 0);
 		uint64_t t0 = 0, t1 = 0;
 
 		if (sampled)
@@ -198,9 +207,7 @@ hot_loop_body(struct hot_thread *t, void (*lock_fn)(void *, void *),
 
 		unlock_fn(lock, node);
 		if (sampled) {
-			uint64_t t2 = tsc_now();
-			hist_record(acquire_hist, t1 - t0);
-			hist_record(hold_hist, t2 - t1);
+			hot_record_sample(acquire_hist, hold_hist, t0, t1, tsc_now());
 			timed++;
 		}
 		acquisitions++;

@@ -1,0 +1,123 @@
+#!/bin/sh
+# peers.sh - our locks against the best public implementations, and the
+# harness against a bare loop, measured side by side in one sweep (the
+# machine is noisy: ratios are only taken between figures of the same run).
+#
+#   bench/peers.sh [-o DIR] [--quick]
+#
+# Prints every ratio with its target and PASS/MISS, and writes DIR/peers.json
+# (the sweep), DIR/sampling.json, DIR/ratios.txt and, when gnuplot is there,
+# the charts of `contend report`. Needs jq. This is a benchmark: it reports,
+# and exits 0 even when a target is missed (1 only when it cannot run).
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+CONTEND=${CONTEND:-$here/../contend}
+out=results/peers
+duration=200ms
+repeat=7
+while [ $# -gt 0 ]; do
+	case $1 in
+	-o) out=$2; shift 2 ;;
+	--quick) duration=50ms; repeat=3; shift ;;
+	-h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "peers.sh: unknown option '$1'" >&2; exit 2 ;;
+	esac
+done
+command -v jq >/dev/null || { echo "peers.sh: jq is needed (Debian: jq)" >&2; exit 1; }
+[ -x "$CONTEND" ] || { echo "peers.sh: no contend at $CONTEND (build first, or set CONTEND)" >&2; exit 1; }
+"$CONTEND" list --json | jq -e 'map(.name) | index("ck-mcs")' >/dev/null ||
+	{ echo "peers.sh: contend was built without concurrencykit (Debian: libck-dev)" >&2; exit 1; }
+mkdir -p "$out"
+
+ncpu=$(nproc)
+over=$((4 * ncpu))
+ours="tas,ttas,cas,ticket,mcs,clh,futex,futex-spin,lll"
+peers="ck-fas,ck-ticket,ck-mcs,ck-clh,pthread,pthread-adaptive,pthread-spin"
+
+echo "peers.sh: one sweep, $repeat rounds of every point in shuffled order ($duration each)"
+"$CONTEND" run --locks "$ours,$peers" --threads "1,2,$over" --oversubscribe --pin compact \
+	--cs 0,100ns --duration "$duration" --warmup 20ms --repeat "$repeat" -q \
+	-o "$out/peers.json" > "$out/peers.txt"
+
+# Sampling on vs off: alternate short runs, so that drift hits both alike.
+rm -f "$out/sampling-on.txt" "$out/sampling-off.txt"
+for i in 1 2 3 4 5; do
+	for mode in auto off; do
+		"$CONTEND" run --locks tas --threads 1 --cs 0 --duration 100ms --warmup 20ms \
+			--repeat 3 --sample-every $mode -q -o "$out/sampling-$mode.json" >/dev/null
+		jq '.results[0].throughput.median' "$out/sampling-$mode.json" >> "$out/sampling-$mode.txt"
+	done
+done
+
+f=$out/peers.json
+# median throughput / ns per acquisition / csw of a point
+th() { jq -r --arg l "$1" --argjson t "$2" --argjson c "$3" \
+	'.results[] | select(.lock == $l and .threads == $t and .cs_ns == $c) | .throughput.median' "$f"; }
+ns() { jq -r --arg l "$1" --argjson t "$2" --argjson c "$3" \
+	'.results[] | select(.lock == $l and .threads == $t and .cs_ns == $c) | .ns_per_acq' "$f"; }
+csw() { jq -r --arg l "$1" --argjson t "$2" --argjson c "$3" \
+	'.results[] | select(.lock == $l and .threads == $t and .cs_ns == $c) |
+	 (.csw_per_acq.voluntary + .csw_per_acq.involuntary)' "$f"; }
+
+report=$out/ratios.txt
+: > "$report"
+pass=0
+miss=0
+# line WHAT RATIO OP TARGET: RATIO must be OP (<= or >=) TARGET
+line() {
+	verdict=$(awk -v r="$2" -v t="$4" -v op="$3" 'BEGIN {
+		if (r == "" || r == "null") { print "N/A"; exit }
+		ok = (op == "<=") ? (r <= t) : (r >= t); print ok ? "PASS" : "MISS" }')
+	case $verdict in PASS) pass=$((pass + 1)) ;; MISS) miss=$((miss + 1)) ;; esac
+	printf '%-58s %8s  target %s %-5s %s\n' "$1" "$2" "$3" "$4" "$verdict" | tee -a "$report"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "null"; else printf "%.3f", a / b }'; }
+min() { printf '%s\n' "$@" | sort -g | head -1; }
+
+echo | tee -a "$report"
+echo "== Uncontended (1 thread): ns per lock+unlock, ours / fastest peer of the family" | tee -a "$report"
+spin_best=$(min "$(ns ck-fas 1 0)" "$(ns ck-ticket 1 0)")
+queue_best=$(min "$(ns ck-mcs 1 0)" "$(ns ck-clh 1 0)")
+for l in tas ttas cas ticket; do line "$l / min(ck-fas, ck-ticket)" "$(ratio "$(ns $l 1 0)" "$spin_best")" "<=" 1.10; done
+for l in mcs clh; do line "$l / min(ck-mcs, ck-clh)" "$(ratio "$(ns $l 1 0)" "$queue_best")" "<=" 1.10; done
+for l in futex futex-spin lll; do line "$l / pthread" "$(ratio "$(ns $l 1 0)" "$(ns pthread 1 0)")" "<=" 1.00; done
+
+for cs in 0 100; do
+	echo "== 2 threads pinned, cs ${cs}ns: throughput, ours / peer" | tee -a "$report"
+	for pair in ticket:ck-ticket mcs:ck-mcs clh:ck-clh; do
+		a=${pair%%:*} b=${pair#*:}
+		line "$a / $b" "$(ratio "$(th $a 2 $cs)" "$(th $b 2 $cs)")" ">=" 0.95
+	done
+	line "futex-spin / pthread-adaptive" "$(ratio "$(th futex-spin 2 $cs)" "$(th pthread-adaptive 2 $cs)")" ">=" 1.00
+	line "futex / pthread" "$(ratio "$(th futex 2 $cs)" "$(th pthread 2 $cs)")" ">=" 1.00
+done
+
+echo "== Oversubscribed ($over threads on $ncpu CPUs), cs 100ns" | tee -a "$report"
+for l in futex-spin futex; do
+	line "$l / pthread throughput" "$(ratio "$(th $l $over 100)" "$(th pthread $over 100)")" ">=" 1.00
+	line "$l / pthread context switches per acquisition" \
+		"$(ratio "$(csw $l $over 100)" "$(csw pthread $over 100)")" "<=" 1.00
+done
+
+echo "== Harness" | tee -a "$report"
+on=$(sort -g "$out/sampling-auto.txt" | sed -n 3p)
+off=$(sort -g "$out/sampling-off.txt" | sed -n 3p)
+line "tas 1 thread: sampling auto / sampling off throughput" "$(ratio "$on" "$off")" ">=" 0.95
+bare=$(jq -r '.results[] | select(.lock == "tas" and .threads == 1 and .cs_ns == 0) | .bare_ns_per_acq' "$f")
+line "tas 1 thread: reported ns / bare inlined loop ns" "$(ratio "$(ns tas 1 0)" "$bare")" "<=" 1.10
+
+echo "== Handoff floor: 2 pinned threads, empty critical section" | tee -a "$report"
+for l in ticket mcs; do
+	jq -r --arg l "$l" '.results[] | select(.lock == $l and .threads == 2 and .cs_ns == 0) |
+		"\($l): \(.ns_per_acq | . * 10 | round / 10) ns per acquisition; cache-line round trip \([.per_repeat[].probe_before.rtt_ns | select(. != null)] | sort | .[length / 2 | floor] | . * 10 | round / 10) ns (median of the probes before each repeat)"' "$f" |
+		tee -a "$report"
+done
+
+echo | tee -a "$report"
+echo "$pass PASS, $miss MISS (machine: $(jq -r '.meta.cpu_model // "?"' "$f"), $ncpu CPUs)" | tee -a "$report"
+if "$CONTEND" report --help >/dev/null 2>&1 && command -v gnuplot >/dev/null; then
+	"$CONTEND" report "$f" -o "$out/report" >/dev/null 2>&1 &&
+		echo "charts: $out/report/index.html"
+fi
+echo "sweep: $f, table: $out/peers.txt, ratios: $report"
