@@ -3,7 +3,7 @@
 # one line naming the option, and creates no file; good runs print the
 # table, CSV and JSON, and the JSON file can be read with jq.
 set -u
-: "${CONTEND:?}"
+: "${CONTEND:?}" "${top_builddir:?}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
@@ -93,6 +93,11 @@ if [ $rc -eq 0 ] && [ "$rows" -eq 9 ]; then
 	echo "ok   example sweep: 9 table rows"
 else
 	echo "FAIL: example sweep: exit $rc, $rows rows"; cat "$tmp/table" "$tmp/err"; fail=1
+fi
+if "$top_builddir/tests/check_results" "$tmp/r.json"; then
+	:
+else
+	echo "FAIL: contend run wrote JSON that does not follow results/SCHEMA.md"; fail=1
 fi
 if command -v jq >/dev/null; then
 	if jq -e '.schema_version == 1 and .complete == true and (.results | length) == 9
