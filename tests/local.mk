@@ -32,3 +32,7 @@ check_PROGRAMS += tests/check_results
 tests_check_results_SOURCES = tests/check_results.c results/reader.c results/reader.h
 tests_check_results_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 tests_check_results_LDADD = $(JANSSON_LIBS) -lm
+
+dist_man_MANS += doc/contend.1
+TESTS += tests/manpage.sh
+EXTRA_DIST += tests/manpage.sh
