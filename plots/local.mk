@@ -1,1 +1,20 @@
-# plots/local.mk: rules of this part (see Makefile.am)
+# plots/local.mk: gnuplot templates and the commands that use them:
+# contend plot, report and compare (bench/cmd_{plot,report,compare}.c share
+# bench/plotting.c). Templates are installed in $(pkgdatadir)/plots; an
+# uninstalled contend finds them in the source tree.
+
+plotsdir = $(pkgdatadir)/plots
+dist_plots_DATA = plots/common.gp plots/throughput.gp plots/fairness.gp \
+	plots/latency.gp plots/csw.gp plots/cycles.gp
+
+CONTEND_EXTRA_SOURCES += bench/plotting.c bench/plotting.h bench/cmd_plot.c \
+	bench/cmd_report.c bench/cmd_compare.c
+
+PLOT_TESTS = tests/plot.sh tests/plot-errors.sh tests/report.sh \
+	tests/report-browser.sh tests/compare.sh
+TESTS += $(PLOT_TESTS)
+EXTRA_DIST += $(PLOT_TESTS) tests/plot-lib.sh
+
+# README's example chart, drawn by `contend plot tests/data/sweep-alpha.json`
+# (a fixture, not a measurement) until reference results replace it.
+EXTRA_DIST += docs/example-throughput-vs-threads.png

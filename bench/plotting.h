@@ -1,0 +1,102 @@
+/*
+ * plotting.h - what `contend plot`, `report` and `compare` share: turning
+ * results files into TSV + gnuplot charts, finding gnuplot and the chart
+ * templates, building an output directory that appears only when complete,
+ * and formatting figures for tables.
+ */
+#ifndef CONTEND_PLOTTING_H
+#define CONTEND_PLOTTING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "results/reader.h"
+
+enum plot_format { PLOT_PNG, PLOT_SVG, PLOT_PDF };
+enum plot_axis { AXIS_THREADS, AXIS_CS, AXIS_NCS };
+
+/* One input file and how charts name its machine. */
+struct plot_input {
+	struct results_file *file;
+	char legend[128];   /* short: hostname, or hostname [file] when two share it */
+	char label[256];    /* long: "alpha (AMD EPYC 7B13, 2 CPUs)" */
+};
+
+struct plot_request {
+	enum plot_format format;
+	enum plot_axis x;
+	const char *const *locks;   /* plot only these; NULL when nlocks is 0 */
+	size_t nlocks;
+	/* With x = threads, add throughput vs critical-section length when the
+	 * sweep varied cs_ns. */
+	bool cs_chart;
+};
+
+struct chart {
+	char *image;        /* file name inside the output directory */
+	char *tsv;          /* the data it was drawn from */
+	char *title;        /* one line */
+};
+
+struct chart_set {
+	struct chart *charts;
+	size_t n;
+	char **notes;       /* charts skipped and why */
+	size_t nnotes;
+};
+
+/* Fill legend and label of each input from its file; legends stay unique. */
+void plot_inputs_name(struct plot_input *in, size_t n);
+
+/* Parse option values; 0 on success, -1 when the value is not known. */
+int plot_parse_format(const char *s, enum plot_format *out);
+int plot_parse_axis(const char *s, enum plot_axis *out);
+const char *plot_format_ext(enum plot_format f);
+const char *plot_axis_name(enum plot_axis x);
+
+/*
+ * Split a comma-separated --locks value in place into a NULL-terminated array
+ * (caller frees the array, not the strings); NULL with err when a name is
+ * empty or no input holds a lock of that name.
+ */
+const char **plot_parse_locks(char *list, const struct plot_input *in, size_t nin,
+			      size_t *count, char *err, size_t errlen);
+
+/* Path of gnuplot: $CONTEND_GNUPLOT, else the first in $PATH. -1 with err. */
+int plot_find_gnuplot(char *buf, size_t len, char *err, size_t errlen);
+/* Directory holding the *.gp templates: $CONTEND_PLOTS_DIR, else the source
+ * tree when this binary runs from its build tree, else the installed
+ * $(pkgdatadir)/plots. -1 with err when none has common.gp. */
+int plot_find_templates(char *buf, size_t len, char *err, size_t errlen);
+
+/*
+ * Write every chart of the request into DIR (an existing, empty staging
+ * directory): per group of points a TSV, per chart a gnuplot driver
+ * <chart>.gp and the image, plus points.tsv with every point. Charts with no
+ * measured value are skipped with a note. 0 on success, -1 with err.
+ */
+int plot_charts(const char *dir, const struct plot_input *in, size_t nin,
+		const struct plot_request *req, struct chart_set *out,
+		char *err, size_t errlen);
+void chart_set_free(struct chart_set *set);
+
+/*
+ * An output directory built beside its target and renamed into place when
+ * complete, so a failed run never leaves something that looks finished.
+ * An existing target is replaced only if a previous contend run made it (it
+ * holds the marker file .contend-output) or it is empty.
+ */
+struct staged_dir {
+	char *target;
+	char *tmp;          /* where to write until commit */
+};
+int staged_dir_begin(struct staged_dir *sd, const char *target, char *err, size_t errlen);
+int staged_dir_commit(struct staged_dir *sd, char *err, size_t errlen);
+/* Remove the staging directory; safe after a commit or a failed begin. */
+void staged_dir_abort(struct staged_dir *sd);
+
+/* Figures for tables: "4.10M", "12.3k", "0.998"; "-" for NaN (not measured). */
+void fmt_si(double v, char *buf, size_t len);
+void fmt_num(double v, const char *printf_fmt, char *buf, size_t len);
+
+#endif

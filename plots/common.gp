@@ -1,0 +1,80 @@
+# common.gp - look shared by every contend chart; each chart template loads it.
+#
+# `contend plot` writes, per chart, a small driver (<chart>.gp next to the
+# image) that defines the variables below and then loads the chart's template.
+# Change the look here or in a chart template; the data and the variables come
+# from the driver, so re-running `gnuplot <chart>.gp` in the output directory
+# redraws a chart after an edit.
+#
+# Variables from the driver:
+#   plotsdir       this directory
+#   fmt            'png', 'svg' or 'pdf';  outfile: the image to write
+#   datafile       the TSV: one block per series (gnuplot `index`), columns
+#                  numbered by col_* (col_x, col_tput, col_tput_lo, col_tput_hi,
+#                  col_jain, col_p99, col_csw, col_cycles, col_over); NaN = not
+#                  measured or a failed point (never drawn)
+#   chart_title, xlabel
+#   nseries, blk[i] (block index), titles[i], lock_idx[i] (colour: same lock,
+#                  same colour in every chart), machine_idx[i] (dash and point
+#                  type: one per input file)
+#   logx           0, or the base of a logarithmic x axis;  logy: 0 or 1
+#   xtics_list     '' or a gnuplot tic list such as '(1,2,4,8)'
+#   n_over, over_from[i], over_text[i]: shade x > over_from[i] (threads beyond
+#                  the CPUs of a machine: oversubscribed)
+#   has_over_points: 1 when some point is oversubscribed (ringed)
+#   n_failed, failed_x[i], failed_y[i] (graph fraction), failed_text[i]
+
+reset
+if (fmt eq 'svg') {
+	set terminal svg size 1000,560 font 'Sans,12' noenhanced background rgb 'white'
+} else {
+	if (fmt eq 'pdf') {
+		set terminal pdfcairo size 10in,5.6in font 'Sans,10' noenhanced
+	} else {
+		set terminal pngcairo size 1000,560 font 'Sans,10' noenhanced
+	}
+}
+set output outfile
+
+set datafile separator "\t"
+set title chart_title
+set xlabel xlabel
+set grid xtics ytics mxtics mytics lc rgb '#dddddd' lt 1 dt solid
+set border 3 lc rgb '#444444'
+set tics nomirror
+set key outside right top vertical Left reverse samplen 2.5 spacing 1.15
+set offsets graph 0.03, graph 0.03, graph 0.06, graph 0.02
+set bmargin 4
+
+if (logx > 0) { set logscale x logx }
+if (logy) { set logscale y 10; set format y '%.0s%c' }
+if (strlen(xtics_list) > 0) { eval 'set xtics '.xtics_list }
+
+# Colour per lock (Okabe-Ito, readable by the colour blind, then extras).
+array lock_colors[10] = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', \
+                         '#56B4E9', '#000000', '#F0E442', '#8C564B', '#7F7F7F']
+lock_color(i) = lock_colors[(lock_idx[i] - 1) % 10 + 1]
+# Point type per machine: filled circle, square, triangle, diamond, ...
+array machine_points[6] = [7, 5, 9, 13, 11, 15]
+machine_pt(i) = machine_points[(machine_idx[i] - 1) % 6 + 1]
+
+# Oversubscription: threads past a machine's CPU count share CPUs, so
+# spinning waiters burn the owner's time slice; shade that part of the axis.
+do for [i=1:n_over] {
+	set object (100 + i) rect from first over_from[i], graph 0 to graph 1, graph 1 \
+		behind fillcolor rgb '#7f7f7f' fillstyle transparent solid 0.12 noborder
+	set label (100 + i) over_text[i] at first over_from[i], graph (0.97 - 0.05 * (i - 1)) \
+		offset 0.6, 0 left textcolor rgb '#555555'
+}
+
+# Failed points (mutual-exclusion violations): a red cross on the x axis with
+# the lock's name, never a throughput.
+do for [i=1:n_failed] {
+	set label (200 + i) failed_text[i] at first failed_x[i], graph failed_y[i] \
+		point pointtype 2 pointsize 1.6 linecolor rgb '#CC0000' \
+		offset 0.8, 0 left textcolor rgb '#CC0000'
+}
+
+# Extra key entries, used by the chart templates' plot commands.
+over_key = has_over_points ? 'oversubscribed point' : ''
+failed_key = n_failed > 0 ? 'failed (violations)' : ''

@@ -1,0 +1,69 @@
+# report.sh - contend report writes a self-contained index.html: every chart
+# it references exists and is valid, the machine, configuration, warnings
+# and the table of every point are there, nulls show as "-", and a failed
+# point shows as FAILED without figures.
+. "$top_srcdir/tests/plot-lib.sh"
+need_gnuplot
+
+out="$T/report"
+"$CONTEND" report "$DATA/sweep-alpha.json" -o "$out" >"$T/stdout" 2>"$T/stderr" ||
+	fail "report exited $? ($(cat "$T/stderr"))"
+page="$out/index.html"
+[ -s "$page" ] || { fail "no index.html"; finish; }
+
+# Every image the page shows is a file beside it, and a valid SVG.
+sed -n 's/.*<img src="\([^"]*\)".*/\1/p' "$page" >"$T/imgs"
+n=$(wc -l <"$T/imgs")
+[ "$n" -eq 14 ] || fail "$n charts in the page, want 14"
+while read -r img; do
+	case $img in
+	*/* | http* | "") fail "image '$img' is not a plain file name beside index.html" ;;
+	*) check_svg "$out/$img" ;;
+	esac
+done <"$T/imgs"
+# Self-contained: nothing fetched from elsewhere.
+grep -Eq '(src|href)="(https?:)?//' "$page" && fail "page references the network"
+ok "$n charts referenced, all present and valid SVG; no external resource"
+
+for want in "AMD EPYC 7B13" "Linux 6.1.0-27-amd64" "glibc 2.36" "cs_ns" "sample_every" \
+	"Warnings" "FAILED" "Noisy" "Machine changed" "Hardware counters not measured" \
+	"points.tsv"; do
+	grep -qF "$want" "$page" || fail "page lacks '$want'"
+done
+# Failed warning comes before the noisy one.
+f=$(grep -n 'FAILED:' "$page" | head -1 | cut -d: -f1)
+q=$(grep -n 'Noisy:' "$page" | head -1 | cut -d: -f1)
+[ -n "$f" ] && [ -n "$q" ] && [ "$f" -lt "$q" ] || fail "failed-point warning not first"
+
+# The table: one row per point; the failed one without figures; nulls as "-".
+rows=$(grep -c '^<tr[ >]<td>' "$page")
+failed_rows=$(grep -c '^<tr class="failed">' "$page")
+[ $((rows + failed_rows)) -eq 32 ] || fail "$rows + $failed_rows table rows, want 32"
+[ "$failed_rows" -eq 1 ] || fail "$failed_rows failed rows, want 1"
+grep '^<tr class="failed">' "$page" | grep -q '<td>FAILED</td><td colspan="9">3 mutual-exclusion violations' ||
+	fail "failed row shows figures"
+# futex, 4 threads, cs 100: p99 null -> "-" in the p99 column (12th cell).
+row=$(grep '^<tr><td>futex</td><td>4</td><td>100</td>' "$page")
+p99=$(printf '%s\n' "$row" | sed 's/<\/td>/\n/g' | sed -n 12p | sed 's/.*<td>//')
+[ "$p99" = "-" ] || fail "null p99 shown as '$p99'"
+# pthread, 2 threads, cs 100: cv null -> "-" (9th cell).
+row=$(grep '^<tr><td>pthread</td><td>2</td><td>100</td>' "$page")
+cv=$(printf '%s\n' "$row" | sed 's/<\/td>/\n/g' | sed -n 9p | sed 's/.*<td>//')
+[ "$cv" = "-" ] || fail "null cv shown as '$cv'"
+ok "machine, configuration, warnings, table with '-' for nulls and a figure-less failed row"
+
+# HTML special characters in the data are escaped.
+sed 's/"hostname": "alpha"/"hostname": "<b>al\&pha<\/b>"/' "$DATA/sweep-alpha.json" >"$T/esc.json"
+"$CONTEND" report "$T/esc.json" -o "$T/esc" --format png >/dev/null 2>&1 || fail "report png exited $?"
+grep -q '&lt;b&gt;al&amp;pha&lt;/b&gt;' "$T/esc/index.html" || fail "hostname not escaped"
+grep -q '<b>al&pha' "$T/esc/index.html" && fail "raw markup from the data in the page"
+check_png "$T/esc/throughput-vs-threads-cs100.png"
+ok "data escaped; PNG report"
+
+# Two machines side by side.
+"$CONTEND" report "$DATA/sweep-alpha.json" "$DATA/sweep-beta.json" -o "$T/two" >/dev/null 2>&1 ||
+	fail "two-file report exited $?"
+grep -q '<th>machine</th>' "$T/two/index.html" || fail "no machine column for two files"
+grep -q 'Intel(R) Xeon(R) Gold 6338' "$T/two/index.html" || fail "second machine missing"
+ok "two-machine report"
+finish
