@@ -4,7 +4,6 @@
 
 RESULTS_READER_SOURCES = results/reader.c results/reader.h
 CONTEND_EXTRA_SOURCES += $(RESULTS_READER_SOURCES)
-EXTRA_DIST += results/SCHEMA.md
 
 check_PROGRAMS += tests/test_reader
 TESTS += tests/test_reader
