@@ -66,11 +66,13 @@ static enum verdict judge(const struct result_point *b, const struct result_poin
 		*failed_side = b->failed && n->failed ? "both" : b->failed ? "BASE" : "NEW";
 		return V_FAILED;
 	}
-	*ratio = n->tput / b->tput;
+	/* A BASE that made no progress has no finite ratio; the intervals can
+	 * still tell whether NEW did better. */
+	*ratio = b->tput > 0 ? n->tput / b->tput : NAN;
 	if (isnan(b->tput_ci_low) || isnan(b->tput_ci_high) ||
 	    isnan(n->tput_ci_low) || isnan(n->tput_ci_high))
 		return V_NO_CI;
-	if (n->tput_ci_low > b->tput_ci_high && *ratio >= 1 + threshold)
+	if (n->tput_ci_low > b->tput_ci_high && (isnan(*ratio) || *ratio >= 1 + threshold))
 		return V_FASTER;
 	if (n->tput_ci_high < b->tput_ci_low && 1 / *ratio >= 1 + threshold)
 		return V_SLOWER;
@@ -245,7 +247,7 @@ static void print_table(FILE *out, const struct comparison *c)
 				continue;
 			counts[m->verdict]++;
 			points++;
-			if (!isnan(m->ratio) && m->ratio > 0) {
+			if (isfinite(m->ratio) && m->ratio > 0) {
 				logsum += log(m->ratio);
 				n++;
 			}
