@@ -1,0 +1,209 @@
+/*
+ * preload.h - the inside of libcontend-preload.so, the LD_PRELOAD library of
+ * `contend profile`. Not installed; shared by the files of preload/ only.
+ *
+ * Parts:
+ *   table.c      mmap'ed arena and the open-addressing table of mutex
+ *                records, keyed by the address of the program's object
+ *   interpose.c  configuration, the real functions, the pthread_mutex_*,
+ *                pthread_cond_* and _exit wrappers, fork and exit handling
+ *   subst.c      substitution mode: our lock in place of a glibc mutex,
+ *                per-thread queue nodes, condition variables
+ *   report.c     the stderr table and the JSON file, written at exit
+ *
+ * Rules for everything in this library: the program's own output and exit
+ * status must not change; nothing here calls malloc (memory comes from
+ * mmap), stdio (output goes through write(2)) or a pthread_mutex function
+ * other than through the real_* pointers below, so no call can come back
+ * into our own wrappers.
+ */
+#ifndef CONTEND_PRELOAD_H
+#define CONTEND_PRELOAD_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "lock.h"
+
+/* Initial-exec TLS: the library is loaded at start-up (LD_PRELOAD), so its
+ * TLS is in the static block and needs no __tls_get_addr call. */
+#define PRELOAD_TLS __thread __attribute__((tls_model("initial-exec")))
+
+/* The only symbols the library exports: everything else is hidden
+ * (-fvisibility=hidden), so none of our names can capture a call of the
+ * program's own function of the same name. */
+#define PRELOAD_API __attribute__((visibility("default")))
+
+#define PRELOAD_MAX_FRAMES 16
+/* A hold time is measured for one acquisition in this many (per mutex:
+ * acquisitions 1, 1 + N, 1 + 2N, ...): two clock reads per measured
+ * acquisition would double the cost of an uncontended lock+unlock. */
+#define PRELOAD_HOLD_SAMPLE 64
+
+/* glibc's pthread_mutex_t.__data.__kind bits (nptl/pthreadP.h; part of the
+ * ABI since the static initialisers store them). */
+#define GLIBC_KIND_TYPE_MASK 3
+#define GLIBC_KIND_ROBUST 16
+#define GLIBC_KIND_PRIO_INHERIT 32
+#define GLIBC_KIND_PRIO_PROTECT 64
+#define GLIBC_KIND_PSHARED 128
+
+enum rec_kind {
+	REC_NORMAL,     /* PTHREAD_MUTEX_NORMAL / DEFAULT */
+	REC_ADAPTIVE,   /* PTHREAD_MUTEX_ADAPTIVE_NP */
+	REC_RECURSIVE,  /* PTHREAD_MUTEX_RECURSIVE */
+	REC_ERRORCHECK, /* PTHREAD_MUTEX_ERRORCHECK */
+	REC_SPECIAL,    /* robust, priority-inheritance/-protect or pshared */
+	REC_COND,       /* a pthread_cond_t (substitution mode only) */
+};
+
+/*
+ * One record per mutex address. Counters marked (H) are written only by a
+ * thread that holds the mutex, so a relaxed load + relaxed store suffices
+ * (the mutex's own acquire/release orders successive writers); no locked
+ * instruction on the fast path. Counters marked (A) are written by threads
+ * that do not hold the mutex and use atomic read-modify-write. Everything is
+ * read, relaxed, by the report, which may run while other threads still
+ * work: it sees a consistent-enough snapshot, never a torn 64-bit word.
+ */
+struct mutex_rec {
+	const void *addr;          /* key; immutable once published */
+	_Atomic int kind;          /* enum rec_kind; rewritten by mutex_init */
+	_Atomic bool substituted;  /* our lock stands in for glibc's */
+	_Atomic uint32_t inits;    /* (A) pthread_mutex_init calls */
+
+	_Atomic uint64_t acquisitions;  /* (H) */
+	_Atomic uint64_t contended;     /* (H) first try failed */
+	_Atomic uint64_t owner_changes; /* (H) acquirer != previous owner */
+	_Atomic uint64_t wait_ns;       /* (H) total time blocked */
+	_Atomic uint64_t wait_max_ns;   /* (H) */
+	_Atomic uint64_t hold_samples;  /* (H) measured hold times */
+	_Atomic uint64_t hold_ns;       /* (H) sum of measured hold times */
+	_Atomic uint64_t hold_max_ns;   /* (H) */
+	_Atomic uint64_t cond_waits;    /* (H) condition waits (re-acquire) */
+	_Atomic int64_t held;           /* (H) lock depth now (for "held at exit") */
+	_Atomic uint64_t hold_start_ns; /* (H) 0: this hold is not measured */
+	_Atomic(const void *) owner;    /* (H) thread that took it last */
+	_Atomic uint64_t trylock_busy;  /* (A) program's trylock found it held */
+	_Atomic uint64_t timeouts;      /* (A) timedlock gave up */
+
+	/* Call site of the first lock: site_state 0 none, 1 being taken,
+	 * 2 done (RELEASE by the taker, ACQUIRE by the report). */
+	_Atomic int site_state;
+	int site_frames;
+	void *site[PRELOAD_MAX_FRAMES];
+
+	/* Substitution mode. lock: our lock, lock_size bytes, written before
+	 * `substituted` is published. holder_node: node of the current holder
+	 * (H). cond_mutex, cond_seq: for a REC_COND record, the glibc mutex
+	 * handed to pthread_cond_*wait in place of the program's and the
+	 * count of signals (see subst.c). */
+	void *lock;
+	void *holder_node;
+	_Atomic(pthread_mutex_t *) cond_mutex;
+	_Atomic uint64_t cond_seq; /* REC_COND: signals so far, under cond_mutex */
+} __attribute__((aligned(LOCK_CACHELINE)));
+
+/* Configuration, fixed by preload_init() (from the environment). */
+struct preload_config {
+	const struct lock_desc *subst; /* NULL: profile mode */
+	char out_path[4096];           /* "" : no JSON file */
+	int top;                       /* rows of the stderr table */
+	int frames;                    /* frames per call site */
+	bool quiet;                    /* no stderr table */
+	bool is_main;                  /* the process `contend` started */
+};
+extern struct preload_config preload_cfg;
+/* 0 before, 1 during, 2 after preload_init(). ACQUIRE loads pair with the
+ * RELEASE store at the end of preload_init(). */
+extern _Atomic int preload_state;
+void preload_init(void);
+
+/* The real functions (glibc's, or the next interposer's). */
+struct real_fns {
+	int (*mutex_init)(pthread_mutex_t *, const pthread_mutexattr_t *);
+	int (*mutex_destroy)(pthread_mutex_t *);
+	int (*mutex_lock)(pthread_mutex_t *);
+	int (*mutex_trylock)(pthread_mutex_t *);
+	int (*mutex_timedlock)(pthread_mutex_t *, const struct timespec *);
+	int (*mutex_clocklock)(pthread_mutex_t *, clockid_t, const struct timespec *);
+	int (*mutex_unlock)(pthread_mutex_t *);
+	int (*cond_wait)(pthread_cond_t *, pthread_mutex_t *);
+	int (*cond_timedwait)(pthread_cond_t *, pthread_mutex_t *, const struct timespec *);
+	int (*cond_clockwait)(pthread_cond_t *, pthread_mutex_t *, clockid_t,
+			      const struct timespec *);
+	int (*cond_signal)(pthread_cond_t *);
+	int (*cond_broadcast)(pthread_cond_t *);
+	void (*exit_)(int) __attribute__((noreturn));
+};
+extern struct real_fns real;
+
+/* table.c */
+/* Memory from anonymous mmap, never returned; NULL when out of memory.
+ * Zeroed, aligned to LOCK_CACHELINE. Lock-free. */
+void *arena_alloc(size_t size);
+/* The record of addr, created (kind from the mutex) if new; NULL if the
+ * table is full. */
+struct mutex_rec *table_get(const void *addr, enum rec_kind kind_if_new);
+/* The record of addr, or NULL if there is none. */
+struct mutex_rec *table_find(const void *addr);
+/* Calls fn on every record, in table order. */
+void table_foreach(void (*fn)(struct mutex_rec *, void *), void *arg);
+/* Calls to the wrappers that found the table full. */
+extern _Atomic uint64_t table_untracked;
+size_t table_capacity(void);
+
+/* interpose.c */
+uint64_t preload_now_ns(void);
+/* The kind of a glibc mutex from its __kind field. */
+enum rec_kind preload_kind_of(const pthread_mutex_t *m);
+/* The bookkeeping of the wrappers, for subst.c: after an acquisition
+ * (contended: the first try failed, wait_ns: time blocked), after a
+ * condition wait re-acquired the mutex, and before a release. The caller
+ * holds the mutex in all three. */
+void rec_acquired(struct mutex_rec *r, bool contended, uint64_t wait_ns);
+void rec_cond_reacquired(struct mutex_rec *r);
+void rec_releasing(struct mutex_rec *r);
+
+/* glibc's mutex functions under other names, for the lock sources
+ * (compiled with -Dpthread_mutex_lock=contend_real_mutex_lock etc.). */
+int contend_real_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a);
+int contend_real_mutex_destroy(pthread_mutex_t *m);
+int contend_real_mutex_lock(pthread_mutex_t *m);
+int contend_real_mutex_trylock(pthread_mutex_t *m);
+int contend_real_mutex_unlock(pthread_mutex_t *m);
+
+/* subst.c */
+/* Gives a new record of kind `kind` our lock, when the mode and kind allow. */
+void subst_setup(struct mutex_rec *r);
+/* Operations on a substituted record; return what pthread_mutex_* would. */
+int subst_lock(struct mutex_rec *r);
+int subst_trylock(struct mutex_rec *r);
+int subst_timedlock(struct mutex_rec *r, clockid_t clk, const struct timespec *abstime);
+int subst_unlock(struct mutex_rec *r);
+/* pthread_cond_*wait on a substituted mutex; abstime NULL: no timeout. */
+int subst_cond_wait(pthread_cond_t *c, struct mutex_rec *r, clockid_t clk,
+		    const struct timespec *abstime);
+/* pthread_cond_signal/broadcast when substitution is on. */
+int subst_cond_signal(pthread_cond_t *c, bool broadcast);
+/* fork: prepare / parent / child hooks for subst.c's own state. */
+void subst_atfork_prepare(void);
+void subst_atfork_parent(void);
+void subst_atfork_child(void);
+void subst_init(void);
+
+/* report.c */
+/* Writes the stderr table and the JSON file once per process; later calls
+ * do nothing. */
+void report_write(void);
+/* Notes the pid and start time of this process's profile. */
+void report_init(void);
+/* After fork in the child: start the child's own profile. */
+void report_reset_child(void);
+extern uint64_t report_start_ns;
+
+#endif

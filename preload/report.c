@@ -1,0 +1,490 @@
+/*
+ * report.c - what the preload library leaves behind when a process ends:
+ * a table of the top N mutexes by total wait time on stderr and, with
+ * CONTEND_PROFILE_OUT, a JSON file (format: preload/README.md).
+ *
+ * The JSON is written by hand: no JSON library is loaded into the profiled
+ * program (it might carry its own, different version of one, and a library
+ * would allocate from the program's heap at exit). Output goes through
+ * write(2) from buffers on our stack; nothing here takes a stdio lock or
+ * calls malloc, since the program may exit while another thread holds
+ * either. The file is written atomically: "<path>.tmp.<pid>", then rename.
+ *
+ * Who writes: once per process, from the destructor (exit()) or from the
+ * _exit/_Exit wrapper. A child made by fork() starts an empty profile of its
+ * own and writes "<path>.<pid>"; so does any other process that is not the
+ * one `contend profile` started (exec'd children inherit LD_PRELOAD). Those
+ * print their table only if they locked a mutex. A vfork()ed child shares
+ * our memory and must not write: it is recognised by its pid.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "preload.h"
+
+uint64_t report_start_ns;
+static _Atomic int report_done;
+static pid_t report_pid; /* the process our records describe; 0: not yet */
+
+struct out {
+	int fd;
+	size_t len;
+	char buf[8192];
+};
+
+static void out_flush(struct out *o)
+{
+	size_t off = 0;
+	while (off < o->len) {
+		ssize_t n = write(o->fd, o->buf + off, o->len - off);
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	o->len = 0;
+}
+
+static void out_str(struct out *o, const char *s)
+{
+	size_t n = strlen(s);
+	if (o->len + n > sizeof(o->buf))
+		out_flush(o);
+	if (n > sizeof(o->buf)) {
+		(void)!write(o->fd, s, n);
+		return;
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
+static __attribute__((format(printf, 2, 3))) void out_fmt(struct out *o, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	out_str(o, line);
+}
+
+/* A JSON string (quotes included) with the escapes RFC 8259 requires. */
+static void out_json_str(struct out *o, const char *s)
+{
+	char esc[8];
+	out_str(o, "\"");
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			esc[2] = '\0';
+			out_str(o, esc);
+		} else if (c < 0x20) {
+			snprintf(esc, sizeof(esc), "\\u%04x", c);
+			out_str(o, esc);
+		} else {
+			esc[0] = (char)c;
+			esc[1] = '\0';
+			out_str(o, esc);
+		}
+	}
+	out_str(o, "\"");
+}
+
+static const char *kind_name(int k)
+{
+	switch (k) {
+	case REC_NORMAL: return "normal";
+	case REC_ADAPTIVE: return "adaptive";
+	case REC_RECURSIVE: return "recursive";
+	case REC_ERRORCHECK: return "errorcheck";
+	case REC_SPECIAL: return "robust/pi/pp/pshared";
+	default: return "cond";
+	}
+}
+
+static uint64_t ld(_Atomic uint64_t *c)
+{
+	return atomic_load_explicit(c, memory_order_relaxed);
+}
+
+/* ---- collecting and ranking ------------------------------------------- */
+
+struct collect {
+	struct mutex_rec **recs;
+	size_t n, cap;
+};
+
+static bool reportable(struct mutex_rec *r)
+{
+	return atomic_load_explicit(&r->kind, memory_order_relaxed) != REC_COND &&
+	       (ld(&r->acquisitions) != 0 || ld(&r->trylock_busy) != 0 ||
+		ld(&r->timeouts) != 0 || ld(&r->cond_waits) != 0);
+}
+
+static void count_one(struct mutex_rec *r, void *arg)
+{
+	if (reportable(r))
+		((struct collect *)arg)->cap++;
+}
+
+static void collect_one(struct mutex_rec *r, void *arg)
+{
+	struct collect *c = arg;
+	if (c->n < c->cap && reportable(r))
+		c->recs[c->n++] = r;
+}
+
+/* Ranking: total wait, then acquisitions, then address (stable output). */
+static bool ranks_before(struct mutex_rec *a, struct mutex_rec *b)
+{
+	uint64_t wa = ld(&a->wait_ns), wb = ld(&b->wait_ns);
+	if (wa != wb)
+		return wa > wb;
+	uint64_t aa = ld(&a->acquisitions), ab = ld(&b->acquisitions);
+	if (aa != ab)
+		return aa > ab;
+	return (uintptr_t)a->addr < (uintptr_t)b->addr;
+}
+
+/* Shell sort (Ciura's gaps): libc's qsort may call malloc. */
+static void rank(struct mutex_rec **v, size_t n)
+{
+	static const size_t gaps[] = { 701, 301, 132, 57, 23, 10, 4, 1 };
+	for (size_t g = 0; g < sizeof(gaps) / sizeof(gaps[0]); g++) {
+		size_t gap = gaps[g];
+		for (size_t i = gap; i < n; i++) {
+			struct mutex_rec *t = v[i];
+			size_t j = i;
+			for (; j >= gap && ranks_before(t, v[j - gap]); j -= gap)
+				v[j] = v[j - gap];
+			v[j] = t;
+		}
+	}
+}
+
+/* ---- formatting --------------------------------------------------------- */
+
+static void fmt_ns(char *buf, size_t len, uint64_t ns)
+{
+	if (ns < 1000)
+		snprintf(buf, len, "%llu ns", (unsigned long long)ns);
+	else if (ns < 1000000)
+		snprintf(buf, len, "%.1f us", ns / 1e3);
+	else if (ns < 1000000000)
+		snprintf(buf, len, "%.1f ms", ns / 1e6);
+	else
+		snprintf(buf, len, "%.2f s", ns / 1e9);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+static char exe_path[4096];
+
+/* One frame in words: "symbol+0xoff (object)" where the object exports a
+ * symbol there, else "object+0xoff" (the offset addr2line wants). */
+struct frame_info {
+	const char *object; /* full path */
+	const char *symbol; /* NULL if none */
+	uintptr_t sym_off, obj_off;
+};
+
+static void frame_info(void *pc, struct frame_info *fi)
+{
+	Dl_info info;
+	/* A return address: look up the call instruction just before it. */
+	uintptr_t a = (uintptr_t)pc - 1;
+	memset(fi, 0, sizeof(*fi));
+	fi->object = "?";
+	fi->obj_off = a;
+	if (dladdr((void *)a, &info) == 0)
+		return;
+	fi->object = info.dli_fname && info.dli_fname[0] ? info.dli_fname : exe_path;
+	fi->obj_off = a - (uintptr_t)info.dli_fbase;
+	if (info.dli_sname != NULL && info.dli_saddr != NULL) {
+		fi->symbol = info.dli_sname;
+		fi->sym_off = a - (uintptr_t)info.dli_saddr;
+	}
+}
+
+static void frame_text(char *buf, size_t len, const struct frame_info *fi)
+{
+	if (fi->symbol)
+		snprintf(buf, len, "%s+0x%lx (%s)", fi->symbol,
+			 (unsigned long)fi->sym_off, base_name(fi->object));
+	else
+		snprintf(buf, len, "%s+0x%lx", base_name(fi->object),
+			 (unsigned long)fi->obj_off);
+}
+
+static const char *impl_name(struct mutex_rec *r)
+{
+	return atomic_load_explicit(&r->substituted, memory_order_relaxed) ?
+		preload_cfg.subst->name : "glibc";
+}
+
+struct totals {
+	uint64_t acquisitions, contended, wait_ns;
+};
+
+static void print_table(struct mutex_rec **v, size_t n, const struct totals *t,
+			uint64_t elapsed)
+{
+	struct out o = { .fd = 2 };
+	char a[32], b[32], c[32], d[32], e[32];
+
+	fmt_ns(a, sizeof(a), t->wait_ns);
+	fmt_ns(b, sizeof(b), elapsed);
+	out_fmt(&o, "contend profile: pid %ld (%s)%s%s: %zu mutexes, %llu acquisitions, "
+		"%llu contended, %s waited in %s\n",
+		(long)getpid(), base_name(exe_path),
+		preload_cfg.subst ? ", locks substituted by " : "",
+		preload_cfg.subst ? preload_cfg.subst->name : "", n,
+		(unsigned long long)t->acquisitions, (unsigned long long)t->contended, a, b);
+	if (n == 0)
+		goto done;
+	out_fmt(&o, "%4s %10s %10s %10s %18s %10s %9s %10s %10s  %-16s %s\n", "rank",
+		"wait-total", "wait-mean", "wait-max", "contended", "acquired",
+		"owner-chg", "hold-mean", "hold-max", "kind/impl", "mutex");
+	for (size_t i = 0; i < n && i < (size_t)preload_cfg.top; i++) {
+		struct mutex_rec *r = v[i];
+		uint64_t acq = ld(&r->acquisitions), con = ld(&r->contended);
+		uint64_t hs = ld(&r->hold_samples);
+		char pct[40], kind[48];
+		fmt_ns(a, sizeof(a), ld(&r->wait_ns));
+		if (con)
+			fmt_ns(b, sizeof(b), ld(&r->wait_ns) / con);
+		else
+			snprintf(b, sizeof(b), "-");
+		fmt_ns(c, sizeof(c), ld(&r->wait_max_ns));
+		if (hs) {
+			fmt_ns(d, sizeof(d), ld(&r->hold_ns) / hs);
+			fmt_ns(e, sizeof(e), ld(&r->hold_max_ns));
+		} else {
+			snprintf(d, sizeof(d), "-");
+			snprintf(e, sizeof(e), "-");
+		}
+		snprintf(pct, sizeof(pct), "%llu (%.1f%%)", (unsigned long long)con,
+			 acq ? 100.0 * (double)con / (double)acq : 0.0);
+		snprintf(kind, sizeof(kind), "%s/%s",
+			 kind_name(atomic_load_explicit(&r->kind, memory_order_relaxed)),
+			 impl_name(r));
+		out_fmt(&o, "%4zu %10s %10s %10s %18s %10llu %9llu %10s %10s  %-16s %p%s\n",
+			i + 1, a, b, c, pct, (unsigned long long)acq,
+			(unsigned long long)ld(&r->owner_changes), d, e, kind, r->addr,
+			atomic_load_explicit(&r->held, memory_order_relaxed) > 0 ?
+			" (held at exit)" : "");
+		int nf = atomic_load_explicit(&r->site_state, memory_order_acquire) == 2 ?
+			r->site_frames : 0;
+		for (int f = 0; f < nf; f++) {
+			struct frame_info fi;
+			char text[512];
+			frame_info(r->site[f], &fi);
+			frame_text(text, sizeof(text), &fi);
+			out_fmt(&o, "     %s %s\n", f == 0 ? "first locked at" : "               ",
+				text);
+		}
+	}
+	if (n > (size_t)preload_cfg.top)
+		out_fmt(&o, "     (%zu more mutexes in the JSON file)\n", n - (size_t)preload_cfg.top);
+done:
+	if (atomic_load_explicit(&table_untracked, memory_order_relaxed))
+		out_fmt(&o, "     %llu calls on mutexes the full table could not track\n",
+			(unsigned long long)atomic_load_explicit(&table_untracked,
+								 memory_order_relaxed));
+	out_flush(&o);
+}
+
+static void json_u64_or_null(struct out *o, const char *key, bool have, uint64_t v)
+{
+	if (have)
+		out_fmt(o, "\"%s\": %llu", key, (unsigned long long)v);
+	else
+		out_fmt(o, "\"%s\": null", key);
+}
+
+static void write_json(const char *path, struct mutex_rec **v, size_t n,
+		       const struct totals *t, uint64_t elapsed)
+{
+	char tmp[4200];
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		char msg[4400];
+		snprintf(msg, sizeof(msg), "contend-preload: cannot write '%s'\n", tmp);
+		(void)!write(2, msg, strlen(msg));
+		return;
+	}
+	struct out o = { .fd = fd };
+	out_str(&o, "{\n  \"schema\": \"contend-profile/1\",\n");
+	out_fmt(&o, "  \"pid\": %ld,\n  \"program\": ", (long)getpid());
+	out_json_str(&o, exe_path);
+	out_fmt(&o, ",\n  \"main_process\": %s,\n", preload_cfg.is_main ? "true" : "false");
+	out_fmt(&o, "  \"mode\": \"%s\",\n", preload_cfg.subst ? "substitute" : "profile");
+	if (preload_cfg.subst)
+		out_fmt(&o, "  \"lock\": \"%s\",\n", preload_cfg.subst->name);
+	else
+		out_str(&o, "  \"lock\": null,\n");
+	out_fmt(&o, "  \"elapsed_ns\": %llu,\n  \"clock\": \"CLOCK_MONOTONIC\",\n"
+		"  \"hold_sample_every\": %d,\n  \"table_capacity\": %zu,\n"
+		"  \"untracked_calls\": %llu,\n",
+		(unsigned long long)elapsed, PRELOAD_HOLD_SAMPLE, table_capacity(),
+		(unsigned long long)atomic_load_explicit(&table_untracked, memory_order_relaxed));
+	out_fmt(&o, "  \"totals\": {\"mutexes\": %zu, \"acquisitions\": %llu, "
+		"\"contended\": %llu, \"wait_ns\": %llu},\n",
+		n, (unsigned long long)t->acquisitions, (unsigned long long)t->contended,
+		(unsigned long long)t->wait_ns);
+	out_str(&o, "  \"mutexes\": [");
+	for (size_t i = 0; i < n; i++) {
+		struct mutex_rec *r = v[i];
+		uint64_t acq = ld(&r->acquisitions), con = ld(&r->contended);
+		uint64_t hs = ld(&r->hold_samples);
+		out_str(&o, i ? ",\n    " : "\n    ");
+		out_fmt(&o, "{\"rank\": %zu, \"address\": \"%p\", \"kind\": \"%s\", "
+			"\"implementation\": \"%s\", \"inits\": %u, \"acquisitions\": %llu, "
+			"\"contended\": %llu, ", i + 1, r->addr,
+			kind_name(atomic_load_explicit(&r->kind, memory_order_relaxed)),
+			impl_name(r), atomic_load_explicit(&r->inits, memory_order_relaxed),
+			(unsigned long long)acq, (unsigned long long)con);
+		out_fmt(&o, "\"owner_changes\": %llu, \"trylock_busy\": %llu, "
+			"\"timeouts\": %llu, \"cond_waits\": %llu, ",
+			(unsigned long long)ld(&r->owner_changes),
+			(unsigned long long)ld(&r->trylock_busy),
+			(unsigned long long)ld(&r->timeouts),
+			(unsigned long long)ld(&r->cond_waits));
+		out_fmt(&o, "\"wait_ns\": {\"total\": %llu, ", (unsigned long long)ld(&r->wait_ns));
+		json_u64_or_null(&o, "mean", con != 0, con ? ld(&r->wait_ns) / con : 0);
+		out_str(&o, ", ");
+		json_u64_or_null(&o, "max", con != 0, ld(&r->wait_max_ns));
+		out_fmt(&o, "}, \"hold_ns\": {\"samples\": %llu, ", (unsigned long long)hs);
+		json_u64_or_null(&o, "mean", hs != 0, hs ? ld(&r->hold_ns) / hs : 0);
+		out_str(&o, ", ");
+		json_u64_or_null(&o, "max", hs != 0, ld(&r->hold_max_ns));
+		out_fmt(&o, "}, \"held_at_exit\": %s, \"site\": [",
+			atomic_load_explicit(&r->held, memory_order_relaxed) > 0 ? "true" : "false");
+		int nf = atomic_load_explicit(&r->site_state, memory_order_acquire) == 2 ?
+			r->site_frames : 0;
+		for (int f = 0; f < nf; f++) {
+			struct frame_info fi;
+			char text[512];
+			frame_info(r->site[f], &fi);
+			frame_text(text, sizeof(text), &fi);
+			out_str(&o, f ? ", {\"text\": " : "{\"text\": ");
+			out_json_str(&o, text);
+			out_str(&o, ", \"object\": ");
+			out_json_str(&o, fi.object);
+			out_fmt(&o, ", \"offset\": \"0x%lx\", \"symbol\": ",
+				(unsigned long)fi.obj_off);
+			if (fi.symbol)
+				out_json_str(&o, fi.symbol);
+			else
+				out_str(&o, "null");
+			out_str(&o, "}");
+		}
+		out_str(&o, "]}");
+	}
+	out_str(&o, n ? "\n  ]\n}\n" : "]\n}\n");
+	out_flush(&o);
+	if (close(fd) != 0 || rename(tmp, path) != 0) {
+		char msg[4400];
+		snprintf(msg, sizeof(msg), "contend-preload: cannot write '%s'\n", path);
+		(void)!write(2, msg, strlen(msg));
+		unlink(tmp);
+	}
+}
+
+void report_init(void)
+{
+	report_pid = getpid();
+	report_start_ns = preload_now_ns();
+}
+
+void report_write(void)
+{
+	if (atomic_load_explicit(&preload_state, memory_order_acquire) != 2)
+		return;
+	if (getpid() != report_pid)
+		return; /* a vfork()ed child or a raw clone(): not ours */
+	int expected = 0;
+	if (!atomic_compare_exchange_strong_explicit(&report_done, &expected, 1,
+						     memory_order_relaxed,
+						     memory_order_relaxed))
+		return;
+
+	uint64_t elapsed = preload_now_ns() - report_start_ns;
+	ssize_t len = readlink("/proc/self/exe", exe_path, sizeof(exe_path) - 1);
+	exe_path[len > 0 ? len : 0] = '\0';
+
+	struct collect c = { 0 };
+	table_foreach(count_one, &c);
+	size_t bytes = (c.cap + 1) * sizeof(*c.recs);
+	c.recs = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (c.recs == MAP_FAILED)
+		return;
+	table_foreach(collect_one, &c);
+	rank(c.recs, c.n);
+
+	struct totals t = { 0 };
+	for (size_t i = 0; i < c.n; i++) {
+		t.acquisitions += ld(&c.recs[i]->acquisitions);
+		t.contended += ld(&c.recs[i]->contended);
+		t.wait_ns += ld(&c.recs[i]->wait_ns);
+	}
+	/* Processes other than the one contend started speak only if they
+	 * used a mutex: a shell script's every `sed` would drown the report. */
+	bool speak = preload_cfg.is_main || c.n > 0;
+	if (speak && !preload_cfg.quiet)
+		print_table(c.recs, c.n, &t, elapsed);
+	if (speak && preload_cfg.out_path[0] != '\0') {
+		if (preload_cfg.is_main) {
+			write_json(preload_cfg.out_path, c.recs, c.n, &t, elapsed);
+		} else {
+			char path[4200];
+			snprintf(path, sizeof(path), "%s.%ld", preload_cfg.out_path,
+				 (long)getpid());
+			write_json(path, c.recs, c.n, &t, elapsed);
+		}
+	}
+	munmap(c.recs, bytes);
+}
+
+static void reset_one(struct mutex_rec *r, void *arg)
+{
+	atomic_store_explicit(&r->acquisitions, 0, memory_order_relaxed);
+	atomic_store_explicit(&r->contended, 0, memory_order_relaxed);
+	atomic_store_explicit(&r->owner_changes, 0, memory_order_relaxed);
+	atomic_store_explicit(&r->wait_ns, 0, memory_order_relaxed);
+	atomic_store_explicit(&r->wait_max_ns, 0, memory_order_relaxed);
+	atomic_store_explicit(&r->hold_samples, 0, memory_order_relaxed);
+	atomic_store_explicit(&r->hold_ns, 0, memory_order_relaxed);
+	atomic_store_explicit(&r->hold_max_ns, 0, memory_order_relaxed);
+	atomic_store_explicit(&r->cond_waits, 0, memory_order_relaxed);
+	atomic_store_explicit(&r->trylock_busy, 0, memory_order_relaxed);
+	atomic_store_explicit(&r->timeouts, 0, memory_order_relaxed);
+	/* held, owner, hold_start and the call site describe the mutexes'
+	 * state, which the child inherits: keep them. */
+}
+
+void report_reset_child(void)
+{
+	/* Only the forking thread runs in the child: nothing races here. */
+	report_pid = getpid();
+	preload_cfg.is_main = false;
+	atomic_store_explicit(&report_done, 0, memory_order_relaxed);
+	atomic_store_explicit(&table_untracked, 0, memory_order_relaxed);
+	table_foreach(reset_one, NULL);
+	report_start_ns = preload_now_ns();
+}
