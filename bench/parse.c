@@ -53,6 +53,12 @@ static int thread_entry(const char *opt, const char *tok, unsigned ncpus, unsign
 			snprintf(err, errlen, "%s: '%s' must be a positive multiple", opt, tok);
 			return -1;
 		}
+		/* Checked before a * ncpus can wrap around to a small count. */
+		if (ncpus > 0 && a > max / ncpus) {
+			snprintf(err, errlen, "%s: '%s' is out of range (1-%u threads)", opt,
+				 tok, max);
+			return -1;
+		}
 		a *= ncpus;
 		b = a;
 	} else if (*end == '-') {
@@ -163,6 +169,11 @@ int parse_time(const char *opt, const char *s, const char *default_unit, bool al
 			continue;
 		if (v == 0 && !allow_zero) {
 			snprintf(err, errlen, "%s: '%s' must be greater than zero", opt, s);
+			return -1;
+		}
+		/* 1e300s is finite, its nanoseconds are not. */
+		if (!isfinite(v * units[i].ns)) {
+			snprintf(err, errlen, "%s: '%s' is too large", opt, s);
 			return -1;
 		}
 		out->cycles = strcmp(unit, "c") == 0;
