@@ -26,7 +26,7 @@ struct shared {
 	_Atomic int stop;
 	_Atomic unsigned finished;   /* workers that left their loop */
 	char pad3[LOCK_PAD];
-};
+} __attribute__((aligned(LOCK_PAD))); /* aligned_alloc: size a multiple of LOCK_PAD */
 
 struct worker {
 	const struct lockcheck_config *cfg;
@@ -39,6 +39,7 @@ struct worker {
 	unsigned max_occupancy;
 	uint64_t try_ok, try_fail;
 	struct lock_stats stats;
+	void *node;                  /* freed by lockcheck_run() after the join */
 	pthread_t tid;
 } __attribute__((aligned(LOCK_PAD)));
 
@@ -101,7 +102,7 @@ static void *worker_main(void *arg)
 	struct worker *w = arg;
 	const struct lockcheck_config *cfg = w->cfg;
 	const struct lock_desc *d = cfg->lock;
-	void *node = alloc_node(d);
+	void *node = w->node = alloc_node(d);
 	double deadline;
 
 	if ((d->props & LOCK_NEEDS_NODE) && node == NULL) {
@@ -137,11 +138,8 @@ static void *worker_main(void *arg)
 	}
 	w->stats = lock_thread_stats;
 	atomic_fetch_add(&w->sh->finished, 1);
-	/* CLH nodes migrate to other threads: they are freed by nobody until
-	 * the process ends, which for a test program is the simplest safe
-	 * lifetime. Other nodes are private again once unlock() returned. */
-	if (node && d->thread_init == NULL)
-		free(node);
+	/* CLH nodes migrate to other threads: lockcheck_run() frees every
+	 * node once all workers are joined. */
 	return NULL;
 }
 
@@ -216,6 +214,8 @@ int lockcheck_run(const struct lockcheck_config *cfg, struct lockcheck_result *r
 	for (unsigned i = 0; i < cfg->threads; i++)
 		pthread_join(workers[i].tid, NULL);
 	res->elapsed = now_seconds() - start;
+	for (unsigned i = 0; i < cfg->threads; i++)
+		free(workers[i].node);
 
 	for (unsigned i = 0; i < cfg->threads; i++) {
 		struct worker *w = &workers[i];
