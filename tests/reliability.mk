@@ -49,7 +49,7 @@ TESTS += tests/stress_signals tests/sem_destroy tests/fuzz_options tests/fuzz_re
 
 # Seed corpora, dictionaries and crash inputs are directories: dist copies
 # them whole.
-EXTRA_DIST += $(RELIABILITY_SHELL_TESTS) tests/sanitize.sh fuzz/smoke.sh \
+EXTRA_DIST += $(RELIABILITY_SHELL_TESTS) tests/sanitize.sh tests/tsan_sweep.sh fuzz/smoke.sh \
 	fuzz/README.md fuzz/options.dict fuzz/results.dict fuzz/corpus-options \
 	fuzz/corpus-results fuzz/regressions
 
@@ -59,9 +59,12 @@ FUZZ_SECONDS = 60
 FUZZ_CC = clang
 
 # What the ThreadSanitizer tree runs: the correctness suite at 2 and 4
-# threads, the expected failure, and the sleeping-lock stress tests.
+# threads, the expected failure, the sleeping-lock stress tests, and a
+# whole sweep through the harness (tests/tsan_sweep.sh: a .sh test runs
+# by suffix rule, so it needs no place in TESTS).
+# Not test_harness: it runs the broken negative-control lock on purpose.
 TSAN_TESTS = tests/tsan_locks tests/misordered_lock tests/stress_signals \
-	tests/sem_destroy tests/liveness tests/sem_permits
+	tests/sem_destroy tests/liveness tests/sem_permits tests/tsan_sweep.sh
 
 SANITIZE_ENV = srcdir='$(abs_top_srcdir)' builddir='$(abs_top_builddir)' \
 	sanitize_dir='$(SANITIZE_DIR)' jobs='$(SANITIZE_JOBS)' CC='$(CC)' \

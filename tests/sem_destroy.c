@@ -107,7 +107,12 @@ static void *waiter_main(void *arg)
 
 	atomic_fetch_add_explicit(&r->started, 1, memory_order_relaxed);
 	r->d->lock(lock, w->node);
-	unsigned n = atomic_fetch_add_explicit(&r->done, 1, memory_order_relaxed) + 1;
+	/* ACQ_REL, as a reference count's decrement: RELEASE publishes this
+	 * waiter's accesses to the lock word (sleeper registration included)
+	 * to the waiter that frees it, whose ACQUIRE sees every earlier
+	 * increment's. Relaxed, ThreadSanitizer rightly reports the free as a
+	 * race with the other waiters' atomics. */
+	unsigned n = atomic_fetch_add_explicit(&r->done, 1, memory_order_acq_rel) + 1;
 	if (r->pattern == HANDOFF_THEN_FREE)
 		r->d->unlock(lock, w->node);
 	if (n == WAITERS)
