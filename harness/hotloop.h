@@ -146,8 +146,11 @@ hot_loop_body(struct hot_thread *t, void (*lock_fn)(void *, void *),
 	const _Atomic int *const phase_word = t->phase;
 	struct hist *const acquire_hist = t->acquire_hist, *const hold_hist = t->hold_hist;
 	uint64_t mask = t->sample_mask, rng = t->rng;
-	uint64_t acquisitions = t->now.acquisitions, violations = t->now.violations;
-	uint64_t same = t->now.same_holder, timed = t->now.timed;
+	uint64_t acquisitions = t->now.acquisitions, same = t->now.same_holder;
+	uint64_t timed = t->now.timed;
+	/* Violations are counted in memory: they are rare (zero for a working
+	 * lock), and a register for them would push a hot value onto the
+	 * stack. */
 	/* Relaxed: the phase only tells the worker when to snapshot and stop;
 	 * the snapshots are ordered by the controller's join. */
 	int phase = atomic_load_explicit(phase_word, memory_order_relaxed);
@@ -159,7 +162,9 @@ hot_loop_body(struct hot_thread *t, void (*lock_fn)(void *, void *),
 
 	while (phase != HOT_STOP) {
 		if (phase != seen) {
-			t->now = (struct hot_counts){ acquisitions, violations, same, timed };
+			t->now.acquisitions = acquisitions;
+			t->now.same_holder = same;
+			t->now.timed = timed;
 			t->on_phase(t, phase);
 			mask = t->sample_mask;
 			seen = phase;
@@ -181,14 +186,16 @@ hot_loop_body(struct hot_thread *t, void (*lock_fn)(void *, void *),
 		uint64_t entered = 0;
 		if (!general || permits == 1) {
 			uint64_t w = d->word;
-			violations += (w & HOT_ID_MASK) == 0;
+			if (__builtin_expect((w & HOT_ID_MASK) == 0, 0))
+				t->now.violations++;
 			same += (w & HOT_ID_MASK) == id;
 			entered = (w | HOT_ID_MASK) + 1;
 			d->word = entered;
 		} else {
 			uint32_t occ = atomic_fetch_add_explicit(&d->occupancy, 1,
 								 memory_order_relaxed);
-			violations += occ >= permits;
+			if (occ >= permits)
+				t->now.violations++;
 		}
 		if (general && extra) {
 			struct hot_line *line = (struct hot_line *)(d + 1);
@@ -218,7 +225,9 @@ hot_loop_body(struct hot_thread *t, void (*lock_fn)(void *, void *),
 			delay_loops(ncs_loops);
 		phase = atomic_load_explicit(phase_word, memory_order_relaxed);
 	}
-	t->now = (struct hot_counts){ acquisitions, violations, same, timed };
+	t->now.acquisitions = acquisitions;
+	t->now.same_holder = same;
+	t->now.timed = timed;
 	t->rng = rng;
 	t->on_phase(t, HOT_STOP);
 }

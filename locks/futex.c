@@ -65,7 +65,10 @@ struct osq {
 struct futex_lock {
 	_Atomic uint32_t word;
 	unsigned spin_budget; /* 0: never spin */
-	struct osq osq;
+	/* The spinners' queue on a line of its own: joining and leaving it
+	 * must not pull the lock word's line away from the owner, who needs
+	 * it to release. */
+	struct osq osq __attribute__((aligned(LOCK_CACHELINE)));
 };
 
 /* Step B (and the slow half of osq_unlock): wait until our successor has
