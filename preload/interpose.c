@@ -377,6 +377,9 @@ void rec_releasing(struct mutex_rec *r)
 
 static inline struct mutex_rec *rec_of(pthread_mutex_t *m)
 {
+	struct mutex_rec *r = table_lookup(m);
+	if (__builtin_expect(r != NULL, 1))
+		return r;
 	return table_get(m, preload_kind_of(m));
 }
 
@@ -507,7 +510,7 @@ PRELOAD_API int pthread_mutex_unlock(pthread_mutex_t *m)
 		return __pthread_mutex_unlock(m);
 	/* Find, not get: a mutex never locked through us has no record, and
 	 * must not get a substituted one now. */
-	struct mutex_rec *r = table_find(m);
+	struct mutex_rec *r = table_lookup(m);
 	if (unlikely(r == NULL))
 		return real.mutex_unlock(m);
 	if (atomic_load_explicit(&r->substituted, memory_order_relaxed))

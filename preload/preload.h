@@ -143,6 +143,17 @@ struct real_fns {
 extern struct real_fns real;
 
 /* table.c */
+#define TABLE_BITS 18
+#define TABLE_SLOTS (1u << TABLE_BITS)
+extern _Atomic(struct mutex_rec *) preload_slots[TABLE_SLOTS];
+
+static inline size_t table_slot_of(const void *addr)
+{
+	/* Fibonacci hashing of the address; the low bits are alignment. */
+	return (size_t)(((uintptr_t)addr >> 3) * 0x9E3779B97F4A7C15ull >>
+			(64 - TABLE_BITS));
+}
+
 /* Memory from anonymous mmap, never returned; NULL when out of memory.
  * Zeroed, aligned to LOCK_CACHELINE. Lock-free. */
 void *arena_alloc(size_t size);
@@ -151,6 +162,16 @@ void *arena_alloc(size_t size);
 struct mutex_rec *table_get(const void *addr, enum rec_kind kind_if_new);
 /* The record of addr, or NULL if there is none. */
 struct mutex_rec *table_find(const void *addr);
+/* table_find() for the wrappers' fast path: the first probe inline. */
+static inline struct mutex_rec *table_lookup(const void *addr)
+{
+	/* ACQUIRE: pairs with the RELEASE CAS in table_get(). */
+	struct mutex_rec *r = atomic_load_explicit(&preload_slots[table_slot_of(addr)],
+						   memory_order_acquire);
+	if (__builtin_expect(r != NULL && r->addr == addr, 1))
+		return r;
+	return r == NULL ? NULL : table_find(addr);
+}
 /* Calls fn on every record, in table order. */
 void table_foreach(void (*fn)(struct mutex_rec *, void *), void *arg);
 /* Calls to the wrappers that found the table full. */

@@ -24,13 +24,11 @@
 
 #include "preload.h"
 
-#define TABLE_BITS 18
-#define TABLE_SLOTS (1u << TABLE_BITS)
 /* Past 3/4 full, linear probing gets long: new addresses go untracked. */
 #define TABLE_MAX_RECORDS (TABLE_SLOTS / 4 * 3)
 #define ARENA_CHUNK (1u << 20)
 
-static _Atomic(struct mutex_rec *) slots[TABLE_SLOTS];
+_Atomic(struct mutex_rec *) preload_slots[TABLE_SLOTS];
 static _Atomic uint32_t record_count;
 _Atomic uint64_t table_untracked;
 
@@ -78,20 +76,13 @@ void *arena_alloc(size_t size)
 	}
 }
 
-static inline size_t slot_of(const void *addr)
-{
-	/* Fibonacci hashing of the address; the low bits are alignment. */
-	return (size_t)(((uintptr_t)addr >> 3) * 0x9E3779B97F4A7C15ull >>
-			(64 - TABLE_BITS));
-}
-
 struct mutex_rec *table_find(const void *addr)
 {
-	size_t i = slot_of(addr);
+	size_t i = table_slot_of(addr);
 	for (size_t n = 0; n < TABLE_SLOTS; n++, i = (i + 1) & (TABLE_SLOTS - 1)) {
 		/* ACQUIRE: pairs with the RELEASE CAS in table_get(), so the
 		 * record's fields are initialised. */
-		struct mutex_rec *r = atomic_load_explicit(&slots[i], memory_order_acquire);
+		struct mutex_rec *r = atomic_load_explicit(&preload_slots[i], memory_order_acquire);
 		if (r == NULL)
 			return NULL;
 		if (r->addr == addr)
@@ -106,12 +97,12 @@ static PRELOAD_TLS struct mutex_rec *spare_rec;
 
 struct mutex_rec *table_get(const void *addr, enum rec_kind kind_if_new)
 {
-	size_t i = slot_of(addr);
+	size_t i = table_slot_of(addr);
 	struct mutex_rec *mine = NULL;
 
 	for (size_t n = 0; n < TABLE_SLOTS; n++, i = (i + 1) & (TABLE_SLOTS - 1)) {
 		/* ACQUIRE: as in table_find(). */
-		struct mutex_rec *r = atomic_load_explicit(&slots[i], memory_order_acquire);
+		struct mutex_rec *r = atomic_load_explicit(&preload_slots[i], memory_order_acquire);
 		while (r == NULL) {
 			if (mine == NULL) {
 				if (atomic_load_explicit(&record_count, memory_order_relaxed) >=
@@ -131,7 +122,7 @@ struct mutex_rec *table_get(const void *addr, enum rec_kind kind_if_new)
 			/* RELEASE: publishes the record's initialisation to
 			 * the ACQUIRE loads of the slot. */
 			if (atomic_compare_exchange_strong_explicit(
-				    &slots[i], &r, mine, memory_order_release,
+				    &preload_slots[i], &r, mine, memory_order_release,
 				    memory_order_acquire)) {
 				atomic_fetch_add_explicit(&record_count, 1,
 							  memory_order_relaxed);
@@ -155,7 +146,7 @@ untracked:
 void table_foreach(void (*fn)(struct mutex_rec *, void *), void *arg)
 {
 	for (size_t i = 0; i < TABLE_SLOTS; i++) {
-		struct mutex_rec *r = atomic_load_explicit(&slots[i], memory_order_acquire);
+		struct mutex_rec *r = atomic_load_explicit(&preload_slots[i], memory_order_acquire);
 		if (r != NULL)
 			fn(r, arg);
 	}
