@@ -9,6 +9,7 @@
 #endif
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -593,6 +594,10 @@ static long cpulist_count(const char *s)
 			if (end == s || b < a)
 				return 0;
 		}
+		/* A range no long can count is not a CPU list (and n must not
+		 * overflow: fuzz/regressions/results/allowed-cpus-overflow). */
+		if (b - a >= LONG_MAX - n)
+			return 0;
 		n += b - a + 1;
 		if (*end == ',')
 			end++;

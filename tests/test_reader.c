@@ -281,7 +281,9 @@ static void test_specific(void)
 	/* An interrupted sweep with no finished point is a valid file ... */
 	json_array_clear(json_object_get(root, "results"));
 	CHECK(results_validate(root, err, sizeof(err)) == 0, "empty results invalid: %s", err);
-	CHECK(results_validate(json_array(), err, sizeof(err)) != 0, "an array accepted");
+	json_t *array = json_array();
+	CHECK(results_validate(array, err, sizeof(err)) != 0, "an array accepted");
+	json_decref(array);
 	CHECK(results_validate(NULL, NULL, 0) != 0, "NULL accepted");
 	json_decref(root);
 }
