@@ -336,8 +336,6 @@ static inline void acquired(struct mutex_rec *r, bool contended, uint64_t wait_n
 	if (unlikely(acq % PRELOAD_HOLD_SAMPLE == 1) && held == 0)
 		atomic_store_explicit(&r->hold_start_ns, preload_now_ns(),
 				      memory_order_relaxed);
-	if (unlikely(atomic_load_explicit(&r->site_state, memory_order_relaxed) == 0))
-		capture_site(r);
 }
 
 void rec_acquired(struct mutex_rec *r, bool contended, uint64_t wait_ns)
@@ -375,12 +373,19 @@ void rec_releasing(struct mutex_rec *r)
 	}
 }
 
+/* The record of m for a lock attempt. The call site is taken here, before
+ * the attempt, not while holding m: backtrace() walks the loaded objects
+ * under the dynamic loader's lock, and a thread inside dlopen() may hold that
+ * and wait for m (a constructor that locks it). */
 static inline struct mutex_rec *rec_of(pthread_mutex_t *m)
 {
 	struct mutex_rec *r = table_lookup(m);
-	if (__builtin_expect(r != NULL, 1))
-		return r;
-	return table_get(m, preload_kind_of(m));
+	if (__builtin_expect(r == NULL, 0))
+		r = table_get(m, preload_kind_of(m));
+	if (unlikely(r != NULL &&
+		     atomic_load_explicit(&r->site_state, memory_order_relaxed) == 0))
+		capture_site(r);
+	return r;
 }
 
 /* ---- pthread_mutex_* --------------------------------------------------- */
