@@ -57,6 +57,13 @@ int main(void)
 				.trylock_every = 3,
 				.cs_sleep_every = (d->props & LOCK_MAY_SLEEP) ? 16 : 0,
 				.cs_sleep_us = 50,
+				/* 4 threads oversubscribe 2 CPUs: a FIFO spinlock
+				 * whose next holder is preempted crawls, and
+				 * few handoffs are few chances for TSan.
+				 * Sleeping outside the lock now and then leaves
+				 * the CPUs to the queue. */
+				.ncs_sleep_every = thread_counts[t] > 2 ? 4 : 0,
+				.ncs_sleep_us = 20,
 				.watchdog_seconds = 20,
 			};
 			struct lockcheck_result res;
