@@ -17,4 +17,8 @@ void cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
 /* Print "contend SUB: <message>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* For getopt_long's ':' (missing value) and '?' (unknown option) returns:
+ * print the one-line usage error naming the option; returns EXIT_USAGE. */
+int cli_bad_option(int c, char **argv);
+
 #endif

@@ -372,12 +372,8 @@ int cmd_compare(int argc, char **argv)
 			}
 			break;
 		case 'h': fputs(compare_usage, stdout); return 0;
-		case ':':
-			cli_usage_error("option '%s' needs a value", argv[optind - 1]);
-			return EXIT_USAGE;
 		default:
-			cli_usage_error("unknown option '%s'", argv[optind - 1]);
-			return EXIT_USAGE;
+			return cli_bad_option(opt, argv);
 		}
 	}
 	if (argc - optind != 2) {

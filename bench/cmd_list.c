@@ -50,8 +50,7 @@ int cmd_list(int argc, char **argv)
 		case 'j': json = 1; break;
 		case 'h': fputs(list_usage, stdout); return 0;
 		default:
-			cli_usage_error("unknown option '%s'", argv[optind - 1]);
-			return EXIT_USAGE;
+			return cli_bad_option(c, argv);
 		}
 	}
 	if (optind < argc) {

@@ -65,8 +65,7 @@ int cmd_probe(int argc, char **argv)
 			break;
 		case 'j': json = true; break;
 		case 'h': fputs(probe_usage, stdout); return 0;
-		case ':': cli_usage_error("option '%s' needs a value", argv[optind - 1]); return EXIT_USAGE;
-		default: cli_usage_error("unknown option '%s'", argv[optind - 1]); return EXIT_USAGE;
+		default: return cli_bad_option(ch, argv);
 		}
 	}
 	if (optind < argc) {

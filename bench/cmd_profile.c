@@ -397,12 +397,8 @@ int cmd_profile(int argc, char **argv)
 			break;
 		case 'c': compare = optarg; break;
 		case 'h': fputs(profile_usage, stdout); return 0;
-		case ':':
-			cli_usage_error("option '%s' needs a value", argv[optind - 1]);
-			return EXIT_USAGE;
 		default:
-			cli_usage_error("unknown option '%s'", argv[optind - 1]);
-			return EXIT_USAGE;
+			return cli_bad_option(c, argv);
 		}
 	}
 	if (optind >= argc) {

@@ -491,12 +491,8 @@ int cmd_report(int argc, char **argv)
 			break;
 		case 'l': locks = optarg; break;
 		case 'h': fputs(report_usage, stdout); return 0;
-		case ':':
-			cli_usage_error("option '%s' needs a value", argv[optind - 1]);
-			return EXIT_USAGE;
 		default:
-			cli_usage_error("unknown option '%s'", argv[optind - 1]);
-			return EXIT_USAGE;
+			return cli_bad_option(c, argv);
 		}
 	}
 	if (optind >= argc) {

@@ -455,12 +455,8 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'q': quiet = true; break;
 		case 'h': fputs(run_usage, stdout); return 0;
-		case ':':
-			snprintf(err, sizeof(err), "option '%s' needs a value", argv[optind - 1]);
-			return usage_fail(err);
 		default:
-			snprintf(err, sizeof(err), "unknown option '%s'", argv[optind - 1]);
-			return usage_fail(err);
+			return cli_bad_option(ch, argv);
 		}
 	}
 	if (optind < argc) {

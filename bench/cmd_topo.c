@@ -200,12 +200,8 @@ int cmd_topo(int argc, char **argv)
 		case OPT_TOPOLOGY: source = optarg; break;
 		case OPT_JSON: json = true; break;
 		case 'h': fputs(topo_usage, stdout); return 0;
-		case ':':
-			cli_usage_error("option '%s' needs a value", argv[optind - 1]);
-			return EXIT_USAGE;
 		default:
-			cli_usage_error("unknown option '%s'", argv[optind - 1]);
-			return EXIT_USAGE;
+			return cli_bad_option(c, argv);
 		}
 	}
 	if (optind < argc) {

@@ -3,6 +3,7 @@
 #include "config.h"
 #endif
 
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,15 @@ void cli_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vreport(fmt, ap);
 	va_end(ap);
+}
+
+int cli_bad_option(int c, char **argv)
+{
+	if (c == ':')
+		cli_usage_error("option '%s' needs a value", argv[optind - 1]);
+	else
+		cli_usage_error("unknown option '%s'", argv[optind - 1]);
+	return EXIT_USAGE;
 }
 
 struct command {
