@@ -17,27 +17,7 @@
 #include <string.h>
 
 #include "hist.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                     \
-	do {                                                                 \
-		if (!(cond)) {                                               \
-			failures++;                                          \
-			printf("FAIL %s:%d: ", __FILE__, __LINE__);          \
-			printf(__VA_ARGS__);                                 \
-			printf("\n");                                        \
-		}                                                            \
-	} while (0)
-
-/* "ok" for a summary line only if no check failed since the previous one. */
-static int failures_reported;
-static const char *status(void)
-{
-	const char *s = failures == failures_reported ? "ok  " : "FAIL";
-	failures_reported = failures;
-	return s;
-}
+#include "unit.h"
 
 /* splitmix64: a fixed-seed generator, so every run checks the same values. */
 static uint64_t rng_state;

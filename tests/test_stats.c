@@ -13,27 +13,7 @@
 #include <string.h>
 
 #include "stats.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                     \
-	do {                                                                 \
-		if (!(cond)) {                                               \
-			failures++;                                          \
-			printf("FAIL %s:%d: ", __FILE__, __LINE__);          \
-			printf(__VA_ARGS__);                                 \
-			printf("\n");                                        \
-		}                                                            \
-	} while (0)
-
-/* "ok" for a summary line only if no check failed since the previous one. */
-static int failures_reported;
-static const char *status(void)
-{
-	const char *s = failures == failures_reported ? "ok  " : "FAIL";
-	failures_reported = failures;
-	return s;
-}
+#include "unit.h"
 
 static int near(double a, double b, double tol)
 {
