@@ -300,9 +300,17 @@ static __attribute__((noinline)) void capture_site(struct mutex_rec *r)
 	in_backtrace = true;
 	int n = backtrace(buf, preload_cfg.frames + 8);
 	in_backtrace = false;
-	/* Skip our own frames: the call site is the first frame outside. */
+	/* Skip our own frames: the call site is the first frame after them.
+	 * Frames before ours are skipped too: under a sanitizer, backtrace()
+	 * itself is an interceptor in the sanitizer's library. */
 	int first = 0;
 	Dl_info info;
+	for (int i = 0; i < n; i++) {
+		if (dladdr(buf[i], &info) != 0 && info.dli_fbase == our_base) {
+			first = i;
+			break;
+		}
+	}
 	while (first < n && dladdr(buf[first], &info) != 0 && info.dli_fbase == our_base)
 		first++;
 	int k = 0;
