@@ -17,4 +17,3 @@ EXTRA_DIST += $(PLOT_TESTS) tests/plot-lib.sh
 
 # README's example chart, drawn by `contend plot tests/data/sweep-alpha.json`
 # (a fixture, not a measurement) until reference results replace it.
-EXTRA_DIST += docs/example-throughput-vs-threads.png

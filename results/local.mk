@@ -20,3 +20,7 @@ RESULTS_FIXTURES = \
 	tests/data/bad-empty-results.json tests/data/bad-newer-schema.json \
 	tests/data/bad-not-json.json tests/data/bad-other-tool.json
 EXTRA_DIST += $(RESULTS_FIXTURES)
+
+# Reference runs from a real machine (results/README.md): data and charts,
+# shipped in the release tarball too.
+EXTRA_DIST += results/README.md results/reference
