@@ -381,7 +381,8 @@ int run_point_once(const struct run_env *env, const struct run_point *pt,
 		if (e != 0) {
 			snprintf(err, errlen, "cannot create thread %u of %u: %s%s", i + 1,
 				 pt->threads, strerror(e),
-				 e == EAGAIN ? " (see ulimit -u and "
+				 e == EAGAIN ? " (thread limit or memory for stacks: see "
+					       "ulimit -u, ulimit -v and "
 					       "/proc/sys/kernel/threads-max)" : "");
 			break;
 		}
