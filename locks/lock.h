@@ -16,7 +16,11 @@
  *     thread_init() by the thread that will use it). A thread passes the same
  *     node to the lock/trylock and to the matching unlock; it needs one node
  *     per lock it may hold at the same time. Nodes are never kept in a global
- *     per-thread table.
+ *     per-thread table. A node must stay allocated until every thread is done
+ *     with the lock, not only its owner: other threads may still read it
+ *     after its owner's unlock() returned (a CLH node passes to the
+ *     successor; futex-spin's spin queue reads a predecessor's node while
+ *     leaving the queue).
  *   - Other locks ignore the node argument (NULL is fine).
  *   - Counting locks (LOCK_COUNTING) accept lock_params.permits > 1; every
  *     other lock requires permits == 1.

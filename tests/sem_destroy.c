@@ -165,10 +165,14 @@ static int run_round(const struct lock_desc *d, enum pattern pattern)
 	} else {
 		d->unlock(lock, main_node);
 	}
-	for (unsigned i = 0; i < WAITERS; i++) {
+	/* Nodes only after every waiter is gone: a queue node can be read by
+	 * another thread after its owner has finished with the lock (futex-spin's
+	 * spin queue: a successor leaving the queue reads its predecessor's
+	 * node), see locks/lock.h. */
+	for (unsigned i = 0; i < WAITERS; i++)
 		pthread_join(w[i].tid, NULL);
+	for (unsigned i = 0; i < WAITERS; i++)
 		free(w[i].node);
-	}
 	free(main_node);
 	return 0;
 }
