@@ -55,8 +55,10 @@ array lock_colors[10] = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', 
                          '#56B4E9', '#000000', '#F0E442', '#8C564B', '#7F7F7F']
 lock_color(i) = lock_colors[(lock_idx[i] - 1) % 10 + 1]
 # Point type per machine: filled circle, square, triangle, diamond, ...
+# Locks past the tenth reuse the colours, so they get the open variant of
+# the same shape (gnuplot numbers it one below the filled one).
 array machine_points[6] = [7, 5, 9, 13, 11, 15]
-machine_pt(i) = machine_points[(machine_idx[i] - 1) % 6 + 1]
+machine_pt(i) = machine_points[(machine_idx[i] - 1) % 6 + 1] - ((lock_idx[i] - 1) / 10) % 2
 
 # Oversubscription: threads past a machine's CPU count share CPUs, so
 # spinning waiters burn the owner's time slice; shade that part of the axis.
