@@ -61,14 +61,6 @@ static struct plot_input *load_inputs(char **paths, size_t n)
 
 int cmd_plot(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "x", required_argument, NULL, 'x' },
-		{ "locks", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct plot_request req = { .format = PLOT_PNG, .x = AXIS_THREADS, .cs_chart = true };
 	const char *outdir = "contend-plots";
 	char *locks = NULL, err[1024], path[PATH_MAX];
@@ -79,29 +71,8 @@ int cmd_plot(int argc, char **argv)
 	size_t nin;
 	int c, rc = 1;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":o:f:x:l:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o': outdir = optarg; break;
-		case 'f':
-			if (plot_parse_format(optarg, &req.format)) {
-				cli_usage_error("--format: '%s' is not png, svg or pdf", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'x':
-			if (plot_parse_axis(optarg, &req.x)) {
-				cli_usage_error("--x: '%s' is not threads, cs or ncs", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'l': locks = optarg; break;
-		case 'h': fputs(plot_usage, stdout); return 0;
-		default:
-			return cli_bad_option(c, argv);
-		}
-	}
+	if ((c = plot_parse_options(argc, argv, plot_usage, true, &req, &outdir, &locks)) >= 0)
+		return c;
 	if (optind >= argc) {
 		cli_usage_error("no results file given (try 'contend plot --help')");
 		return EXIT_USAGE;

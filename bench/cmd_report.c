@@ -453,14 +453,6 @@ static int write_html(const char *path, const struct plot_input *in, size_t nin,
 
 int cmd_report(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "x", required_argument, NULL, 'x' },
-		{ "locks", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct plot_request req = { .format = PLOT_SVG, .x = AXIS_THREADS, .cs_chart = true };
 	const char *outdir = NULL;
 	char *locks = NULL, err[PATH_MAX + 256], path[PATH_MAX];
@@ -471,30 +463,8 @@ int cmd_report(int argc, char **argv)
 	size_t nin = 0;
 	int c, rc = 1;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":o:f:x:l:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o': outdir = optarg; break;
-		case 'f':
-			/* A browser shows SVG and PNG in <img>, not PDF. */
-			if (plot_parse_format(optarg, &req.format) || req.format == PLOT_PDF) {
-				cli_usage_error("--format: '%s' is not svg or png", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'x':
-			if (plot_parse_axis(optarg, &req.x)) {
-				cli_usage_error("--x: '%s' is not threads, cs or ncs", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'l': locks = optarg; break;
-		case 'h': fputs(report_usage, stdout); return 0;
-		default:
-			return cli_bad_option(c, argv);
-		}
-	}
+	if ((c = plot_parse_options(argc, argv, report_usage, false, &req, &outdir, &locks)) >= 0)
+		return c;
 	if (optind >= argc) {
 		cli_usage_error("no results file given (try 'contend report --help')");
 		return EXIT_USAGE;

@@ -27,6 +27,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <getopt.h>
+
+#include "cli.h"
 #include "plotting.h"
 
 #define MARKER_FILE ".contend-output"
@@ -1305,4 +1308,45 @@ void fmt_num(double v, const char *printf_fmt, char *buf, size_t len)
 		snprintf(buf, len, "-");
 	else
 		snprintf(buf, len, printf_fmt, v);
+}
+
+int plot_parse_options(int argc, char **argv, const char *usage, bool allow_pdf,
+		       struct plot_request *req, const char **outdir, char **locks)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "x", required_argument, NULL, 'x' },
+		{ "locks", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":o:f:x:l:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': *outdir = optarg; break;
+		case 'f':
+			if (plot_parse_format(optarg, &req->format) ||
+			    (!allow_pdf && req->format == PLOT_PDF)) {
+				cli_usage_error("--format: '%s' is not %s", optarg,
+						allow_pdf ? "png, svg or pdf" : "svg or png");
+				return EXIT_USAGE;
+			}
+			break;
+		case 'x':
+			if (plot_parse_axis(optarg, &req->x)) {
+				cli_usage_error("--x: '%s' is not threads, cs or ncs", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'l': *locks = optarg; break;
+		case 'h': fputs(usage, stdout); return 0;
+		default:
+			return cli_bad_option(c, argv);
+		}
+	}
+	return -1;
 }

@@ -50,6 +50,14 @@ void plot_inputs_name(struct plot_input *in, size_t n);
 
 /* Parse option values; 0 on success, -1 when the value is not known. */
 int plot_parse_format(const char *s, enum plot_format *out);
+
+/* The options `plot` and `report` share: -o DIR, -f FMT, -x AXIS, -l LOCKS,
+ * -h (prints usage). allow_pdf is false for report (a browser cannot show PDF
+ * in <img>). Sets *outdir and *locks only when given. Returns -1 when the
+ * options were parsed and the command goes on (optind at the first file),
+ * 0 after --help, EXIT_USAGE (2) after a one-line usage error. */
+int plot_parse_options(int argc, char **argv, const char *usage, bool allow_pdf,
+		       struct plot_request *req, const char **outdir, char **locks);
 int plot_parse_axis(const char *s, enum plot_axis *out);
 const char *plot_format_ext(enum plot_format f);
 const char *plot_axis_name(enum plot_axis x);
