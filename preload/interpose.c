@@ -447,11 +447,7 @@ PRELOAD_API int pthread_mutex_lock(pthread_mutex_t *m)
 	if (atomic_load_explicit(&r->substituted, memory_order_relaxed))
 		return subst_lock(r);
 	int rc = real.mutex_trylock(m);
-	if (likely(rc == 0)) {
-		acquired(r, false, 0);
-		return 0;
-	}
-	if (got_it(rc)) { /* EOWNERDEAD */
+	if (likely(got_it(rc))) { /* 0, or EOWNERDEAD */
 		acquired(r, false, 0);
 		return rc;
 	}
