@@ -40,9 +40,7 @@ int main(void)
 				.watchdog_seconds = 10,
 			};
 			struct lockcheck_result res;
-			if (lockcheck_run(&cfg, &res) != 0)
-				return 1;
-			lockcheck_print(&cfg, &res);
+			lockcheck_run_print(&cfg, &res);
 			if (!lockcheck_passed(&cfg, &res))
 				failed = 1;
 			if (res.futex_waits == 0) {

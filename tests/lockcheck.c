@@ -259,6 +259,13 @@ bool lockcheck_passed(const struct lockcheck_config *cfg,
 	return res->acquisitions > 0;
 }
 
+void lockcheck_run_print(const struct lockcheck_config *cfg, struct lockcheck_result *res)
+{
+	if (lockcheck_run(cfg, res) != 0)
+		exit(1);
+	lockcheck_print(cfg, res);
+}
+
 void lockcheck_print(const struct lockcheck_config *cfg,
 		     const struct lockcheck_result *res)
 {

@@ -57,6 +57,10 @@ int lockcheck_run(const struct lockcheck_config *cfg, struct lockcheck_result *r
 bool lockcheck_passed(const struct lockcheck_config *cfg,
 		      const struct lockcheck_result *res);
 
+/* lockcheck_run() then lockcheck_print(); a setup error (already printed)
+ * ends the test program with status 1. */
+void lockcheck_run_print(const struct lockcheck_config *cfg, struct lockcheck_result *res);
+
 /* One line describing the outcome, for test logs. */
 void lockcheck_print(const struct lockcheck_config *cfg,
 		     const struct lockcheck_result *res);

@@ -118,9 +118,7 @@ static int run_lock(const struct lock_desc *d)
 	};
 	struct lockcheck_result res;
 
-	if (lockcheck_run(&cfg, &res) != 0)
-		return 1;
-	lockcheck_print(&cfg, &res);
+	lockcheck_run_print(&cfg, &res);
 	return lockcheck_passed(&cfg, &res) ? 0 : 1;
 }
 

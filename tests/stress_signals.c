@@ -165,9 +165,7 @@ static int run_one(const struct lock_desc *d, unsigned threads, unsigned permits
 	bool own_sleeper = d->family != LOCK_FAMILY_BASELINE;
 	int failed = 0;
 
-	if (lockcheck_run(&cfg, &res) != 0)
-		return 1;
-	lockcheck_print(&cfg, &res);
+	lockcheck_run_print(&cfg, &res);
 	if (!lockcheck_passed(&cfg, &res))
 		failed = 1;
 	if (own_sleeper && res.futex_waits == 0) {
