@@ -385,7 +385,12 @@ int topo_load(struct topo **out, const char *source, char *err, size_t errlen)
 		}
 	}
 	if (hwloc_topology_load(t->hw) != 0) {
-		if (source == NULL)
+		/* hwloc's libxml2 backend (used when libxml2 is installed) accepts
+		 * any file in set_xml and only fails here. */
+		if (source != NULL && looks_like_xml_path(source))
+			seterr(err, errlen, "--topology: '%s' is not a hwloc XML topology",
+			       source);
+		else if (source == NULL)
 			seterr(err, errlen, "hwloc cannot read this machine's topology: %s",
 			       strerror(errno));
 		else
