@@ -267,6 +267,7 @@ static void record_repeat(struct sweep_point *p, const struct run_result *r,
 	f->speed_after = speed_after;
 	f->bare_ns = bare;
 	(void)env;
+	sweep_record_measures(p, f, r);
 	p->done++;
 }
 

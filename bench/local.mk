@@ -13,7 +13,8 @@ contend_SOURCES = bench/main.c bench/cli.h bench/commands.h \
 contend_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(JANSSON_CFLAGS)
 contend_LDADD = $(HARNESS_LIBS)
 contend_SOURCES += bench/cmd_run.c bench/parse.c bench/parse.h bench/sweep.h \
-	bench/run_json.c bench/run_output.c bench/atomicfile.c bench/atomicfile.h
+	bench/run_json.c bench/run_output.c bench/atomicfile.c bench/atomicfile.h \
+	bench/sweep_measures.c
 contend_SOURCES += bench/cmd_probe.c
 
 # make bench: our locks against their peers and the harness against a bare

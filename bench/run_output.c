@@ -60,7 +60,8 @@ void sweep_print_table(const struct sweep *s, FILE *out)
 {
 	const struct sweep_config *c = &s->cfg;
 	const char *model = topo_cpu_model(s->topo);
-	bool any_noisy = false, any_moved = false, any_over = false;
+	bool any_noisy = false, any_moved = false, any_over = false, any_starved = false,
+	     any_off = false;
 
 	fprintf(out, "# contend run: %u CPUs%s%s%s, pin %s, %.3gs x %u repeats, seed %llu%s\n",
 		topo_pus(s->topo), model ? " (" : "", model ? model : "", model ? ")" : "",
@@ -87,11 +88,15 @@ void sweep_print_table(const struct sweep *s, FILE *out)
 			 si(th.ci95_low, b, sizeof(b)), si(th.ci95_high, cc, sizeof(cc)));
 		bool noisy = summary_has_spread(&th) && th.cv > 0.05;
 		bool moved = sweep_probe_moved(p);
+		bool starved = sweep_starved_threads(p) > 0;
+		bool off = sweep_cs_off_target(s, p);
 		any_noisy |= noisy;
 		any_moved |= moved;
 		any_over |= p->oversubscribed;
-		snprintf(flags, sizeof(flags), "%s%s%s%s", p->oversubscribed ? "+" : "",
-			 noisy ? "~" : "", moved ? "!" : "",
+		any_starved |= starved;
+		any_off |= off;
+		snprintf(flags, sizeof(flags), "%s%s%s%s%s%s", p->oversubscribed ? "+" : "",
+			 noisy ? "~" : "", moved ? "!" : "", starved ? "S" : "", off ? "C" : "",
 			 viol ? " FAILED: mutual exclusion violated" : "");
 		fprintf(out, "%-17s %4u %7s %7s  %-26s %8s %6.3f %9s %8.2f %8.2f  %s\n",
 			p->lock->name, p->threads, dur(p->cs_ns, cs, sizeof(cs)),
@@ -121,17 +126,20 @@ void sweep_print_table(const struct sweep *s, FILE *out)
 		fprintf(out, "#   %-17s %7.2f ns vs %7.2f ns bare (%.2fx)\n", p->lock->name,
 			1e9 / th.median, bare, 1e9 / th.median / bare);
 	}
-	if (any_over || any_noisy || any_moved)
-		fprintf(out, "# flags:%s%s%s\n", any_over ? " + oversubscribed" : "",
+	if (any_over || any_noisy || any_moved || any_starved || any_off)
+		fprintf(out, "# flags:%s%s%s%s%s\n", any_over ? " + oversubscribed" : "",
 			any_noisy ? "  ~ noisy (CV > 5%)" : "",
-			any_moved ? "  ! machine changed during the point (probe moved > 25%)" : "");
+			any_moved ? "  ! machine changed during the point (probe moved > 25%)" : "",
+			any_starved ? "  S starved: a thread made no acquisition in a window" : "",
+			any_off ? "  C section more than 10% off the asked length" : "");
 }
 
 void sweep_print_csv(const struct sweep *s, FILE *out)
 {
 	fprintf(out, "lock,threads,cs_ns,ncs_ns,status,repeats,throughput,ci95_low,ci95_high,"
 		     "cv,ns_per_acq,jain,min_share,max_share,acquire_p50_ns,acquire_p99_ns,"
-		     "voluntary_csw_per_acq,involuntary_csw_per_acq,cycles_per_acq,"
+		     "voluntary_csw_per_acq,involuntary_csw_per_acq,wall_cycles_per_acq,"
+		     "cpu_ns_per_acq,cs_ns_achieved,ncs_ns_achieved,starved_threads,"
 		     "oversubscribed,noisy,probe_moved\n");
 	for (size_t i = 0; i < s->npoints; i++) {
 		const struct sweep_point *p = &s->points[i];
@@ -152,7 +160,9 @@ void sweep_print_csv(const struct sweep *s, FILE *out)
 			th.median > 0 ? 1e9 / th.median : NAN, SWEEP_MEDIAN(p, jain),
 			SWEEP_MEDIAN(p, min_share), SWEEP_MEDIAN(p, max_share), p50, p99_ns(s, p),
 			SWEEP_MEDIAN(p, vcsw_per_acq), SWEEP_MEDIAN(p, ivcsw_per_acq),
-			SWEEP_MEDIAN(p, cycles_per_acq),
+			SWEEP_MEDIAN(p, cycles_per_acq), SWEEP_MEDIAN(p, m.cpu_ns_per_acq),
+			SWEEP_MEDIAN(p, m.cs_ns_achieved), SWEEP_MEDIAN(p, m.ncs_ns_achieved),
+			(double)sweep_starved_threads(p),
 		};
 		/* An empty field for what was not measured. */
 		for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)

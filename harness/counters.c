@@ -4,6 +4,8 @@
 #endif
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <linux/perf_event.h>
 #include <stdio.h>
 #include <string.h>
@@ -103,13 +105,26 @@ void perf_thread_read(const struct perf_thread *p, int64_t values[PERF_NEVENTS])
 	}
 }
 
-void rusage_thread_csw(uint64_t *voluntary, uint64_t *involuntary)
+int task_csw_read(pid_t tid, int64_t *voluntary, int64_t *involuntary)
 {
-	struct rusage ru;
-	if (getrusage(RUSAGE_THREAD, &ru) != 0) {
-		*voluntary = *involuntary = 0;
-		return;
-	}
-	*voluntary = (uint64_t)ru.ru_nvcsw;
-	*involuntary = (uint64_t)ru.ru_nivcsw;
+	char path[64], buf[4096];
+	*voluntary = *involuntary = -1;
+	snprintf(path, sizeof(path), "/proc/self/task/%d/status", (int)tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* "nonvoluntary_ctxt_switches" contains the other name: match from
+	 * the start of a line. */
+	const char *v = strstr(buf, "\nvoluntary_ctxt_switches:");
+	const char *iv = strstr(buf, "\nnonvoluntary_ctxt_switches:");
+	if (!v || !iv)
+		return -1;
+	*voluntary = strtoll(v + strlen("\nvoluntary_ctxt_switches:"), NULL, 10);
+	*involuntary = strtoll(iv + strlen("\nnonvoluntary_ctxt_switches:"), NULL, 10);
+	return 0;
 }

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 enum { PERF_SW_CSW, PERF_SW_MIGRATIONS, PERF_HW_CYCLES, PERF_HW_INSTRUCTIONS,
        PERF_HW_CACHE_MISSES, PERF_NEVENTS };
@@ -40,7 +41,10 @@ void perf_thread_close(struct perf_thread *p);
 /* Current values; values[i] = -1 where the event is not open or unreadable. */
 void perf_thread_read(const struct perf_thread *p, int64_t values[PERF_NEVENTS]);
 
-/* Voluntary and involuntary context switches of the calling thread so far. */
-void rusage_thread_csw(uint64_t *voluntary, uint64_t *involuntary);
+/* Voluntary and involuntary context switches of thread tid of this process
+ * so far (what getrusage(RUSAGE_THREAD) gives that thread), readable from
+ * any thread. Returns 0, or -1 with both set to -1 when they cannot be read:
+ * a count that was not read is not a count of 0. */
+int task_csw_read(pid_t tid, int64_t *voluntary, int64_t *involuntary);
 
 #endif

@@ -26,10 +26,12 @@
 #include <jansson.h>
 
 /* The newest schema_version this reader understands. */
-#define RESULTS_SCHEMA_VERSION 1
+#define RESULTS_SCHEMA_VERSION 2
 
 /*
- * Check a parsed results document against SCHEMA.md version 1.
+ * Check a parsed results document against SCHEMA.md: versions 1 and 2 (2
+ * renamed cycles_per_acq to wall_cycles_per_acq and added the keys of
+ * issue 15; each is checked against the keys of its own version).
  * Returns 0 when valid; otherwise -1 with a one-line message in err naming
  * the first offending key by its path, e.g.
  * "results[3].throughput.median: expected number, got string" or
@@ -55,7 +57,7 @@ struct result_point {
 	bool probe_moved;
 	/* Figures; NaN where the file has null (not measured). */
 	double tput, tput_ci_low, tput_ci_high, tput_cv;
-	double ns_per_acq, cycles_per_acq;
+	double ns_per_acq, cycles_per_acq; /* wall_cycles_per_acq (v2), cycles_per_acq (v1) */
 	double jain, min_share, max_share;
 	double lat_p50, lat_p90, lat_p99, lat_p999, lat_max;
 	double csw_voluntary, csw_involuntary;

@@ -24,8 +24,8 @@ tests_test_harness_SOURCES = tests/test_harness.c tests/broken_lock.c tests/brok
 tests_test_harness_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
 tests_test_harness_LDADD = $(HARNESS_LIBS)
 TESTS += tests/test_harness
-TESTS += tests/run_cli.sh tests/run_interrupt.sh
-EXTRA_DIST += tests/run_cli.sh tests/run_interrupt.sh
+TESTS += tests/run_cli.sh tests/run_interrupt.sh tests/run_measure.sh
+EXTRA_DIST += tests/run_cli.sh tests/run_interrupt.sh tests/run_measure.sh
 
 # Validates the files contend run writes with the reader of plot/report.
 check_PROGRAMS += tests/check_results
