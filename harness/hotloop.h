@@ -12,11 +12,12 @@
  *   [sampled] t1 = time stamp                 acquire latency = t1 - t0
  *   read the phase word: the phase this acquisition counts in
  *   publish "holding"
- *   critical section: exclusion check, write cs_lines shared lines, delay
- *   [sampled] tc = time stamp                 section = tc - t1
+ *   critical section: exclusion check, write cs_lines shared lines,
+ *   [sampled] td = time stamp
+ *   delay
+ *   [sampled] tc = time stamp                 section's delay = tc - td
  *   unlock()
  *   [sampled] t2 = time stamp                 hold time = t2 - t1
- *   publish "idle"
  *   non-critical section: delay                [sampled] timed to its end
  *   check the phase word for STOP (a relaxed load of a line nobody writes
  *   while the window runs)
@@ -107,10 +108,13 @@ struct hot_sampled {
 
 /*
  * What a worker is doing, published for the controller in a line of the
- * worker's own (one relaxed store per step; nobody else writes the line):
- * attempt << 2 | state, attempt = the worker's acquisitions so far. The
- * controller reads it at the window's start and at the deadline: a worker
- * found waiting for the same attempt both times waited through the window.
+ * worker's own (a relaxed store before lock() and one after it; nobody else
+ * writes the line): attempt << 2 | state, attempt = the worker's
+ * acquisitions before this one. "Holding" stays through unlock() and the
+ * non-critical section (a third store to say "idle" cost the uncontended
+ * loop measurably): it means "not waiting". The controller reads the word at
+ * the window's start and at the deadline: a worker found waiting for the
+ * same attempt both times waited through the window.
  */
 enum { HOT_IDLE = 0, HOT_WAITING = 1, HOT_HOLDING = 2 };
 #define HOT_PROGRESS(acq, state) ((acq) << 2 | (uint64_t)(state))
@@ -141,6 +145,11 @@ struct hot_thread {
 	/* maintained by the loop */
 	struct hot_counts now;
 	struct hot_sampled sampled;
+	uint64_t stamps[5];           /* a timed iteration's t0, t1, td, tc, t2: in
+	                                 memory, so the untimed path keeps no
+	                                 register (and spills nothing) for them */
+	uint64_t same_at_boundary;    /* this acquisition's same-holder bit, at a
+	                                 phase change */
 	/* the harness's hook at a phase change, outside the loop proper */
 	void (*on_phase)(struct hot_thread *t, int phase);
 };
@@ -169,24 +178,28 @@ static inline uint64_t hot_ticks_between(uint64_t a, uint64_t b, uint64_t *backw
 }
 
 /* Out of line: the rare sampled path must not take registers from the loop.
- * t0 before lock(), t1 acquired, tc section done (before the exit check and
- * unlock()), t2 after unlock(). */
+ * stamps: t0 before lock(), t1 acquired, td the section's delay begins
+ * (after the exclusion check and the shared-line writes), tc it ended
+ * (before the exit check and unlock()), t2 after unlock(). */
 static __attribute__((noinline, cold, unused)) void
-hot_record_sample(struct hot_thread *t, uint64_t t0, uint64_t t1, uint64_t tc, uint64_t t2)
+hot_record_sample(struct hot_thread *t)
 {
 	struct hot_sampled *s = &t->sampled;
+	const uint64_t t0 = t->stamps[0], t1 = t->stamps[1], td = t->stamps[2],
+		       tc = t->stamps[3], t2 = t->stamps[4];
 	uint64_t wait = hot_ticks_between(t0, t1, &s->tsc_backwards);
 	hist_record(t->acquire_hist, wait);
 	hist_record(t->hold_hist, hot_ticks_between(t1, t2, &s->tsc_backwards));
-	hist_record(t->cs_hist, hot_ticks_between(t1, tc, &s->tsc_backwards));
+	hist_record(t->cs_hist, hot_ticks_between(td, tc, &s->tsc_backwards));
 	if (wait > s->max_wait_ticks)
 		s->max_wait_ticks = wait;
 }
 
 static __attribute__((noinline, cold, unused)) void
-hot_record_ncs(struct hot_thread *t, uint64_t t2)
+hot_record_ncs(struct hot_thread *t)
 {
-	hist_record(t->ncs_hist, hot_ticks_between(t2, tsc_now(), &t->sampled.tsc_backwards));
+	hist_record(t->ncs_hist, hot_ticks_between(t->stamps[4], tsc_now(),
+						   &t->sampled.tsc_backwards));
 }
 
 /* Wait out n ticks of the time base: sections of a requested length
@@ -236,23 +249,23 @@ hot_loop_body(struct hot_thread *t, void (*lock_fn)(void *, void *),
 	void *const lock0 = locks[0], *const node0 = nodes[0];
 	struct hot_cs_data *const d0 = cs[0];
 
+	t->same_at_boundary = 0;
 	for (;;) {
 		unsigned i = !general || nlocks == 1 ? 0 : (unsigned)(hot_rand(&rng) % nlocks);
 		void *const lock = i == 0 ? lock0 : locks[i];
 		void *const node = i == 0 ? node0 : nodes[i];
 		struct hot_cs_data *const d = i == 0 ? d0 : cs[i];
 		const bool sampled = __builtin_expect(((acquisitions + 1) & mask) == 0, 0);
-		uint64_t t0 = 0, t1 = 0, tc = 0;
 
 		/* Relaxed: the controller only reads these to see who waited
 		 * through the window; nothing is ordered by them. */
 		atomic_store_explicit(progress, HOT_PROGRESS(acquisitions, HOT_WAITING),
 				      memory_order_relaxed);
 		if (sampled)
-			t0 = tsc_now();
+			t->stamps[0] = tsc_now();
 		lock_fn(lock, node);
 		if (sampled)
-			t1 = tsc_now();
+			t->stamps[1] = tsc_now();
 		/* Relaxed: the phase only says which figures this acquisition
 		 * counts in; the snapshots are ordered by the controller's
 		 * join, the sampling period by a fence in on_phase(). */
@@ -261,12 +274,15 @@ hot_loop_body(struct hot_thread *t, void (*lock_fn)(void *, void *),
 				      memory_order_relaxed);
 
 		/* the critical section */
-		uint64_t entered = 0, same_now = 0;
+		uint64_t entered = 0;
 		if (!general || permits == 1) {
 			uint64_t w = d->word;
 			if (__builtin_expect((w & HOT_ID_MASK) == 0, 0))
 				t->now.violations++;
-			same_now = (w & HOT_ID_MASK) == id;
+			const uint64_t same_now = (w & HOT_ID_MASK) == id;
+			same += same_now;
+			if (__builtin_expect(phase != seen, 0))
+				t->same_at_boundary = same_now;
 			entered = (w | HOT_ID_MASK) + 1;
 			d->word = entered;
 		} else {
@@ -280,6 +296,8 @@ hot_loop_body(struct hot_thread *t, void (*lock_fn)(void *, void *),
 			for (unsigned k = 0; k < extra; k++)
 				line[k].word++;
 		}
+		if (sampled)
+			t->stamps[2] = tsc_now();
 		if (general && cs_table)
 			delay_loops(cs_table[hot_rand(&rng) & (HOT_EXP_TABLE - 1)]);
 		else if (cs_ticks)
@@ -287,7 +305,7 @@ hot_loop_body(struct hot_thread *t, void (*lock_fn)(void *, void *),
 		else if (cs_loops)
 			delay_loops(cs_loops);
 		if (sampled)
-			tc = tsc_now();
+			t->stamps[3] = tsc_now();
 		if (!general || permits == 1) {
 			d->word = entered | id;
 		} else {
@@ -295,11 +313,12 @@ hot_loop_body(struct hot_thread *t, void (*lock_fn)(void *, void *),
 		}
 
 		unlock_fn(lock, node);
-		uint64_t t2 = sampled ? tsc_now() : 0;
+		if (sampled)
+			t->stamps[4] = tsc_now();
 		if (__builtin_expect(phase != seen, 0)) {
 			/* The counts up to, not including, this acquisition. */
 			t->now.acquisitions = acquisitions;
-			t->now.same_holder = same;
+			t->now.same_holder = same - t->same_at_boundary;
 			t->now.timed = timed;
 			t->on_phase(t, phase);
 			mask = t->sample_mask;
@@ -308,17 +327,15 @@ hot_loop_body(struct hot_thread *t, void (*lock_fn)(void *, void *),
 				/* Made after the deadline: not in the window,
 				 * but in the total the final check compares. */
 				t->now.acquisitions = acquisitions + 1;
+				t->now.same_holder = same;
 				break;
 			}
 		}
 		if (sampled) {
-			hot_record_sample(t, t0, t1, tc, t2);
+			hot_record_sample(t);
 			timed++;
 		}
-		same += same_now;
 		acquisitions++;
-		atomic_store_explicit(progress, HOT_PROGRESS(acquisitions, HOT_IDLE),
-				      memory_order_relaxed);
 
 		if (general && ncs_table)
 			delay_loops(ncs_table[hot_rand(&rng) & (HOT_EXP_TABLE - 1)]);
@@ -327,7 +344,7 @@ hot_loop_body(struct hot_thread *t, void (*lock_fn)(void *, void *),
 		else if (ncs_loops)
 			delay_loops(ncs_loops);
 		if (sampled)
-			hot_record_ncs(t, t2);
+			hot_record_ncs(t);
 		/* Relaxed, as above: only whether to go on. */
 		if (atomic_load_explicit(phase_word, memory_order_relaxed) == HOT_STOP) {
 			t->now.acquisitions = acquisitions;

@@ -403,11 +403,11 @@ static struct timespec monotonic_after(double seconds)
 }
 
 /* Time-stamp reads per timed acquisition made on the lock's serial path:
- * with one thread, every read; with several, the two inside the critical
+ * with one thread, every read; with several, the three inside the critical
  * section (the others overlap a wait or another thread's section). */
 static unsigned serial_reads(const struct run_point *pt)
 {
-	return pt->threads == 1 ? (pt->ncs_ns > 0 ? 5 : 4) : 2;
+	return pt->threads == 1 ? (pt->ncs_ns > 0 ? 6 : 5) : 3;
 }
 
 /* Auto sampling: one period for all workers, from the acquisitions of the
@@ -655,8 +655,8 @@ int run_point_once(const struct run_env *env, const struct run_point *pt,
 		}
 		if (!cpu_ok)
 			res->cpu_ns = NAN;
-		/* A timed section includes one time-stamp read (the one that
-		 * ends it); the figure is the section's own length. The
+		/* A timed section (its delay: the work --cs asked for) includes
+		 * one time-stamp read; the figure is the delay's own length. The
 		 * median: a section during which the vCPU was descheduled
 		 * (milliseconds) would move a mean of thousands of samples. */
 		res->cs_ns_achieved = section_median_ns(env, cs_all);
