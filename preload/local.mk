@@ -18,7 +18,7 @@ preload_libcontend_preload_la_LIBADD = preload/libpreload-locks.la $(CK_LIBS) -l
 # names they would come back into our own wrappers.
 noinst_LTLIBRARIES += preload/libpreload-locks.la
 preload_libpreload_locks_la_SOURCES = $(LOCK_SOURCES)
-preload_libpreload_locks_la_CPPFLAGS = $(AM_CPPFLAGS) \
+preload_libpreload_locks_la_CPPFLAGS = $(AM_CPPFLAGS) -DLOCK_NO_HOT_LOOP \
 	-Dpthread_mutex_init=contend_real_mutex_init \
 	-Dpthread_mutex_destroy=contend_real_mutex_destroy \
 	-Dpthread_mutex_lock=contend_real_mutex_lock \

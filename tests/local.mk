@@ -19,6 +19,10 @@ TESTS += tests/registry.sh tests/validate tests/negative_control \
 	tests/liveness tests/sem_permits
 EXTRA_DIST += tests/registry.sh
 
+# The layers stay apart (lock.h free of the loop, preload without it).
+TESTS += tests/layering.sh
+EXTRA_DIST += tests/layering.sh
+
 check_PROGRAMS += tests/test_harness
 tests_test_harness_SOURCES = tests/test_harness.c tests/broken_lock.c tests/broken_lock.h
 tests_test_harness_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
