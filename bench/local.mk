@@ -14,7 +14,7 @@ contend_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(JANSSON_CFLAGS)
 contend_LDADD = $(HARNESS_LIBS)
 contend_SOURCES += bench/cmd_run.c bench/parse.c bench/parse.h bench/sweep.h \
 	bench/run_json.c bench/run_output.c bench/atomicfile.c bench/atomicfile.h
-contend_SOURCES += bench/cmd_probe.c
+contend_SOURCES += bench/cmd_probe.c bench/cmd_topo.c bench/topo_json.c bench/topo_json.h
 
 # make bench: our locks against their peers and the harness against a bare
 # loop, as ratios measured side by side (a benchmark, not a test).
