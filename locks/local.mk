@@ -16,5 +16,6 @@ endif
 
 noinst_LIBRARIES += liblocks.a
 liblocks_a_SOURCES = $(LOCK_SOURCES)
+liblocks_a_CPPFLAGS = $(LOCKS_CPPFLAGS)
 liblocks_a_CFLAGS = $(AM_CFLAGS) $(CK_CFLAGS)
 EXTRA_DIST += $(LOCK_PEER_SOURCES)

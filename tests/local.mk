@@ -33,7 +33,7 @@ EXTRA_DIST += tests/run_cli.sh tests/run_interrupt.sh
 
 # Validates the files contend run writes with the reader of plot/report.
 check_PROGRAMS += tests/check_results
-tests_check_results_SOURCES = tests/check_results.c results/reader.c results/reader.h
+tests_check_results_SOURCES = tests/check_results.c $(RESULTS_READER_SOURCES)
 tests_check_results_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 tests_check_results_LDADD = $(JANSSON_LIBS) -lm
 
