@@ -11,10 +11,9 @@
 #include <unistd.h>
 
 #include "stats.h"
+#include "reader.h" /* RESULTS_SCHEMA_VERSION: the writer writes what the reader reads */
 #include "sweep.h"
 #include "topo_json.h"
-
-#define RESULTS_SCHEMA_VERSION 1
 
 /* A measured number, or null when it was not measured (NAN). */
 static json_t *num(double v)
