@@ -16,12 +16,12 @@
 #include <hwloc.h>
 #include <pthread.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "errmsg.h"
 #include "topo.h"
 
 /* One PU of the topology, in topology (hwloc logical) order. */
@@ -49,20 +49,6 @@ struct topo {
 	int *scatter;		/* OS indexes, scatter order */
 	int *cores_order;	/* OS indexes, cores order */
 };
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* ------------------------------------------------------------------------ */
 /* Loading                                                                  */

@@ -1,7 +1,8 @@
 # harness/topo.mk: thread placement - topology from hwloc, pin plans and
 # pinning (topo), NUMA placement of memory (mem).
 
-TOPO_SOURCES = harness/topo.h harness/topo.c harness/mem.h harness/mem.c
+TOPO_SOURCES = harness/topo.h harness/topo.c harness/mem.h harness/mem.c \
+	harness/errmsg.h harness/errmsg.c
 HARNESS_SOURCES += $(TOPO_SOURCES)
 
 check_PROGRAMS += tests/test_topo
