@@ -25,7 +25,9 @@
 
 #include <jansson.h>
 
-/* The newest schema_version this reader understands. */
+/* The schema_version contend run writes, and the newest this reader
+ * understands: one definition for both. Version 2: issue 15's measurement
+ * keys (results/SCHEMA.md, "Changes from version 1"). */
 #define RESULTS_SCHEMA_VERSION 2
 
 /*
