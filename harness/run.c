@@ -85,7 +85,7 @@ struct worker_state {
 /* Operating-system figures of one worker, read by the controller. */
 struct os_snap {
 	int64_t vcsw, ivcsw;              /* -1: unreadable */
-	int64_t perf[PERF_NEVENTS];       /* -1: not measured */
+	struct perf_reading perf;
 	double cpu_ns;                    /* NAN: unreadable */
 };
 
@@ -187,7 +187,7 @@ static void os_snapshot(const struct worker_arg *a, struct os_snap *s)
 {
 	struct timespec ts;
 	task_csw_read(a->ktid, &s->vcsw, &s->ivcsw);
-	perf_thread_read(a->perf, s->perf);
+	perf_thread_read(a->perf, &s->perf);
 	s->cpu_ns = a->cpu_clock_ok && clock_gettime(a->cpu_clock, &ts) == 0
 		? ts.tv_sec * 1e9 + ts.tv_nsec : NAN;
 }
@@ -201,7 +201,7 @@ static void os_window(const struct os_snap *a, const struct os_snap *b,
 	o->voluntary_csw = o->csw_unavailable ? 0 : (uint64_t)(b->vcsw - a->vcsw);
 	o->involuntary_csw = o->csw_unavailable ? 0 : (uint64_t)(b->ivcsw - a->ivcsw);
 	for (int i = 0; i < PERF_NEVENTS; i++)
-		o->perf[i] = a->perf[i] >= 0 && b->perf[i] >= 0 ? b->perf[i] - a->perf[i] : -1;
+		o->perf[i] = perf_window_count(&a->perf, &b->perf, i);
 	o->cpu_ns = b->cpu_ns - a->cpu_ns;
 }
 
@@ -596,8 +596,9 @@ int run_point_once(const struct run_env *env, const struct run_point *pt,
 		}
 		struct timespec until = monotonic_after(pt->duration_s);
 		sleep_until_or_stop(&until, stop_request);
-		atomic_store_explicit(phase, HOT_STOP, memory_order_relaxed);
-		t_end = tsc_now();
+		/* The counters are read while every worker still runs: one
+		 * that saw STOP may be gone, with its /proc entry, its perf
+		 * events and its CPU clock. */
 		for (unsigned i = 0; i < created; i++) {
 			uint64_t p = atomic_load_explicit(args[i].progress, memory_order_relaxed);
 			struct os_snap end;
@@ -608,6 +609,8 @@ int run_point_once(const struct run_env *env, const struct run_point *pt,
 			res->per_thread[i].waited_through =
 				(p & 3) == HOT_WAITING && p == args[i].progress_start;
 		}
+		t_end = tsc_now();
+		atomic_store_explicit(phase, HOT_STOP, memory_order_relaxed);
 		res->interrupted = stop_request && *stop_request;
 		res->window_ticks = t_end > t_start ? t_end - t_start : 0;
 		res->window_ns = tsc_cycles_to_ns(&env->tsc, res->window_ticks);

@@ -77,6 +77,10 @@ check "$tmp/cs.json" "every point reports cs_ns_achieved, ncs_ns_achieved, cs_of
 # cs_ns_achieved is a histogram median: within 1/32 of the true value.
 check "$tmp/cs.json" "throughput never exceeds 1 / cs_ns_achieved" \
 	'[.results[] | .throughput.median <= (1 + 1/32) * 1e9 / .cs_ns_achieved] | all'
+check "$tmp/cs.json" "counters read at the window's edges: context switches (and perf) measured" \
+	'. as $d | [.results[] | (.csw_per_acq.voluntary != null)
+	   and ((.perf_sw != null) or ($d.meta.perf.software | not))
+	   and ([.per_thread[].voluntary_csw | . != null] | all)] | all'
 check "$tmp/cs.json" "wall_cycles_per_acq and cpu_ns_per_acq reported, no cycles_per_acq" \
 	'[.results[] | (.wall_cycles_per_acq > 0) and (.cpu_ns_per_acq > 0)
 	   and (has("cycles_per_acq") | not)] | all'

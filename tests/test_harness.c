@@ -278,6 +278,30 @@ int main(void)
 		      (unsigned long long)back, (unsigned long long)backwards);
 	}
 
+	/* Perf counts between two readings: as read when the event counted
+	 * all along; scaled by enabled / running when the kernel multiplexed
+	 * it; unmeasured (-1) when it never ran or was not read. */
+	{
+		struct perf_reading a, b;
+		memset(&a, 0, sizeof(a));
+		memset(&b, 0, sizeof(b));
+		for (int e = 0; e < PERF_NEVENTS; e++) {
+			a.value[e] = 1000;
+			b.value[e] = 3000;
+			a.enabled[e] = a.running[e] = 100;
+		}
+		b.enabled[0] = b.running[0] = 300;          /* counted throughout */
+		b.enabled[1] = 300, b.running[1] = 200;      /* counted half the time */
+		b.enabled[2] = 300, b.running[2] = 100;      /* never on the PMU */
+		a.value[3] = -1;                             /* not read */
+		int64_t full = perf_window_count(&a, &b, 0), half = perf_window_count(&a, &b, 1),
+			never = perf_window_count(&a, &b, 2), unread = perf_window_count(&a, &b, 3);
+		CHECK(full == 2000 && half == 4000 && never == -1 && unread == -1,
+		      "perf window counts: %lld full, %lld scaled from half the time, "
+		      "%lld never counted, %lld unread", (long long)full, (long long)half,
+		      (long long)never, (long long)unread);
+	}
+
 	/* Context switches of a thread that does not exist: unreadable, and
 	 * said so (-1), not a count of 0. */
 	{
