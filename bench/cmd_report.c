@@ -179,8 +179,8 @@ static void point_name(const struct plot_input *in, size_t nin, const struct res
 	}
 }
 
-/* One warning of kind PASS (0 failed, 1 noisy, 2 probe moved, 3 migrated)
- * about P, if it applies; returns 1 when written. */
+/* One warning of kind PASS (0 failed, 1 starved, 2 noisy, 3 probe moved,
+ * 4 migrated) about P, if it applies; returns 1 when written. */
 static int point_warning(FILE *f, int pass, const struct plot_input *in, size_t nin,
 			 const struct result_point *p, const struct plot_request *req)
 {
@@ -188,6 +188,20 @@ static int point_warning(FILE *f, int pass, const struct plot_input *in, size_t 
 
 	if (!lock_selected(req->locks, req->nlocks, p->lock))
 		return 0;
+	if (pass == 1) {
+		/* A thread that waited through a window is the point's most
+		 * important figure, and no percentile shows it. */
+		if (p->starved_threads <= 0)
+			return 0;
+		fputs("<li>Starved: ", f);
+		point_name(in, nin, p, f);
+		fprintf(f, ": %ld time%s a thread made no acquisition in a repeat's window "
+			"(see per_thread[].max_wait_ns).</li>\n", p->starved_threads,
+			p->starved_threads == 1 ? "" : "s");
+		return 1;
+	}
+	if (pass > 1)
+		pass--;
 	switch (pass) {
 	case 0:
 		if (!p->failed)
@@ -250,7 +264,7 @@ static void warnings(FILE *f, const struct plot_input *in, size_t nin,
 			count++;
 		}
 		/* Failed points first: they invalidate figures, the rest qualify them. */
-		for (int pass = 0; pass < 4; pass++)
+		for (int pass = 0; pass < 5; pass++)
 			for (size_t k = 0; k < rf->npoints; k++)
 				count += point_warning(f, pass, &in[i], nin, &rf->points[k], req);
 		if (hw_reason) {
@@ -302,7 +316,7 @@ static void results_table(FILE *f, const struct plot_input *in, size_t nin,
 		fputs("<th>machine</th>", f);
 	fputs("<th>lock</th><th>threads</th><th>cs ns</th><th>ncs ns</th><th>pin</th>"
 	      "<th>status</th><th>acq/s</th><th>95% CI</th><th>cv</th><th>Jain</th>"
-	      "<th>p50 ns</th><th>p99 ns</th><th>csw/acq</th><th>cycles/acq</th><th>notes</th>"
+	      "<th>p50 ns</th><th>p99 ns</th><th>csw/acq</th><th>wall cycles/acq</th><th>notes</th>"
 	      "</tr></thead>\n<tbody>\n", f);
 	for (size_t i = 0; i < nin; i++) {
 		for (size_t k = 0; k < in[i].file->npoints; k++) {
@@ -346,8 +360,11 @@ static void results_table(FILE *f, const struct plot_input *in, size_t nin,
 					 p->csw_voluntary + p->csw_involuntary, "%.3g");
 				cell_num(f, p->cycles_per_acq, "%.0f");
 			}
-			fprintf(f, "<td>%s%s%s</td></tr>\n", p->oversubscribed ? "oversubscribed " : "",
-				p->noisy ? "noisy " : "", p->probe_moved ? "probe-moved" : "");
+			fprintf(f, "<td>%s%s%s%s%s</td></tr>\n",
+				p->oversubscribed ? "oversubscribed " : "", p->noisy ? "noisy " : "",
+				p->probe_moved ? "probe-moved " : "",
+				p->starved_threads > 0 ? "starved " : "",
+				p->cs_off_target ? "cs-off-target" : "");
 		}
 	}
 	fputs("</tbody></table></section>\n", f);

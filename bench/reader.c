@@ -681,6 +681,9 @@ static void flatten_point(const json_t *j, struct result_point *p)
 	p->csw_voluntary = results_num(csw, "voluntary");
 	p->csw_involuntary = results_num(csw, "involuntary");
 	p->migrations = int_at(j, "migrations");
+	const json_t *starved = json_object_get(fair, "starved_threads");
+	p->starved_threads = json_is_integer(starved) ? (long)json_integer_value(starved) : -1;
+	p->cs_off_target = json_is_true(json_object_get(j, "cs_off_target"));
 }
 
 struct results_file *results_load(const char *path, char *err, size_t errlen)

@@ -64,6 +64,9 @@ struct result_point {
 	double lat_p50, lat_p90, lat_p99, lat_p999, lat_max;
 	double csw_voluntary, csw_involuntary;
 	long migrations;
+	long starved_threads;    /* threads without a window acquisition, summed
+	                            over repeats; -1 in schema 1 files */
+	bool cs_off_target;      /* achieved section > 10 % off (schema 2) */
 };
 
 struct results_file {

@@ -59,6 +59,14 @@ else
 	bad "table does not flag starvation"; cat "$tmp/starve.txt"
 fi
 
+if "$CONTEND" report "$tmp/starve.json" -o "$tmp/report" >/dev/null 2>&1 &&
+   grep -q '<li>Starved: ' "$tmp/report/index.html" &&
+   grep -q '<td>[a-z -]*starved ' "$tmp/report/index.html"; then
+	ok "the report warns about the starved point and marks its row"
+else
+	bad "report does not mark starvation"
+fi
+
 # 4. Sampling off times nothing.
 "$CONTEND" run --locks ticket --threads 1 --cs 0 --duration 20ms --warmup 5ms --repeat 1 \
 	--sample-every off -q -o "$tmp/off.json" > /dev/null 2>&1 || bad "off run: exit $?"
