@@ -683,8 +683,10 @@ int run_point_once(const struct run_env *env, const struct run_point *pt,
 		free(acq);
 		res->same_holder_share = pt->permits == 1 && res->acquisitions > 0
 			? (double)same / res->acquisitions : NAN;
+		/* t0, t1, td, tc, t2, and the NCS's end when there is one */
+		unsigned reads = 5 + (pt->ncs_ns > 0);
 		res->overhead_share = res->window_ns > 0
-			? timed * 3 * env->tsc.rdtsc_cost_ns / (res->window_ns * pt->threads) : NAN;
+			? timed * reads * env->tsc.rdtsc_cost_ns / (res->window_ns * pt->threads) : NAN;
 		res->serial_overhead_share = res->window_ns > 0 && pt->sample_every >= 0
 			? timed * serial_reads(pt) * env->tsc.rdtsc_cost_ns / res->window_ns : NAN;
 		rc = 0;
