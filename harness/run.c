@@ -135,9 +135,11 @@ static void on_phase(struct hot_thread *t, int phase)
 
 	if (phase == HOT_MEASURE) {
 		if (w->pt->sample_every == 0) {
-			/* Acquire: pairs with the controller's release store of
-			 * HOT_MEASURE, after it wrote the period. */
-			atomic_thread_fence(memory_order_acquire);
+			/* Acquire (the loop read HOT_MEASURE relaxed): pairs
+			 * with the controller's release store of it, after it
+			 * wrote the period. A load rather than a fence, which
+			 * ThreadSanitizer would not see. */
+			(void)atomic_load_explicit(t->phase, memory_order_acquire);
 			t->sample_mask = atomic_load_explicit(w->shared_mask,
 							      memory_order_relaxed);
 		}
@@ -367,6 +369,11 @@ static void *worker_main(void *argp)
 	if (go && !a->failed) {
 		memset(&lock_thread_stats, 0, sizeof(lock_thread_stats));
 		d->hot_loop(&w->hot);
+		/* Acquire (the loop saw HOT_STOP, relaxed): pairs with the
+		 * controller's release store of it, which follows its last
+		 * read of this worker's perf events: they may be closed now.
+		 * A load rather than a fence: ThreadSanitizer sees loads. */
+		(void)atomic_load_explicit(a->phase, memory_order_acquire);
 		o->total_acquisitions = w->hot.now.acquisitions;
 		o->violations = w->hot.now.violations;
 	}
@@ -610,7 +617,9 @@ int run_point_once(const struct run_env *env, const struct run_point *pt,
 				(p & 3) == HOT_WAITING && p == args[i].progress_start;
 		}
 		t_end = tsc_now();
-		atomic_store_explicit(phase, HOT_STOP, memory_order_relaxed);
+		/* Release: pairs with the acquire fence a worker passes after
+		 * its loop, before it closes what the reads above used. */
+		atomic_store_explicit(phase, HOT_STOP, memory_order_release);
 		res->interrupted = stop_request && *stop_request;
 		res->window_ticks = t_end > t_start ? t_end - t_start : 0;
 		res->window_ns = tsc_cycles_to_ns(&env->tsc, res->window_ticks);

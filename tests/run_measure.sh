@@ -79,12 +79,17 @@ check "$tmp/off.json" "--sample-every off: latency_ns and hold_ns null with a re
 # 6 and 7. Achieved sections, the physical bound, wall and CPU time.
 "$CONTEND" run --locks tas,ticket --threads 1,2 --cs 200ns,1us --ncs 100ns --duration 50ms \
 	--warmup 10ms --repeat 2 -q -o "$tmp/cs.json" > /dev/null 2>&1 || bad "cs run: exit $?"
+# A point whose threads got no CPU in its windows (this machine is shared)
+# has nothing timed: then, and only then, the achieved lengths are null.
 check "$tmp/cs.json" "every point reports cs_ns_achieved, ncs_ns_achieved, cs_off_target" \
-	'[.results[] | (.cs_ns_achieved > 0) and (.ncs_ns_achieved > 0)
-	   and (if .cs_off_target then ((.cs_ns_achieved / .cs_ns - 1) | fabs > 0.10) else true end)] | all'
+	'[.results[] | if .latency_ns.samples > 0 then
+	   (.cs_ns_achieved > 0) and (.ncs_ns_achieved > 0)
+	   and (if .cs_off_target then ((.cs_ns_achieved / .cs_ns - 1) | fabs > 0.10) else true end)
+	 else (.cs_ns_achieved == null) and (.cs_off_target == false) end] | all'
 # cs_ns_achieved is a histogram median: within 1/32 of the true value.
 check "$tmp/cs.json" "throughput never exceeds 1 / cs_ns_achieved" \
-	'[.results[] | .throughput.median <= (1 + 1/32) * 1e9 / .cs_ns_achieved] | all'
+	'[.results[] | select(.cs_ns_achieved != null)
+	   | .throughput.median <= (1 + 1/32) * 1e9 / .cs_ns_achieved] | all'
 check "$tmp/cs.json" "counters read at the window's edges: context switches (and perf) measured" \
 	'. as $d | [.results[] | (.csw_per_acq.voluntary != null)
 	   and ((.perf_sw != null) or ($d.meta.perf.software | not))
