@@ -19,20 +19,38 @@
 /* ------------------------------------------------------------------------ */
 /* Charts                                                                    */
 
+/* One kind of line chart; plots/chart.gp draws them all from these
+ * settings. */
 struct chart_kind {
 	const char *stem;       /* image file name start */
-	const char *tmpl;       /* template in the plots directory */
 	const char *what;       /* title words */
 	enum col col;
 	bool may_log;           /* log y when the values span a wide range */
+	const char *ylabel;
+	bool errorbars;         /* the 95% CI of the median (throughput only) */
+	const char *range;      /* y range on a linear axis, "" for gnuplot's own */
+	const char *fmt_lin;    /* y tic format on a linear axis, "" for the default */
+	const char *fmt_any;    /* y tic format on either axis, "" for the default */
 };
 
 static const struct chart_kind chart_kinds[] = {
-	{ "throughput", "throughput.gp", "Throughput", COL_TPUT, true },
-	{ "fairness", "fairness.gp", "Jain's fairness", COL_JAIN, false },
-	{ "latency-p99", "latency.gp", "p99 acquire latency", COL_P99, true },
-	{ "csw", "csw.gp", "Context switches per acquisition", COL_CSW, true },
-	{ "cycles", "cycles.gp", "Cycles per acquisition", COL_CYCLES, true },
+	/* Median over repeats of acquisitions/s, all threads together. */
+	{ "throughput", "Throughput", COL_TPUT, true,
+	  "throughput (acquisitions/s, median, 95% CI)", true, "[0:*]", "%.2s%c", "" },
+	/* Jain's index over per-thread acquisitions: 1 fair, 1/n one thread took all. */
+	{ "fairness", "Jain's fairness", COL_JAIN, false,
+	  "Jain's fairness index (1 = fair, 1/n = one thread took all)", false, "[0:1.05]", "", "" },
+	/* Time spent in lock(), merged over threads and repeats (sampled). */
+	{ "latency-p99", "p99 acquire latency", COL_P99, true,
+	  "p99 acquire latency (ns)", false, "[0:*]", "", "" },
+	/* getrusage(RUSAGE_THREAD), voluntary + involuntary; plain numbers:
+	 * SI prefixes would print 1e-3 as "1m", easily misread. */
+	{ "csw", "Context switches per acquisition", COL_CSW, true,
+	  "context switches per acquisition (voluntary + involuntary)", false, "[0:*]", "", "%g" },
+	/* TSC cycles of the window times threads over acquisitions: the CPU
+	 * time the system pays per hand-over. */
+	{ "cycles", "Cycles per acquisition", COL_CYCLES, true,
+	  "TSC cycles per acquisition (window x threads / acquisitions)", false, "[0:*]", "", "" },
 };
 
 /* A gnuplot single-quoted string: no escapes inside, ' doubled; newlines
@@ -56,6 +74,16 @@ static void gp_set_str(FILE *f, const char *name, const char *value)
 	fprintf(f, "%s = ", name);
 	gp_string(f, value);
 	fputc('\n', f);
+}
+
+/* The start of every driver: relative names (data, templates, image) are
+ * those of the driver's own directory, wherever gnuplot was started. ARG0
+ * is the script's path as gnuplot was given it. */
+static void gp_here(FILE *f)
+{
+	fputs("_n = strlen(ARG0); while (_n > 0 && ARG0[_n:_n] ne '/') { _n = _n - 1 }\n"
+	      "if (_n > 0) { cd ARG0[1:_n] }\n"
+	      "plotsdir = '.'\n", f);
 }
 
 /* The machines of a chart, for its second title line. */
@@ -278,8 +306,9 @@ static int write_chart(struct plot_ctx *c, const struct chart_kind *k, enum dim 
 	}
 	free(dpath);
 	fprintf(f, "# Driver of one contend chart: its data and settings; the look is in\n"
-		"# the template loaded at the end. `gnuplot %s` here redraws it.\n", driver);
-	gp_set_str(f, "plotsdir", c->templates);
+		"# the template loaded at the end, beside this file. `gnuplot %s`\n"
+		"# redraws it, from this directory or from anywhere else.\n", driver);
+	gp_here(f);
 	gp_set_str(f, "fmt", plot_format_ext(c->req->format));
 	gp_set_str(f, "outfile", image);
 	gp_set_str(f, "datafile", tsv);
@@ -287,10 +316,10 @@ static int write_chart(struct plot_ctx *c, const struct chart_kind *k, enum dim 
 	snprintf(full, sizeof(full), "%s\n%s", title, machines);
 	gp_set_str(f, "chart_title", full);
 	gp_set_str(f, "xlabel", xlabel[xd]);
-	fprintf(f, "col_x = %d; col_tput = %d; col_tput_lo = %d; col_tput_hi = %d\n"
-		"col_jain = %d; col_p99 = %d; col_csw = %d; col_cycles = %d; col_over = %d\n",
-		COL_X, COL_TPUT, COL_TPUT_LO, COL_TPUT_HI, COL_JAIN, COL_P99, COL_CSW,
-		COL_CYCLES, COL_OVER);
+	gp_set_str(f, "ylabel", k->ylabel);
+	fprintf(f, "col_x = %d; col_y = %d; col_over = %d\ncol_lo = %d; col_hi = %d\n",
+		COL_X, k->col, COL_OVER, k->errorbars ? COL_TPUT_LO : 0,
+		k->errorbars ? COL_TPUT_HI : 0);
 
 	fprintf(f, "nseries = %zu\narray blk[%zu]\narray titles[%zu]\n"
 		"array lock_idx[%zu]\narray machine_idx[%zu]\n", nb, nb, nb, nb, nb);
@@ -311,12 +340,14 @@ static int write_chart(struct plot_ctx *c, const struct chart_kind *k, enum dim 
 		logx = 2;
 	else if (xd != D_THREADS && xmin > 0 && xmax / xmin >= 10)
 		logx = 10;
-	fprintf(f, "logx = %d\nlogy = %d\n", logx,
-		k->may_log && ymin > 0 && ymax / ymin > 50 ? 1 : 0);
+	int logy = k->may_log && ymin > 0 && ymax / ymin > 50;
+	fprintf(f, "logx = %d\nlogy = %d\n", logx, logy);
+	gp_set_str(f, "y_range", logy ? "" : k->range);
+	gp_set_str(f, "y_format", k->fmt_any[0] ? k->fmt_any : logy ? "" : k->fmt_lin);
 	write_xtics(f, s, ns, xd, logx);
 	write_oversubscription(f, c, s, ns, xd);
 	write_failed(f, s, ns, xd);
-	fprintf(f, "load plotsdir.'/%s'\nset output\n", k->tmpl);
+	fputs("load plotsdir.'/chart.gp'\nset output\n", f);
 	if (fclose(f) != 0) {
 		seterr(err, errlen, "%s/%s: %s", c->dir, driver, strerror(errno));
 		free(image);
@@ -427,7 +458,7 @@ int plot_charts(const char *dir, const struct plot_input *in, size_t nin,
 		seterr(err, errlen, "no chart has a measured value to draw");
 		goto out;
 	}
-	if (run_gnuplot(gnuplot, &c, err, errlen) || check_images(&c, err, errlen))
+	if (copy_templates(templates, dir, err, errlen) || run_gnuplot(gnuplot, &c, err, errlen) || check_images(&c, err, errlen))
 		goto out;
 	rc = 0;
 out:

@@ -183,3 +183,34 @@ int check_images(const struct plot_ctx *c, char *err, size_t errlen)
 	}
 	return 0;
 }
+
+/* Every template a driver may load; copied beside the drivers so that an
+ * output directory redraws without the tree that made it. */
+static const char *const template_files[] = { "common.gp", "chart.gp" };
+
+int copy_templates(const char *from, const char *dir, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < sizeof(template_files) / sizeof(template_files[0]); i++) {
+		char *src = xasprintf("%s/%s", from, template_files[i]);
+		char *dst = xasprintf("%s/%s", dir, template_files[i]);
+		FILE *in = fopen(src, "r"), *out = in ? fopen(dst, "w") : NULL;
+		char buf[8192];
+		size_t n;
+		int bad = !in || !out;
+
+		while (!bad && (n = fread(buf, 1, sizeof(buf), in)) > 0)
+			bad = fwrite(buf, 1, n, out) != n;
+		bad |= in && ferror(in);
+		if (in)
+			fclose(in);
+		if (out && fclose(out) != 0)
+			bad = 1;
+		if (bad)
+			seterr(err, errlen, "%s: cannot copy it to %s: %s", src, dir, strerror(errno));
+		free(src);
+		free(dst);
+		if (bad)
+			return -1;
+	}
+	return 0;
+}

@@ -86,6 +86,8 @@ int write_group_tsv(const char *path, const struct series *s, size_t ns, enum di
 
 /* plot_gnuplot.c: one gnuplot run over every driver of C, in C->dir. */
 int run_gnuplot(const char *gnuplot, const struct plot_ctx *c, char *err, size_t errlen);
+/* Copy the templates from FROM into DIR, beside the drivers. */
+int copy_templates(const char *from, const char *dir, char *err, size_t errlen);
 /* -1 with err when an image of C->out is missing or empty. */
 int check_images(const struct plot_ctx *c, char *err, size_t errlen);
 

@@ -4,8 +4,7 @@
 # uninstalled contend finds them in the source tree.
 
 plotsdir = $(pkgdatadir)/plots
-dist_plots_DATA = plots/common.gp plots/throughput.gp plots/fairness.gp \
-	plots/latency.gp plots/csw.gp plots/cycles.gp
+dist_plots_DATA = plots/common.gp plots/chart.gp
 
 CONTEND_EXTRA_SOURCES += bench/plotting.h bench/plot_internal.h bench/plot_options.c \
 	bench/plot_data.c bench/plot_charts.c bench/plot_gnuplot.c bench/fmt.c bench/fmt.h \

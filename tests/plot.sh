@@ -48,10 +48,19 @@ grep -q "alpha (AMD EPYC 7B13, 2 CPUs)" "$out/cycles-vs-threads-cs100.gp" || fai
 grep -q "logy = 1" "$out/throughput-vs-threads-cs100.gp" || fail "wide throughput range not log y"
 ok "TSV kept; failed point NaN + red mark; null p99 skipped; oversubscription shaded"
 
-# Re-running a driver by hand redraws its chart (the drivers are for users).
+# Re-running a driver by hand redraws its chart (the drivers are for users),
+# in its directory or from anywhere, after the directory moved: the drivers
+# name nothing outside it (the templates are copied beside them).
 rm "$out/fairness-vs-threads-cs100.png"
 (cd "$out" && gnuplot fairness-vs-threads-cs100.gp) || fail "driver does not rerun"
 check_png "$out/fairness-vs-threads-cs100.png"
+grep -l "^plotsdir = '/" "$out"/*.gp && fail "a driver names the tree that made it"
+mv "$out" "$T/moved"
+rm "$T/moved/throughput-vs-threads-cs1000.png"
+(cd / && gnuplot "$T/moved/throughput-vs-threads-cs1000.gp") >"$T/gp.log" 2>&1 ||
+	fail "driver does not rerun from another directory ($(tail -1 "$T/gp.log"))"
+check_png "$T/moved/throughput-vs-threads-cs1000.png"
+mv "$T/moved" "$out"
 
 # --- SVG and PDF
 "$CONTEND" plot "$DATA/sweep-alpha.json" -o "$T/svg" --format svg >/dev/null 2>&1 || fail "svg exited $?"
