@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "findings.h"
 #include "plotting.h"
 
 static const char report_usage[] =
@@ -179,96 +180,144 @@ static void point_name(const struct plot_input *in, size_t nin, const struct res
 	}
 }
 
-/* One warning of kind PASS (0 failed, 1 noisy, 2 probe moved, 3 migrated)
- * about P, if it applies; returns 1 when written. */
-static int point_warning(FILE *f, int pass, const struct plot_input *in, size_t nin,
-			 const struct result_point *p, const struct plot_request *req)
+/* The kinds of point warning, worst first: failed points invalidate
+ * figures, the rest qualify them. */
+enum warn_kind { W_FAILED, W_NOISY, W_CHANGED, W_MIGRATED, W_KINDS };
+
+static bool point_changed(const struct result_point *p)
+{
+	/* Schema 2 names the drift flag machine_changed; schema 1 probe_moved. */
+	const json_t *v = json_object_get(p->json, "machine_changed");
+	return json_is_boolean(v) ? json_is_true(v) : p->probe_moved;
+}
+
+static bool point_warns(enum warn_kind k, const struct result_point *p)
+{
+	switch (k) {
+	case W_FAILED: return p->failed;
+	case W_NOISY: return p->noisy;
+	case W_CHANGED: return point_changed(p);
+	case W_MIGRATED: return p->migrations > 0 && strcmp(p->pin, "none") != 0;
+	case W_KINDS: break;
+	}
+	return false;
+}
+
+/* The folded line of one point under its kind. */
+static void point_warning(FILE *f, enum warn_kind k, const struct plot_input *in, size_t nin,
+			  const struct result_point *p)
 {
 	char buf[64];
 
-	if (!lock_selected(req->locks, req->nlocks, p->lock))
-		return 0;
-	switch (pass) {
-	case 0:
-		if (!p->failed)
-			return 0;
-		fputs("<li class=\"bad\">FAILED: ", f);
-		point_name(in, nin, p, f);
-		fprintf(f, " saw %ld mutual-exclusion violation%s; its figures are those of a "
-			"broken lock and are not shown as results.</li>\n",
-			p->violations, p->violations == 1 ? "" : "s");
-		return 1;
-	case 1:
-		if (!p->noisy)
-			return 0;
-		fputs("<li>Noisy: ", f);
-		point_name(in, nin, p, f);
+	fputs("<li>", f);
+	point_name(in, nin, p, f);
+	switch (k) {
+	case W_FAILED:
+		fprintf(f, ": %ld violation%s", p->violations, p->violations == 1 ? "" : "s");
+		break;
+	case W_NOISY:
 		fmt_num(p->tput_cv, "%.3f", buf, sizeof(buf));
-		fprintf(f, " has a coefficient of variation of %s over its repeats "
-			"(more than 0.05).</li>\n", buf);
-		return 1;
-	case 2:
-		if (!p->probe_moved)
-			return 0;
-		fputs("<li>Machine changed: ", f);
-		point_name(in, nin, p, f);
-		fputs(": a placement or speed probe moved by more than 25% across a "
-		      "repeat (the host moved or slowed the CPUs).</li>\n", f);
-		return 1;
+		fprintf(f, ": cv %s", buf);
+		break;
+	case W_MIGRATED:
+		fprintf(f, ": %ld thread%s moved", p->migrations, p->migrations == 1 ? "" : "s");
+		break;
 	default:
-		if (p->migrations <= 0 || strcmp(p->pin, "none") == 0)
-			return 0;
-		fputs("<li>Migrations: ", f);
-		point_name(in, nin, p, f);
-		fprintf(f, ": %ld thread%s ended on another CPU than planned.</li>\n",
-			p->migrations, p->migrations == 1 ? "" : "s");
-		return 1;
+		break;
 	}
+	fputs("</li>\n", f);
 }
 
-/* Everything a reader must know before trusting a figure, first. */
+static const char *const warn_head[W_KINDS] = {
+	[W_FAILED] = "FAILED: %zu point%s saw mutual-exclusion violations; their figures are "
+		     "those of a broken lock and are not shown as results.",
+	[W_NOISY] = "Noisy: %zu point%s with a coefficient of variation over 0.05 across "
+		    "repeats; read their figures with their intervals.",
+	[W_CHANGED] = "Machine changed: %zu point%s where a placement or speed probe moved by "
+		      "more than 25%% across a repeat (the host moved or slowed the CPUs).",
+	[W_MIGRATED] = "Migrations: %zu point%s where threads ended on another CPU than planned.",
+};
+
+/* Everything a reader must know before trusting a figure: one line per kind
+ * with its count, the points folded under it. */
 static void warnings(FILE *f, const struct plot_input *in, size_t nin,
 		     const struct plot_request *req, const struct chart_set *set)
 {
-	size_t count = 0;
+	size_t lines = 0, nhw = 0;
 
 	fputs("<section id=\"warnings\"><h2>Warnings</h2>\n<ul class=\"warnings\">\n", f);
 	for (size_t i = 0; i < nin; i++) {
 		const struct results_file *rf = in[i].file;
-		const json_t *perf = json_object_get(json_object_get(rf->root, "meta"), "perf");
-		const char *hw_reason = json_string_value(json_object_get(perf, "hardware_unavailable_reason"));
 
-		if (!rf->complete) {
-			fputs("<li class=\"bad\">Incomplete sweep: ", f);
-			html(f, rf->path);
-			fputs(" was interrupted", f);
-			if (rf->interrupted_by) {
-				fputs(" by ", f);
-				html(f, rf->interrupted_by);
-			}
-			fputs("; it holds only the points whose every repeat finished.</li>\n", f);
-			count++;
+		if (rf->complete)
+			continue;
+		fputs("<li class=\"warn bad\">Incomplete sweep: ", f);
+		html(f, rf->path);
+		fputs(" was interrupted", f);
+		if (rf->interrupted_by) {
+			fputs(" by ", f);
+			html(f, rf->interrupted_by);
 		}
-		/* Failed points first: they invalidate figures, the rest qualify them. */
-		for (int pass = 0; pass < 4; pass++)
-			for (size_t k = 0; k < rf->npoints; k++)
-				count += point_warning(f, pass, &in[i], nin, &rf->points[k], req);
-		if (hw_reason) {
-			fputs("<li class=\"info\">Hardware counters not measured on ", f);
+		fputs("; it holds only the points whose every repeat finished.</li>\n", f);
+		lines++;
+	}
+	for (enum warn_kind k = 0; k < W_KINDS; k++) {
+		size_t n = 0;
+
+		for (size_t i = 0; i < nin; i++)
+			for (size_t j = 0; j < in[i].file->npoints; j++) {
+				const struct result_point *p = &in[i].file->points[j];
+				n += lock_selected(req->locks, req->nlocks, p->lock) && point_warns(k, p);
+			}
+		if (!n)
+			continue;
+		fprintf(f, "<li class=\"warn%s\"><details><summary>", k == W_FAILED ? " bad" : "");
+		fprintf(f, warn_head[k], n, n == 1 ? "" : "s");
+		fputs("</summary>\n<ul>\n", f);
+		for (size_t i = 0; i < nin; i++)
+			for (size_t j = 0; j < in[i].file->npoints; j++) {
+				const struct result_point *p = &in[i].file->points[j];
+				if (lock_selected(req->locks, req->nlocks, p->lock) && point_warns(k, p))
+					point_warning(f, k, &in[i], nin, p);
+			}
+		fputs("</ul></details></li>\n", f);
+		lines++;
+	}
+	for (size_t i = 0; i < nin; i++) {
+		const json_t *perf = json_object_get(json_object_get(in[i].file->root, "meta"), "perf");
+		nhw += json_string_value(json_object_get(perf, "hardware_unavailable_reason")) != NULL;
+	}
+	if (nhw) {
+		fputs("<li class=\"warn info\"><details><summary>Hardware counters not measured", f);
+		if (nin > 1)
+			fprintf(f, " on %zu of %zu machines", nhw, nin);
+		fputs(" (cycles, instructions, cache misses are &ldquo;-&rdquo;)</summary>\n<ul>\n", f);
+		for (size_t i = 0; i < nin; i++) {
+			const json_t *perf = json_object_get(json_object_get(in[i].file->root, "meta"), "perf");
+			const char *why = json_string_value(json_object_get(perf, "hardware_unavailable_reason"));
+			if (!why)
+				continue;
+			fputs("<li>", f);
 			html(f, in[i].legend);
 			fputs(": ", f);
-			html(f, hw_reason);
+			html(f, why);
 			fputs("</li>\n", f);
-			count++;
 		}
+		fputs("</ul></details></li>\n", f);
+		lines++;
 	}
-	for (size_t i = 0; i < set->nnotes; i++) {
-		fputs("<li class=\"info\">", f);
-		html(f, set->notes[i]);
-		fputs("</li>\n", f);
-		count++;
+	if (set->nnotes) {
+		fprintf(f, "<li class=\"warn info\"><details><summary>%zu chart%s not drawn: nothing "
+			"measured to draw</summary>\n<ul>\n", set->nnotes, set->nnotes == 1 ? "" : "s");
+		for (size_t i = 0; i < set->nnotes; i++) {
+			fputs("<li>", f);
+			html(f, set->notes[i]);
+			fputs("</li>\n", f);
+		}
+		fputs("</ul></details></li>\n", f);
+		lines++;
 	}
-	if (!count)
+	if (!lines)
 		fputs("<li class=\"info\">None.</li>\n", f);
 	fputs("</ul></section>\n", f);
 }
@@ -386,6 +435,60 @@ static const char report_script[] =
 	"  document.body.setAttribute('data-broken-images', broken);\n"
 	"});\n";
 
+/* The page's first screen: what the sweep shows, in sentences computed
+ * from the data (findings.c), under the machine it ran on. */
+static int summary(FILE *f, const struct plot_input *in, size_t nin,
+		   const struct plot_request *req)
+{
+	const json_t **docs = calloc(nin, sizeof(*docs));
+	const char **names = calloc(nin, sizeof(*names));
+	struct findings fd;
+
+	if (!docs || !names) {
+		free(docs);
+		free(names);
+		return -1;
+	}
+	for (size_t i = 0; i < nin; i++) {
+		docs[i] = in[i].file->root;
+		names[i] = in[i].legend;
+	}
+	int rc = findings_compute(docs, names, nin, req->locks, req->nlocks, &fd);
+	free(docs);
+	free(names);
+	if (rc)
+		return -1;
+	fputs("<section id=\"summary\">\n<h1>Lock contention report</h1>\n", f);
+	for (size_t i = 0; i < fd.nmachines; i++) {
+		fputs("<p class=\"machine\">", f);
+		html(f, fd.machines[i]);
+		fputs(" <span class=\"file\">(<code>", f);
+		html(f, in[i].file->path);
+		fputs("</code>)</span></p>\n", f);
+	}
+	fputs("<div class=\"findings\">\n", f);
+	for (int k = 0; k < FINDING_KINDS; k++) {
+		bool any = false;
+
+		for (size_t i = 0; i < fd.n; i++) {
+			if ((int)fd.items[i].kind != k)
+				continue;
+			if (!any)
+				fprintf(f, "<div class=\"finding-group\" id=\"finding-%d\"><h3>%s</h3>\n<ul>\n",
+					k, finding_kind_title(k));
+			any = true;
+			fputs("<li>", f);
+			html(f, fd.items[i].text);
+			fputs("</li>\n", f);
+		}
+		if (any)
+			fputs("</ul></div>\n", f);
+	}
+	fputs("</div>\n</section>\n", f);
+	findings_free(&fd);
+	return 0;
+}
+
 static int write_html(const char *path, const struct plot_input *in, size_t nin,
 		      const struct plot_request *req, const struct chart_set *set)
 {
@@ -402,19 +505,12 @@ static int write_html(const char *path, const struct plot_input *in, size_t nin,
 	}
 	fprintf(f, "</title>\n<style>\n%s</style>\n<script>\n%s</script>\n</head>\n<body>\n",
 		report_css, report_script);
-	fputs("<h1>Lock contention report</h1>\n<p>", f);
-	for (size_t i = 0; i < nin; i++) {
-		fputs(i ? "<br>\n" : "", f);
-		html(f, in[i].label);
-		fputs(", sweep of ", f);
-		html(f, in[i].file->timestamp);
-		fputs(" (<code>", f);
-		html(f, in[i].file->path);
-		fputs("</code>)", f);
-	}
-	fputs("</p>\n<nav><a href=\"#warnings\">Warnings</a> &middot; <a href=\"#charts\">Charts</a> "
-	      "&middot; <a href=\"#results\">Results</a> &middot; <a href=\"#machine\">Machine</a> "
-	      "&middot; <a href=\"#config\">Configuration</a></nav>\n", f);
+	if (summary(f, in, nin, req))
+		return -1;
+	fputs("<nav><a href=\"#summary\">Summary</a> &middot; <a href=\"#warnings\">Warnings</a> "
+	      "&middot; <a href=\"#charts\">Charts</a> &middot; <a href=\"#results\">Results</a> "
+	      "&middot; <a href=\"#machine\">Machine</a> &middot; <a href=\"#config\">"
+	      "Configuration</a></nav>\n", f);
 
 	warnings(f, in, nin, req, set);
 

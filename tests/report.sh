@@ -35,6 +35,15 @@ f=$(grep -n 'FAILED:' "$page" | head -1 | cut -d: -f1)
 q=$(grep -n 'Noisy:' "$page" | head -1 | cut -d: -f1)
 [ -n "$f" ] && [ -n "$q" ] && [ "$f" -lt "$q" ] || fail "failed-point warning not first"
 
+# Warnings condensed: one line per kind with its count, the points folded
+# in <details>; never more than 10 lines visible.
+sed -n '/<section id="warnings">/,/<\/section>/p' "$page" >"$T/warn"
+visible=$(grep -c 'class="warn' "$T/warn")
+[ "$visible" -ge 4 ] && [ "$visible" -le 10 ] || fail "$visible warning lines visible, want 4..10"
+grep -q '<li class="warn"><details><summary>Noisy: 1 point with' "$T/warn" || fail "noisy warning not one counted line"
+grep -q '<li class="warn bad"><details><summary>FAILED: 1 point saw' "$T/warn" || fail "failed warning not one counted line"
+grep -q '^<li><code>ticket threads=8 cs=1000' "$T/warn" || fail "failed point not listed under its line"
+
 # The table: one row per point; the failed one without figures; nulls as "-".
 rows=$(grep -c '^<tr[ >]<td>' "$page")
 failed_rows=$(grep -c '^<tr class="failed">' "$page")
