@@ -9,11 +9,13 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lock.h"
 #include "plot_internal.h"
 
 /* ------------------------------------------------------------------------ */
@@ -245,9 +247,15 @@ static void write_failed(FILE *f, const struct series *s, size_t ns, enum dim xd
 /* Write the driver of one chart and register it; 0 = written, 1 = nothing
  * measured to draw (a note says so), -1 = error. */
 static int write_chart(struct plot_ctx *c, const struct chart_kind *k, enum dim xd,
-		       const struct series *s, size_t ns, const char *suffix,
-		       const char *tsv, const char *workload, char *err, size_t errlen)
+		       const struct series *s_all, const size_t *sel, size_t ns,
+		       const char *suffix, const char *tsv, const char *workload,
+		       char *err, size_t errlen)
 {
+	/* The series of this chart, in a row; sel[i] is series i's block in
+	 * the group's TSV. */
+	struct series *s = xcalloc(ns, sizeof(*s));
+	for (size_t i = 0; i < ns; i++)
+		s[i] = s_all[sel[i]];
 	static const char *const xword[] = { [D_THREADS] = "threads", [D_CS] = "critical section length",
 					     [D_NCS] = "non-critical section length" };
 	static const char *const xlabel[] = { [D_THREADS] = "threads",
@@ -290,6 +298,7 @@ static int write_chart(struct plot_ctx *c, const struct chart_kind *k, enum dim 
 					   image, k->what, xword[xd], workload));
 		free(image);
 		free(blk);
+		free(s);
 		return 1;
 	}
 
@@ -302,6 +311,7 @@ static int write_chart(struct plot_ctx *c, const struct chart_kind *k, enum dim 
 		free(driver);
 		free(dpath);
 		free(blk);
+		free(s);
 		return -1;
 	}
 	free(dpath);
@@ -327,7 +337,7 @@ static int write_chart(struct plot_ctx *c, const struct chart_kind *k, enum dim 
 		const struct series *se = &s[blk[i]];
 
 		fprintf(f, "blk[%zu] = %zu; lock_idx[%zu] = %zu; machine_idx[%zu] = %zu; titles[%zu] = ",
-			i + 1, blk[i], i + 1, se->lock + 1, i + 1, se->input + 1, i + 1);
+			i + 1, sel[blk[i]], i + 1, se->lock + 1, i + 1, se->input + 1, i + 1);
 		gp_string(f, se->title);
 		fputc('\n', f);
 	}
@@ -353,6 +363,7 @@ static int write_chart(struct plot_ctx *c, const struct chart_kind *k, enum dim 
 		free(image);
 		free(driver);
 		free(blk);
+		free(s);
 		return -1;
 	}
 
@@ -365,7 +376,143 @@ static int write_chart(struct plot_ctx *c, const struct chart_kind *k, enum dim 
 	c->drivers[c->ndrivers++] = driver;
 	add_chart(c->out, image, tsv, xasprintf("%s", title));
 	free(blk);
+	free(s);
 	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* One family per chart                                                      */
+
+/* Most series a chart draws; a family with more locks splits. */
+#define MAX_SERIES 8
+
+enum family { F_SPIN, F_QUEUE, F_SLEEP, F_BASELINE, F_OTHER, F_COUNT };
+
+static const char *const family_stem[F_COUNT] = { "spin", "queue", "sleeping", "baseline", "other" };
+static const char *const family_words[F_COUNT] = {
+	"spinlocks", "queue locks", "sleeping and hybrid locks", "baselines and peers",
+	"other locks"
+};
+
+/* The family of a lock from the registry; a lock this contend does not
+ * know (a file from another version) is "other". */
+static enum family lock_family_of(const char *name)
+{
+	const struct lock_desc *d = lock_find(name);
+
+	if (!d)
+		return F_OTHER;
+	if (d->family == LOCK_FAMILY_BASELINE || (d->props & LOCK_PEER))
+		return F_BASELINE;
+	switch (d->family) {
+	case LOCK_FAMILY_SPIN: return F_SPIN;
+	case LOCK_FAMILY_QUEUE: return F_QUEUE;
+	case LOCK_FAMILY_SLEEP:
+	case LOCK_FAMILY_HYBRID: return F_SLEEP;
+	default: return F_OTHER;
+	}
+}
+
+/* Geometric mean throughput of a series (its measured points), NaN if none. */
+static double series_score(const struct series *s)
+{
+	double sum = 0;
+	size_t n = 0;
+
+	for (size_t j = 0; j < s->n; j++)
+		if (!s->pts[j]->failed && s->pts[j]->tput > 0) {
+			sum += log(s->pts[j]->tput);
+			n++;
+		}
+	return n ? exp(sum / (double)n) : NAN;
+}
+
+static int write_kinds(struct plot_ctx *c, const struct chart_kind *kinds, size_t nkinds,
+		       enum dim xd, const struct series *s, const size_t *sel, size_t nsel,
+		       const char *suffix, const char *tsv, const char *workload,
+		       char *err, size_t errlen)
+{
+	for (size_t k = 0; k < nkinds; k++)
+		if (write_chart(c, &kinds[k], xd, s, sel, nsel, suffix, tsv, workload, err, errlen) < 0)
+			return -1;
+	return 0;
+}
+
+/*
+ * The charts of one group. Up to MAX_SERIES series share a chart; beyond
+ * that, one chart per lock family (split in parts past MAX_SERIES), and an
+ * overview of each family's best lock (highest geometric mean throughput
+ * over the group). A lock keeps its colour and marker (lock_idx) in all.
+ */
+static int render_group(struct plot_ctx *c, const struct chart_kind *kinds, size_t nkinds,
+			enum dim xd, const struct series *s, size_t ns, const char *suffix,
+			const char *tsv, const char *workload, char *err, size_t errlen)
+{
+	size_t *sel = xcalloc(ns, sizeof(*sel)), nsel = 0;
+	int rc = 0;
+
+	if (ns <= MAX_SERIES) {
+		for (size_t i = 0; i < ns; i++)
+			sel[i] = i;
+		rc = write_kinds(c, kinds, nkinds, xd, s, sel, ns, suffix, tsv, workload, err, errlen);
+		free(sel);
+		return rc;
+	}
+	size_t *best = xcalloc(c->nlocks, sizeof(*best)), nbest = 0;
+	for (enum family fam = 0; fam < F_COUNT && rc == 0; fam++) {
+		/* Its series, lock by lock (a lock's machines side by side). */
+		size_t top = SIZE_MAX;
+		double top_score = -INFINITY;
+
+		nsel = 0;
+		for (size_t l = 0; l < c->nlocks; l++) {
+			if (lock_family_of(c->locks[l]) != fam)
+				continue;
+			for (size_t i = 0; i < ns; i++) {
+				if (s[i].lock != l)
+					continue;
+				sel[nsel++] = i;
+				double sc = series_score(&s[i]);
+				if (sc > top_score) {
+					top_score = sc;
+					top = l;
+				}
+			}
+		}
+		if (nsel == 0)
+			continue;
+		if (top != SIZE_MAX)
+			best[nbest++] = top;
+		size_t parts = (nsel + MAX_SERIES - 1) / MAX_SERIES;
+		for (size_t part = 0; part < parts && rc == 0; part++) {
+			size_t from = part * nsel / parts, to = (part + 1) * nsel / parts;
+			char *sfx = parts > 1 ? xasprintf("%s-%s%zu", suffix, family_stem[fam], part + 1)
+					      : xasprintf("%s-%s", suffix, family_stem[fam]);
+			char *words = parts > 1 ? xasprintf("%s; %s, part %zu of %zu", workload,
+							    family_words[fam], part + 1, parts)
+						: xasprintf("%s; %s", workload, family_words[fam]);
+			rc = write_kinds(c, kinds, nkinds, xd, s, sel + from, to - from, sfx, tsv,
+					 words, err, errlen);
+			free(sfx);
+			free(words);
+		}
+	}
+	/* The overview: throughput only, each family's best lock. */
+	nsel = 0;
+	for (size_t b = 0; b < nbest; b++)
+		for (size_t i = 0; i < ns && nsel < MAX_SERIES; i++)
+			if (s[i].lock == best[b])
+				sel[nsel++] = i;
+	if (rc == 0 && nbest > 1) {
+		char *sfx = xasprintf("%s-best", suffix);
+		char *words = xasprintf("%s; the best lock of each family", workload);
+		rc = write_kinds(c, kinds, 1, xd, s, sel, nsel, sfx, tsv, words, err, errlen);
+		free(sfx);
+		free(words);
+	}
+	free(best);
+	free(sel);
+	return rc;
 }
 
 static unsigned sort_group_mask;
@@ -409,9 +556,8 @@ static int render_axis(struct plot_ctx *c, enum dim xd, unsigned vary,
 			seterr(err, errlen, "%s: %s", tpath, strerror(errno));
 			rc = -1;
 		}
-		for (size_t k = 0; k < nkinds && rc == 0; k++)
-			if (write_chart(c, &kinds[k], xd, s, ns, suffix, tsv, workload, err, errlen) < 0)
-				rc = -1;
+		if (rc == 0)
+			rc = render_group(c, kinds, nkinds, xd, s, ns, suffix, tsv, workload, err, errlen);
 		free(tsv);
 		free(tpath);
 		free_series(s, ns);
