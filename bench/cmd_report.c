@@ -549,7 +549,8 @@ static int write_html(const char *path, const struct plot_input *in, size_t nin,
 
 int cmd_report(int argc, char **argv)
 {
-	struct plot_request req = { .format = PLOT_SVG, .x = AXIS_THREADS, .cs_chart = true };
+	struct plot_request req = { .format = PLOT_SVG, .x = AXIS_THREADS, .cs_chart = true,
+				    .heatmap = true };
 	const char *outdir = NULL;
 	char *locks = NULL, err[PATH_MAX + 256], path[PATH_MAX];
 	const char **lock_list = NULL;

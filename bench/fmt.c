@@ -18,7 +18,8 @@ void fmt_si(double v, char *buf, size_t len)
 		snprintf(buf, len, "-");
 		return;
 	}
-	while (a >= 1000 && i + 1 < sizeof(suffix) / sizeof(suffix[0])) {
+	/* 999.7 rounds to "1.00k", not "1000". */
+	while (a >= 999.5 && i + 1 < sizeof(suffix) / sizeof(suffix[0])) {
 		a /= 1000;
 		v /= 1000;
 		i++;

@@ -57,7 +57,7 @@ static const struct chart_kind chart_kinds[] = {
 
 /* A gnuplot single-quoted string: no escapes inside, ' doubled; newlines
  * become "\n" joined with the . operator. */
-static void gp_string(FILE *f, const char *s)
+void gp_string(FILE *f, const char *s)
 {
 	fputc('\'', f);
 	for (; *s; s++) {
@@ -71,7 +71,7 @@ static void gp_string(FILE *f, const char *s)
 	fputc('\'', f);
 }
 
-static void gp_set_str(FILE *f, const char *name, const char *value)
+void gp_set_str(FILE *f, const char *name, const char *value)
 {
 	fprintf(f, "%s = ", name);
 	gp_string(f, value);
@@ -81,7 +81,7 @@ static void gp_set_str(FILE *f, const char *name, const char *value)
 /* The start of every driver: relative names (data, templates, image) are
  * those of the driver's own directory, wherever gnuplot was started. ARG0
  * is the script's path as gnuplot was given it. */
-static void gp_here(FILE *f)
+void gp_here(FILE *f)
 {
 	fputs("_n = strlen(ARG0); while (_n > 0 && ARG0[_n:_n] ne '/') { _n = _n - 1 }\n"
 	      "if (_n > 0) { cd ARG0[1:_n] }\n"
@@ -89,7 +89,7 @@ static void gp_here(FILE *f)
 }
 
 /* The machines of a chart, for its second title line. */
-static void machines_words(const struct plot_ctx *c, char *buf, size_t len)
+void machines_words(const struct plot_ctx *c, char *buf, size_t len)
 {
 	size_t n = 0;
 
@@ -102,7 +102,7 @@ static void machines_words(const struct plot_ctx *c, char *buf, size_t len)
 		n += snprintf(buf + n, len - n, "%s%s", i ? "  vs  " : "", c->in[i].label);
 }
 
-static void add_note(struct chart_set *set, char *note)
+void add_note(struct chart_set *set, char *note)
 {
 	char **n = realloc(set->notes, (set->nnotes + 1) * sizeof(*n));
 
@@ -114,7 +114,7 @@ static void add_note(struct chart_set *set, char *note)
 	set->notes[set->nnotes++] = note;
 }
 
-static void add_chart(struct chart_set *set, char *image, const char *tsv, char *title)
+void add_chart(struct chart_set *set, char *image, const char *tsv, char *title)
 {
 	struct chart *ch = realloc(set->charts, (set->n + 1) * sizeof(*ch));
 
@@ -123,7 +123,7 @@ static void add_chart(struct chart_set *set, char *image, const char *tsv, char 
 		exit(1);
 	}
 	set->charts = ch;
-	set->charts[set->n++] = (struct chart){ image, xasprintf("%s", tsv), title };
+	set->charts[set->n++] = (struct chart){ image, xasprintf("%s", tsv), title, false };
 }
 
 static int cmp_double_ptr(const void *a, const void *b)
@@ -367,6 +367,15 @@ static int write_chart(struct plot_ctx *c, const struct chart_kind *k, enum dim 
 		return -1;
 	}
 
+	add_driver(c, driver);
+	add_chart(c->out, image, tsv, xasprintf("%s", title));
+	free(blk);
+	free(s);
+	return 0;
+}
+
+void add_driver(struct plot_ctx *c, char *driver)
+{
 	char **d = realloc(c->drivers, (c->ndrivers + 1) * sizeof(*d));
 	if (!d) {
 		fputs("contend: out of memory\n", stderr);
@@ -374,10 +383,6 @@ static int write_chart(struct plot_ctx *c, const struct chart_kind *k, enum dim 
 	}
 	c->drivers = d;
 	c->drivers[c->ndrivers++] = driver;
-	add_chart(c->out, image, tsv, xasprintf("%s", title));
-	free(blk);
-	free(s);
-	return 0;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -599,6 +604,8 @@ int plot_charts(const char *dir, const struct plot_input *in, size_t nin,
 		goto out;
 	if (req->cs_chart && xd == D_THREADS && (vary & (1u << D_CS)) &&
 	    render_axis(&c, D_CS, vary, chart_kinds, 1, err, errlen))
+		goto out;
+	if (req->heatmap && write_heatmaps(&c, err, errlen))
 		goto out;
 	if (c.ndrivers == 0) {
 		seterr(err, errlen, "no chart has a measured value to draw");

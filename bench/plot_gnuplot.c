@@ -186,7 +186,7 @@ int check_images(const struct plot_ctx *c, char *err, size_t errlen)
 
 /* Every template a driver may load; copied beside the drivers so that an
  * output directory redraws without the tree that made it. */
-static const char *const template_files[] = { "common.gp", "chart.gp" };
+static const char *const template_files[] = { "common.gp", "chart.gp", "heatmap.gp" };
 
 int copy_templates(const char *from, const char *dir, char *err, size_t errlen)
 {

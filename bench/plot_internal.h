@@ -84,6 +84,22 @@ void free_series(struct series *s, size_t n);
 int write_group_tsv(const char *path, const struct series *s, size_t ns, enum dim xd,
 		    const char *workload);
 
+/* plot_charts.c: what the heatmaps share with the line charts. */
+void gp_string(FILE *f, const char *s);
+void gp_set_str(FILE *f, const char *name, const char *value);
+/* The start of every driver: work in the driver's own directory. */
+void gp_here(FILE *f);
+void machines_words(const struct plot_ctx *c, char *buf, size_t len);
+void add_note(struct chart_set *set, char *note);
+void add_chart(struct chart_set *set, char *image, const char *tsv, char *title);
+/* Register a driver (taken over) for the one gnuplot run. */
+void add_driver(struct plot_ctx *c, char *driver);
+
+/* plot_heatmap.c: with req->heatmap, a heatmap per input (throughput
+ * relative to the best lock of each column) and, with several inputs, one
+ * of NEW/BASE ratios per input after the first (the base). */
+int write_heatmaps(struct plot_ctx *c, char *err, size_t errlen);
+
 /* plot_gnuplot.c: one gnuplot run over every driver of C, in C->dir. */
 int run_gnuplot(const char *gnuplot, const struct plot_ctx *c, char *err, size_t errlen);
 /* Copy the templates from FROM into DIR, beside the drivers. */

@@ -32,12 +32,16 @@ struct plot_request {
 	/* With x = threads, add throughput vs critical-section length when the
 	 * sweep varied cs_ns. */
 	bool cs_chart;
+	/* Add heatmaps: locks x scenarios, throughput relative to the best
+	 * lock of each scenario; with several inputs, NEW/BASE ratios too. */
+	bool heatmap;
 };
 
 struct chart {
 	char *image;        /* file name inside the output directory */
 	char *tsv;          /* the data it was drawn from */
 	char *title;        /* one line */
+	bool heatmap;       /* a heatmap, not a line chart */
 };
 
 struct chart_set {

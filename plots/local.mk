@@ -4,10 +4,10 @@
 # uninstalled contend finds them in the source tree.
 
 plotsdir = $(pkgdatadir)/plots
-dist_plots_DATA = plots/common.gp plots/chart.gp
+dist_plots_DATA = plots/common.gp plots/chart.gp plots/heatmap.gp
 
 CONTEND_EXTRA_SOURCES += bench/plotting.h bench/plot_internal.h bench/plot_options.c \
-	bench/plot_data.c bench/plot_charts.c bench/plot_gnuplot.c bench/fmt.c bench/fmt.h \
+	bench/plot_data.c bench/plot_charts.c bench/plot_heatmap.c bench/plot_gnuplot.c bench/fmt.c bench/fmt.h \
 	bench/findings.c bench/findings.h \
 	bench/cmd_plot.c bench/cmd_report.c bench/cmd_compare.c
 

@@ -14,7 +14,7 @@ page="$out/index.html"
 # Every image the page shows is a file beside it, and a valid SVG.
 sed -n 's/.*<img src="\([^"]*\)".*/\1/p' "$page" >"$T/imgs"
 n=$(wc -l <"$T/imgs")
-[ "$n" -eq 14 ] || fail "$n charts in the page, want 14"
+[ "$n" -eq 15 ] || fail "$n charts in the page, want 15 (14 line charts and the heatmap)"
 while read -r img; do
 	case $img in
 	*/* | http* | "") fail "image '$img' is not a plain file name beside index.html" ;;
@@ -69,10 +69,30 @@ grep -q '<b>al&pha' "$T/esc/index.html" && fail "raw markup from the data in the
 check_png "$T/esc/throughput-vs-threads-cs100.png"
 ok "data escaped; PNG report"
 
+# The heatmap: locks x (threads, cs); the best lock of each column has
+# colour 0 (log10 of 1), the others below; the failed point (ticket, 8
+# threads, cs 1000) is a "failed" cell without colour.
+grep -q '<img src="throughput-heatmap.svg"' "$page" || fail "no heatmap in the page"
+hm="$out/throughput-heatmap.tsv"
+awk -F'\t' '!/^#/ { if ($3 == 0) best[$1]++; if ($3 != "NaN" && $3 > 0) bad++ } END {
+	n = 0; for (c in best) n++; if (n != 8 || bad) exit 1 }' "$hm" || fail "heatmap: not one best (0) per column of 8, or a colour above 0"
+grep -q "	NaN	failed	" "$hm" || fail "heatmap: failed point not a colourless 'failed' cell"
+grep -q "^array ylabels\[4\]" "$out/throughput-heatmap.gp" || fail "heatmap: not 4 lock rows"
+ok "heatmap of throughput relative to each column's best"
+
 # Two machines side by side.
 "$CONTEND" report "$DATA/sweep-alpha.json" "$DATA/sweep-beta.json" -o "$T/two" >/dev/null 2>&1 ||
 	fail "two-file report exited $?"
 grep -q '<th>machine</th>' "$T/two/index.html" || fail "no machine column for two files"
 grep -q 'Intel(R) Xeon(R) Gold 6338' "$T/two/index.html" || fail "second machine missing"
-ok "two-machine report"
+# NEW/BASE ratios of the points both measured (beta: mcs and futex at cs
+# 100), the same chart compare -o writes.
+r="$T/two/ratio-heatmap-beta-vs-alpha.tsv"
+grep -q '<img src="ratio-heatmap-beta-vs-alpha.svg"' "$T/two/index.html" || fail "no ratio heatmap"
+[ "$(grep -vc '^#' "$r")" -eq 8 ] || fail "ratio heatmap: $(grep -vc '^#' "$r") cells, want 8 (2 locks x 4 thread counts)"
+"$CONTEND" compare "$DATA/sweep-alpha.json" "$DATA/sweep-beta.json" -o "$T/cmp" >/dev/null 2>&1
+grep -v '^#' "$r" >"$T/ratio.report"
+grep -hv '^#' "$T"/cmp/ratio-heatmap-*.tsv >"$T/ratio.compare"
+cmp -s "$T/ratio.report" "$T/ratio.compare" || fail "compare -o does not write the same ratio heatmap"
+ok "two-machine report, with the NEW/BASE heatmap compare -o writes too"
 finish
