@@ -206,12 +206,15 @@ static void fastest(struct ctx *c)
 			for (size_t k = 1; k < ng; k++)
 				if (isfinite(grp[k]->hi) && grp[k]->hi >= grp[0]->lo)
 					grp[1 + nt++] = grp[k];   /* ties move up, in order */
-		/* "a (1.2M)", "a (1.2M) and b (1.1M)", "a (..), b (..) and c (..)" */
-		for (size_t k = 1; k <= nt && tn < sizeof(ties); k++) {
+		/* "a (1.2M)", "a (1.2M) and b (1.1M)", "a (..), b (..), c (..) and 4 more" */
+		size_t named = nt > 3 ? 3 : nt;
+		for (size_t k = 1; k <= named && tn < sizeof(ties); k++) {
 			fmt_si(grp[k]->tput, other, sizeof(other));
 			tn += snprintf(ties + tn, sizeof(ties) - tn, "%s%s (%s)",
 				       k == 1 ? "" : k == nt ? " and " : ", ", grp[k]->lock, other);
 		}
+		if (nt > named && tn < sizeof(ties))
+			snprintf(ties + tn, sizeof(ties) - tn, " and %zu more", nt - named);
 		fmt_si(grp[1]->tput, other, sizeof(other));
 		level_words(grp[0]->level, lv, sizeof(lv));
 		if (!isfinite(grp[0]->lo) || !isfinite(grp[1]->hi))
@@ -305,9 +308,40 @@ static void fairness(struct ctx *c)
 	}
 }
 
-/* A lock's worst fall below its own best at fewer threads, per workload. */
+/* A collapse: a lock's worst fall below its own best at fewer threads. */
+struct collapse {
+	const struct fpoint *best, *worst;
+	double factor;
+};
+
+static int cmp_factor_desc(const void *a, const void *b)
+{
+	double fa = ((const struct collapse *)a)->factor, fb = ((const struct collapse *)b)->factor;
+	return fa < fb ? 1 : fa > fb ? -1 : 0;
+}
+
+/* 180482 -> "180000": a factor to three significant digits. */
+static void factor_words(double x, char *buf, size_t len)
+{
+	double mag = pow(10, floor(log10(x)) - 2);
+	snprintf(buf, len, "%.0fx", x >= 100 ? round(x / mag) * mag : round(x));
+}
+
+/* How many collapses a sentence details before "and N more". */
+#define COLLAPSE_DETAIL 3
+
+/* Per workload and thread count, one sentence: the locks that collapse
+ * there, worst first, with their factor and context switches. */
 static void collapses(struct ctx *c)
 {
+	struct collapse *col = calloc(c->n ? c->n : 1, sizeof(*col));
+	bool *done;
+	size_t ncol = 0;
+
+	if (!col) {
+		c->oom = true;
+		return;
+	}
 	for (size_t i = 0; i < c->n; i++) {
 		const struct fpoint *p = &c->pts[i], *best = NULL, *worst = NULL;
 		double factor = 0;
@@ -341,26 +375,63 @@ static void collapses(struct ctx *c)
 				}
 			}
 		}
-		if (factor < COLLAPSE_FACTOR)
-			continue;
-		char where[256], a[32], b[32], csw[96] = "";
-		scenario(c, worst, false, where, sizeof(where));
-		fmt_si(worst->tput, a, sizeof(a));
-		fmt_si(best->tput, b, sizeof(b));
-		if (isfinite(worst->csw))
-			snprintf(csw, sizeof(csw), "; %.3g context switches per acquisition (%.3g at "
-				 "%ld)", worst->csw, best->csw, best->threads);
-		add(c, FINDING_COLLAPSE, "%s collapses %.0fx at %ld threads (%s): %s acq/s against "
-		    "%s at %ld thread%s%s%s.", worst->lock, factor, worst->threads, where, a, b,
-		    best->threads, best->threads == 1 ? "" : "s", csw,
-		    worst->over ? "; more threads than CPUs" : "");
+		if (factor >= COLLAPSE_FACTOR)
+			col[ncol++] = (struct collapse){ best, worst, factor };
 	}
+	qsort(col, ncol, sizeof(*col), cmp_factor_desc);
+	done = calloc(ncol ? ncol : 1, sizeof(*done));
+	if (!done) {
+		free(col);
+		c->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < ncol; i++) {
+		char text[1024], where[256], others[256] = "";
+		size_t n = 0, shown = 0, rest = 0, on = 0;
+
+		if (done[i])
+			continue;
+		scenario(c, col[i].worst, false, where, sizeof(where));
+#define ADD(...) do { if (n < sizeof(text)) n += snprintf(text + n, sizeof(text) - n, __VA_ARGS__); } while (0)
+		for (size_t k = i; k < ncol; k++) {
+			const struct collapse *e = &col[k];
+			char fac[32], a[32], b[32];
+
+			if (done[k] || e->worst->threads != col[i].worst->threads ||
+			    !same_except_lock_threads(e->worst, col[i].worst))
+				continue;
+			done[k] = true;
+			if (shown == COLLAPSE_DETAIL) {
+				if (on < sizeof(others))
+					on += snprintf(others + on, sizeof(others) - on, "%s%s",
+						       rest ? ", " : "", e->worst->lock);
+				rest++;
+				continue;
+			}
+			factor_words(e->factor, fac, sizeof(fac));
+			fmt_si(e->worst->tput, a, sizeof(a));
+			fmt_si(e->best->tput, b, sizeof(b));
+			ADD("%s%s collapses %s (%s acq/s against %s at %ld thread%s", shown ? "; " : "",
+			    e->worst->lock, fac, a, b, e->best->threads, e->best->threads == 1 ? "" : "s");
+			if (isfinite(e->worst->csw))
+				ADD(", %.3g context switches per acquisition", e->worst->csw);
+			ADD(")");
+			shown++;
+		}
+		if (rest)
+			ADD("; and %s", others);
+#undef ADD
+		add(c, FINDING_COLLAPSE, "%ld threads, %s%s: %s.", col[i].worst->threads, where,
+		    col[i].worst->over ? " (more threads than CPUs)" : "", text);
+	}
+	free(done);
+	free(col);
 }
 
 static void weak(struct ctx *c, const json_t *doc)
 {
 	size_t failed = 0, noisy = 0, changed = 0, off = 0, low = 0;
-	double lowest = 1;
+	double lowest = 1, highest = 0;
 
 	for (size_t i = 0; i < c->n; i++) {
 		const struct fpoint *p = &c->pts[i];
@@ -372,6 +443,7 @@ static void weak(struct ctx *c, const json_t *doc)
 		if (isfinite(p->level) && p->level < 0.95 - 1e-9) {
 			low++;
 			lowest = fmin(lowest, p->level);
+			highest = fmax(highest, p->level);
 		}
 	}
 	if (!json_is_true(json_object_get(doc, "complete"))) {
@@ -388,7 +460,10 @@ static void weak(struct ctx *c, const json_t *doc)
 	if (changed)
 		add(c, FINDING_WEAK, "%zu of %zu points saw the machine change under them "
 		    "(placement or speed probe moved).", changed, c->n);
-	if (low)
+	if (low && low == c->n && lowest == highest)
+		add(c, FINDING_WEAK, "Every confidence interval reaches %.3g%%, not 95%%: too few "
+		    "repeats for 95%%.", 100 * lowest);
+	else if (low)
 		add(c, FINDING_WEAK, "%zu of %zu points %s intervals below 95%% confidence "
 		    "(as low as %.3g%%: too few repeats).", low, c->n, low == 1 ? "has" : "have",
 		    100 * lowest);

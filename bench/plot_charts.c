@@ -123,7 +123,8 @@ void add_chart(struct chart_set *set, char *image, const char *tsv, char *title)
 		exit(1);
 	}
 	set->charts = ch;
-	set->charts[set->n++] = (struct chart){ image, xasprintf("%s", tsv), title, false };
+	set->charts[set->n++] = (struct chart){ image, xasprintf("%s", tsv), title, false,
+						  1000, 560 };
 }
 
 static int cmp_double_ptr(const void *a, const void *b)

@@ -231,8 +231,8 @@ static int heatmap(struct plot_ctx *c, size_t input, long base, const char *stem
 	gp_set_str(f, "chart_title", title);
 	fprintf(f, "ratio = %d\nncols = %zu\nnrows = %zu\n", base >= 0, g.ncols, g.nrows);
 	/* Room for the lock names and column labels; cells ~80 x 26 px. */
-	fprintf(f, "width = %zu\nheight = %zu\n", 380 + 84 * (g.ncols < 5 ? 5 : g.ncols),
-		170 + 26 * g.nrows);
+	size_t width = 380 + 84 * (g.ncols < 5 ? 5 : g.ncols), height = 170 + 26 * g.nrows;
+	fprintf(f, "width = %zu\nheight = %zu\n", width, height);
 	fprintf(f, "array xlabels[%zu]\narray ylabels[%zu]\n", g.ncols, g.nrows);
 	for (size_t x = 0; x < g.ncols; x++) {
 		char lab[256];
@@ -257,6 +257,8 @@ static int heatmap(struct plot_ctx *c, size_t input, long base, const char *stem
 	driver = NULL;
 	add_chart(c->out, image, tsv, xasprintf("%s", title));
 	c->out->charts[c->out->n - 1].heatmap = true;
+	c->out->charts[c->out->n - 1].width = (int)width;
+	c->out->charts[c->out->n - 1].height = (int)height;
 	image = NULL;
 	rc = 0;
 	goto out;

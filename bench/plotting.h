@@ -42,6 +42,7 @@ struct chart {
 	char *tsv;          /* the data it was drawn from */
 	char *title;        /* one line */
 	bool heatmap;       /* a heatmap, not a line chart */
+	int width, height;  /* pixels, as drawn (SVG and PNG) */
 };
 
 struct chart_set {

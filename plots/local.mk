@@ -8,7 +8,7 @@ dist_plots_DATA = plots/common.gp plots/chart.gp plots/heatmap.gp
 
 CONTEND_EXTRA_SOURCES += bench/plotting.h bench/plot_internal.h bench/plot_options.c \
 	bench/plot_data.c bench/plot_charts.c bench/plot_heatmap.c bench/plot_gnuplot.c bench/fmt.c bench/fmt.h \
-	bench/findings.c bench/findings.h \
+	bench/findings.c bench/findings.h bench/report_html.c bench/report_html.h \
 	bench/cmd_plot.c bench/cmd_report.c bench/cmd_compare.c
 
 PLOT_TESTS = tests/plot.sh tests/plot-errors.sh tests/report.sh tests/report-findings.sh \

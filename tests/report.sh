@@ -45,20 +45,29 @@ grep -q '<li class="warn bad"><details><summary>FAILED: 1 point saw' "$T/warn" |
 grep -q '^<li><code>ticket threads=8 cs=1000' "$T/warn" || fail "failed point not listed under its line"
 
 # The table: one row per point; the failed one without figures; nulls as "-".
-rows=$(grep -c '^<tr[ >]<td>' "$page")
-failed_rows=$(grep -c '^<tr class="failed">' "$page")
+rows=$(grep -c '^<tr data-lock=' "$page")
+failed_rows=$(grep -c '^<tr class="failed" data-lock=' "$page")
 [ $((rows + failed_rows)) -eq 32 ] || fail "$rows + $failed_rows table rows, want 32"
 [ "$failed_rows" -eq 1 ] || fail "$failed_rows failed rows, want 1"
-grep '^<tr class="failed">' "$page" | grep -q '<td>FAILED</td><td colspan="9">3 mutual-exclusion violations' ||
+grep '^<tr class="failed"' "$page" | grep -q '<td>FAILED</td><td colspan="11">3 mutual-exclusion violations' ||
 	fail "failed row shows figures"
-# futex, 4 threads, cs 100: p99 null -> "-" in the p99 column (12th cell).
-row=$(grep '^<tr><td>futex</td><td>4</td><td>100</td>' "$page")
-p99=$(printf '%s\n' "$row" | sed 's/<\/td>/\n/g' | sed -n 12p | sed 's/.*<td>//')
+# The text of cell N of the row that starts with lock, threads, cs.
+cell() {
+	grep "^<tr[^>]*><td>$1</td><td>$2</td><td data-v=\"$3\">" "$page" |
+		sed 's/<\/td>/\n/g' | sed -n "$4p" | sed 's/<[^>]*>//g'
+}
+# futex, 4 threads, cs 100: p99 null -> "-" in the p99 column (14th cell).
+p99=$(cell futex 4 100 14)
 [ "$p99" = "-" ] || fail "null p99 shown as '$p99'"
 # pthread, 2 threads, cs 100: cv null -> "-" (9th cell).
-row=$(grep '^<tr><td>pthread</td><td>2</td><td>100</td>' "$page")
-cv=$(printf '%s\n' "$row" | sed 's/<\/td>/\n/g' | sed -n 9p | sed 's/.*<td>//')
+cv=$(cell pthread 2 100 9)
 [ "$cv" = "-" ] || fail "null cv shown as '$cv'"
+# Units in the headers, flags explained where they stand.
+for h in 'throughput (acq/s)' 'cs (ns)' 'p99 wait (ns)' 'csw/acq'; do
+	grep -qF ">$h</th>" "$page" || fail "no header '$h'"
+done
+grep -q '<span class="flag" title="more threads than CPUs' "$page" || fail "oversubscribed flag not explained in place"
+grep -q '<dt>noisy</dt>' "$page" || fail "flags not explained under the table"
 ok "machine, configuration, warnings, table with '-' for nulls and a figure-less failed row"
 
 # HTML special characters in the data are escaped.
@@ -83,7 +92,7 @@ ok "heatmap of throughput relative to each column's best"
 # Two machines side by side.
 "$CONTEND" report "$DATA/sweep-alpha.json" "$DATA/sweep-beta.json" -o "$T/two" >/dev/null 2>&1 ||
 	fail "two-file report exited $?"
-grep -q '<th>machine</th>' "$T/two/index.html" || fail "no machine column for two files"
+grep -q '<th data-key="machine">machine</th>' "$T/two/index.html" || fail "no machine column for two files"
 grep -q 'Intel(R) Xeon(R) Gold 6338' "$T/two/index.html" || fail "second machine missing"
 # NEW/BASE ratios of the points both measured (beta: mcs and futex at cs
 # 100), the same chart compare -o writes.
