@@ -374,7 +374,9 @@ const char report_css[] =
 /*
  * The page's script, no library, nothing fetched:
  *  - images the browser could not show are marked "chart missing" and
- *    counted on <body data-images, data-broken-images> (for a headless test);
+ *    counted on <body data-images, data-broken-images>, and where the first
+ *    finding of the summary ends on the screen is noted on <body
+ *    data-first-finding-bottom> (for a headless test);
  *  - a click on a header sorts the table by that column (numbers by their
  *    exact data-v value, "-" last), again to reverse; a failed row's
  *    figure cells are one colspan, so cells are found by column position;
@@ -444,6 +446,9 @@ const char report_script[] =
 	"  }\n"
 	"  document.body.setAttribute('data-images', imgs.length);\n"
 	"  document.body.setAttribute('data-broken-images', broken);\n"
+	"  var first = document.querySelector('#summary li');\n"
+	"  if (first) document.body.setAttribute('data-first-finding-bottom',\n"
+	"    Math.round(first.getBoundingClientRect().bottom) + ' of ' + window.innerHeight);\n"
 	"  var table = document.getElementById('results-table');\n"
 	"  if (!table) return;\n"
 	"  var heads = table.tHead.rows[0].cells;\n"
