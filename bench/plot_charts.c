@@ -124,7 +124,7 @@ void add_chart(struct chart_set *set, char *image, const char *tsv, char *title)
 	}
 	set->charts = ch;
 	set->charts[set->n++] = (struct chart){ image, xasprintf("%s", tsv), title, false,
-						  1000, 560 };
+						  900, 540 };
 }
 
 static int cmp_double_ptr(const void *a, const void *b)
