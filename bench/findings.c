@@ -461,8 +461,8 @@ static void weak(struct ctx *c, const json_t *doc)
 		add(c, FINDING_WEAK, "%zu of %zu points saw the machine change under them "
 		    "(placement or speed probe moved).", changed, c->n);
 	if (low && low == c->n && lowest == highest)
-		add(c, FINDING_WEAK, "Every confidence interval reaches %.3g%%, not 95%%: too few "
-		    "repeats for 95%%.", 100 * lowest);
+		add(c, FINDING_WEAK, "Every confidence interval reaches %.3g%%, not 95%% (too few "
+		    "repeats for 95%%).", 100 * lowest);
 	else if (low)
 		add(c, FINDING_WEAK, "%zu of %zu points %s intervals below 95%% confidence "
 		    "(as low as %.3g%%: too few repeats).", low, c->n, low == 1 ? "has" : "have",
