@@ -12,7 +12,7 @@ need_gnuplot
 page="$T/r/index.html"
 # The summary, as text: one finding per line, entities undone.
 sed -n '/<section id="summary">/,/<\/section>/p' "$page" | sed -n 's/^<li>\(.*\)<\/li>$/\1/p' |
-	sed "s/&#39;/'/g; s/&amp;/\&/g" >"$T/summary"
+	sed "s/<[^>]*>//g; s/&#39;/'/g; s/&amp;/\&/g" >"$T/summary"
 want() {
 	grep -qF -- "$1" "$T/summary" || fail "summary lacks: $1"
 }
