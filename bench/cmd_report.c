@@ -121,19 +121,30 @@ static void warnings(FILE *f, const struct plot_input *in, size_t nin,
 	size_t lines = 0, nhw = 0;
 
 	fputs("<section id=\"warnings\"><h2>Warnings</h2>\n<ul class=\"warnings\">\n", f);
-	for (size_t i = 0; i < nin; i++) {
-		const struct results_file *rf = in[i].file;
+	size_t nincomplete = 0;
+	for (size_t i = 0; i < nin; i++)
+		nincomplete += !in[i].file->complete;
+	if (nincomplete) {
+		/* One line, however many files: the files folded under it. */
+		fprintf(f, "<li class=\"warn bad\"><details><summary>Incomplete sweep: %zu of %zu "
+			"file%s interrupted; %s only the points whose every repeat finished."
+			"</summary>\n<ul>\n", nincomplete, nin, nin == 1 ? " was" : "s were",
+			nincomplete == 1 ? "it holds" : "they hold");
+		for (size_t i = 0; i < nin; i++) {
+			const struct results_file *rf = in[i].file;
 
-		if (rf->complete)
-			continue;
-		fputs("<li class=\"warn bad\">Incomplete sweep: ", f);
-		html(f, rf->path);
-		fputs(" was interrupted", f);
-		if (rf->interrupted_by) {
-			fputs(" by ", f);
-			html(f, rf->interrupted_by);
+			if (rf->complete)
+				continue;
+			fputs("<li><code>", f);
+			html(f, rf->path);
+			fputs("</code> was interrupted", f);
+			if (rf->interrupted_by) {
+				fputs(" by ", f);
+				html(f, rf->interrupted_by);
+			}
+			fputs("</li>\n", f);
 		}
-		fputs("; it holds only the points whose every repeat finished.</li>\n", f);
+		fputs("</ul></details></li>\n", f);
 		lines++;
 	}
 	for (enum warn_kind k = 0; k < W_KINDS; k++) {

@@ -44,6 +44,21 @@ grep -q '<li class="warn"><details><summary>Noisy: 1 point with' "$T/warn" || fa
 grep -q '<li class="warn bad"><details><summary>FAILED: 1 point saw' "$T/warn" || fail "failed warning not one counted line"
 grep -q '^<li><code>ticket threads=8 cs=1000' "$T/warn" || fail "failed point not listed under its line"
 
+# Three interrupted sweeps: still one incomplete-sweep line, each file folded
+# under it, and the summary says so for each.
+for k in 1 2 3; do
+	jq '.complete = false | .interrupted_by = "SIGINT"' "$DATA/sweep-alpha.json" >"$T/part$k.json"
+done
+"$CONTEND" report "$T/part1.json" "$T/part2.json" "$T/part3.json" -o "$T/parts" >/dev/null 2>&1 ||
+	fail "three incomplete files exited $?"
+sed -n '/<section id="warnings">/,/<\/section>/p' "$T/parts/index.html" >"$T/pw"
+[ "$(grep -c 'class="warn' "$T/pw")" -le 10 ] || fail "more than 10 warning lines visible"
+grep -q 'Incomplete sweep: 3 of 3 files were interrupted' "$T/pw" || fail "incomplete sweeps not one counted line"
+[ "$(grep -c 'part[123].json</code> was interrupted by SIGINT' "$T/pw")" -eq 3 ] || fail "interrupted files not folded under the line"
+[ "$(sed -n '/<section id="summary">/,/<\/section>/p' "$T/parts/index.html" | grep -c 'Incomplete sweep: interrupted by SIGINT')" -eq 3 ] ||
+	fail "summary does not name each incomplete sweep"
+ok "warnings condensed: one line per kind, at most 10 visible"
+
 # The table: one row per point; the failed one without figures; nulls as "-".
 rows=$(grep -c '^<tr data-lock=' "$page")
 failed_rows=$(grep -c '^<tr class="failed" data-lock=' "$page")
