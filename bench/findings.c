@@ -12,7 +12,7 @@
 
 #include "findings.h"
 #include "fmt.h"
-#include "results/reader.h"
+#include "reader.h"
 
 /* A throughput that fell this many times below the lock's own best. */
 #define COLLAPSE_FACTOR 10.0
