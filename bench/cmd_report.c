@@ -210,12 +210,15 @@ static void warnings(FILE *f, const struct plot_input *in, size_t nin,
 
 /* One finding; what it is about (the words before its first ": ", when
  * short, e.g. "8 threads, cs 100 ns") in bold, for the eye to scan. */
-static void finding_item(FILE *f, const char *text)
+static void finding_item(FILE *f, const char *text, bool prefixed)
 {
+	/* With several files a finding starts with its machine: "alpha: ". */
 	const char *colon = strstr(text, ": ");
+	if (prefixed && colon && strstr(colon + 2, ": ") && strstr(colon + 2, ": ") - text <= 80)
+		colon = strstr(colon + 2, ": ");
 
 	fputs("<li>", f);
-	if (colon && colon - text <= 60) {
+	if (colon && colon - text <= 80) {
 		char *lead = strndup(text, (size_t)(colon - text));
 
 		fputs("<b>", f);
@@ -270,7 +273,7 @@ static int summary(FILE *f, const struct plot_input *in, size_t nin,
 				fprintf(f, "<div class=\"finding-group\" id=\"finding-%d\"><h3>%s</h3>\n<ul>\n",
 					k, finding_kind_title(k));
 			any = true;
-			finding_item(f, fd.items[i].text);
+			finding_item(f, fd.items[i].text, nin > 1);
 		}
 		if (any)
 			fputs("</ul></div>\n", f);

@@ -55,7 +55,8 @@ sed -n '/<section id="warnings">/,/<\/section>/p' "$T/parts/index.html" >"$T/pw"
 [ "$(grep -c 'class="warn' "$T/pw")" -le 10 ] || fail "more than 10 warning lines visible"
 grep -q 'Incomplete sweep: 3 of 3 files were interrupted' "$T/pw" || fail "incomplete sweeps not one counted line"
 [ "$(grep -c 'part[123].json</code> was interrupted by SIGINT' "$T/pw")" -eq 3 ] || fail "interrupted files not folded under the line"
-[ "$(sed -n '/<section id="summary">/,/<\/section>/p' "$T/parts/index.html" | grep -c 'Incomplete sweep: interrupted by SIGINT')" -eq 3 ] ||
+[ "$(sed -n '/<section id="summary">/,/<\/section>/p' "$T/parts/index.html" | sed 's/<[^>]*>//g' |
+	grep -c 'Incomplete sweep: interrupted by SIGINT')" -eq 3 ] ||
 	fail "summary does not name each incomplete sweep"
 ok "warnings condensed: one line per kind, at most 10 visible"
 
