@@ -130,13 +130,6 @@ void member_table(FILE *f, const struct plot_input *in, size_t nin, const char *
 }
 
 
-bool point_changed(const struct result_point *p)
-{
-	/* Schema 2 names the drift flag machine_changed; schema 1 probe_moved. */
-	const json_t *v = json_object_get(p->json, "machine_changed");
-	return json_is_boolean(v) ? json_is_true(v) : p->probe_moved;
-}
-
 /* A figure cell: the text shown, the exact value for sorting ("" when not
  * measured: such cells sort last either way). */
 static void cell(FILE *f, double v, const char *text)
@@ -315,7 +308,7 @@ void results_table(FILE *f, const struct plot_input *in, size_t nin,
 				flag(f, 0);
 			if (p->noisy)
 				flag(f, 1);
-			if (point_changed(p))
+			if (plot_point_changed(p))
 				flag(f, 2);
 			if (json_is_true(json_object_get(p->json, "cs_off_target")))
 				flag(f, 3);

@@ -28,6 +28,13 @@ want "1 of 16 points ran critical sections off their target length."
 grep -q "pthread collapses\|futex collapses" "$T/summary" && fail "a lock that did not collapse is named as one"
 ok "summary names the tie, the winner, the collapse, the starved, noisy, drifted and weak points"
 
+# The drift flag of schema 2 (machine_changed) reaches the warnings and
+# points.tsv too: the one point that has it, mcs at 2 threads.
+grep -q 'Machine changed: 1 point where' "$page" || fail "warnings miss the machine_changed point"
+awk -F'\t' '/^machine/ { for (i = 1; i <= NF; i++) if ($i == "machine_changed") c = i; next }
+	!/^#/ && $c == 1 { print $3, $4 }' "$T/r/points.tsv" >"$T/changed"
+[ "$(cat "$T/changed")" = "mcs 2" ] || fail "points.tsv machine_changed: '$(cat "$T/changed")', want 'mcs 2'"
+
 # First thing in the body, before the warnings and the charts.
 first=$(sed -n '/<body>/,$p' "$page" | grep -o '<section id="[a-z]*"' | head -1)
 [ "$first" = '<section id="summary"' ] || fail "first section is $first, not the summary"
