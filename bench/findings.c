@@ -25,6 +25,7 @@ struct fpoint {
 	long threads, permits, nlocks, cs_lines;
 	double cs, ncs;
 	bool failed, noisy, changed, over, off_target;
+	size_t regimes;       /* placement regimes the repeats fell in (0: not in the file) */
 	double tput, lo, hi, level;
 	double jain, min_share, csw;
 	long starved;         /* -1: not in the file */
@@ -64,6 +65,7 @@ static void read_point(const json_t *j, struct fpoint *p)
 					      : json_is_true(json_object_get(j, "probe_moved"));
 	p->over = json_is_true(json_object_get(j, "oversubscribed"));
 	p->off_target = json_is_true(json_object_get(j, "cs_off_target"));
+	p->regimes = json_array_size(json_object_get(j, "regimes"));
 	p->tput = results_num(tp, "median");
 	p->lo = results_num(tp, "ci95_low");
 	p->hi = results_num(tp, "ci95_high");
@@ -430,7 +432,7 @@ static void collapses(struct ctx *c)
 
 static void weak(struct ctx *c, const json_t *doc)
 {
-	size_t failed = 0, noisy = 0, changed = 0, off = 0, low = 0;
+	size_t failed = 0, noisy = 0, changed = 0, off = 0, low = 0, split = 0;
 	double lowest = 1, highest = 0;
 
 	for (size_t i = 0; i < c->n; i++) {
@@ -440,6 +442,7 @@ static void weak(struct ctx *c, const json_t *doc)
 		noisy += p->noisy;
 		changed += p->changed;
 		off += p->off_target;
+		split += p->regimes > 1;
 		if (isfinite(p->level) && p->level < 0.95 - 1e-9) {
 			low++;
 			lowest = fmin(lowest, p->level);
@@ -467,10 +470,14 @@ static void weak(struct ctx *c, const json_t *doc)
 		add(c, FINDING_WEAK, "%zu of %zu points %s intervals below 95%% confidence "
 		    "(as low as %.3g%%: too few repeats).", low, c->n, low == 1 ? "has" : "have",
 		    100 * lowest);
+	if (split)
+		add(c, FINDING_WEAK, "%zu of %zu points ran in several placement regimes (the "
+		    "host moved the threads between repeats); the JSON gives each regime's median.",
+		    split, c->n);
 	if (off)
 		add(c, FINDING_WEAK, "%zu of %zu points ran critical sections off their target "
 		    "length.", off, c->n);
-	if (!failed && !noisy && !changed && !low && !off &&
+	if (!failed && !noisy && !changed && !low && !off && !split &&
 	    json_is_true(json_object_get(doc, "complete")))
 		add(c, FINDING_WEAK, "No point is flagged: none failed, noisy, drifted or "
 		    "incomplete.");

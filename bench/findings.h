@@ -16,7 +16,8 @@
  *  - where the measurement is weak: failed, noisy and drifted
  *    (machine_changed, or probe_moved in schema 1) points, intervals below
  *    95% (throughput.ci_level), critical sections off target
- *    (cs_off_target), incomplete sweeps.
+ *    (cs_off_target), points split over placement regimes (regimes),
+ *    incomplete sweeps.
  * A figure the file does not hold is left out of its sentence, never guessed.
  */
 #ifndef CONTEND_FINDINGS_H
