@@ -338,7 +338,7 @@ static int write_chart(struct plot_ctx *c, const struct chart_kind *k, enum dim 
 		const struct series *se = &s[blk[i]];
 
 		fprintf(f, "blk[%zu] = %zu; lock_idx[%zu] = %zu; machine_idx[%zu] = %zu; titles[%zu] = ",
-			i + 1, sel[blk[i]], i + 1, se->lock + 1, i + 1, se->input + 1, i + 1);
+			i + 1, sel[blk[i]], i + 1, c->looks[se->lock] + 1, i + 1, se->input + 1, i + 1);
 		gp_string(f, se->title);
 		fputc('\n', f);
 	}
@@ -621,6 +621,7 @@ out:
 	free(c.drivers);
 	free(c.refs);
 	free(c.locks);
+	free(c.looks);
 	return rc;
 }
 

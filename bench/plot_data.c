@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lock.h"
 #include "plot_internal.h"
 
 /* ------------------------------------------------------------------------ */
@@ -79,6 +80,18 @@ void collect(struct plot_ctx *c)
 				c->locks[c->nlocks++] = p->lock;
 			c->refs[c->nrefs++] = (struct ref){ p, i, l };
 		}
+	}
+	/* A lock's look comes from its place in the registry, so that it is
+	 * the same in every report of this contend; locks the registry does
+	 * not know follow, in order of appearance. */
+	size_t unknown = 0;
+	c->looks = xcalloc(c->nlocks, sizeof(*c->looks));
+	for (size_t l = 0; l < c->nlocks; l++) {
+		size_t r = 0;
+
+		while (r < lock_count() && strcmp(lock_at(r)->name, c->locks[l]) != 0)
+			r++;
+		c->looks[l] = r < lock_count() ? r : lock_count() + unknown++;
 	}
 }
 

@@ -41,6 +41,7 @@ struct plot_ctx {
 	size_t nrefs;
 	const char **locks; /* in order of first appearance */
 	size_t nlocks;
+	size_t *looks;      /* per lock: its colour and marker index (registry order) */
 	struct chart_set *out;
 	char **drivers;     /* driver files for the one gnuplot run */
 	size_t ndrivers;
@@ -66,7 +67,7 @@ enum dim axis_dim(enum plot_axis x);
 int cmp_double(double a, double b);
 int dim_cmp(const struct result_point *a, const struct result_point *b, enum dim d);
 double dim_x(const struct result_point *p, enum dim d);
-/* Fill refs and locks of C from its inputs and request. */
+/* Fill refs, locks and looks of C from its inputs and request. */
 void collect(struct plot_ctx *c);
 /* Bit d set when dimension d takes more than one value among the refs. */
 unsigned varying_dims(const struct plot_ctx *c);

@@ -113,6 +113,11 @@ grep -q "'pthread'" "$T/many/throughput-vs-threads-cs50-baseline.gp" || fail "pt
 # pthread's lock_idx: one value wherever it is drawn.
 idx=$(grep -h "titles\[[0-9]*\] = 'pthread'$" "$T"/many/*.gp | sed 's/.*lock_idx\[[0-9]*\] = \([0-9]*\);.*/\1/' | sort -u)
 [ "$(printf '%s\n' "$idx" | wc -l)" -eq 1 ] && [ -n "$idx" ] || fail "pthread's look differs between charts: $idx"
+# ... and between outputs: its look comes from the registry, not from which
+# locks a file holds (sweep-alpha has 4, this one 18).
+"$CONTEND" plot "$DATA/sweep-alpha.json" -o "$T/alpha4" >/dev/null 2>&1 || fail "alpha exited $?"
+idx4=$(grep -h "titles\[[0-9]*\] = 'pthread'$" "$T"/alpha4/*.gp | sed 's/.*lock_idx\[[0-9]*\] = \([0-9]*\);.*/\1/' | sort -u)
+[ "$idx4" = "$idx" ] || fail "pthread's look differs between two outputs: $idx4 vs $idx"
 # Three families (sleeping, baseline, other): three series in the overview,
 # the baselines' one pthread-adaptive, the fastest of them at cs 50 ns.
 grep -q '^nseries = 3$' "$T/many/throughput-vs-threads-cs50-best.gp" || fail "overview not one lock per family"
