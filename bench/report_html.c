@@ -377,7 +377,7 @@ const char report_css[] =
  *    counted on <body data-images, data-broken-images>, and where the first
  *    finding of the summary ends on the screen is noted on <body
  *    data-first-finding-bottom> (for a headless test);
- *  - a click on a header sorts the table by that column (numbers by their
+ *  - a click on a header (or Enter on it) sorts the table by that column (numbers by their
  *    exact data-v value, "-" last), again to reverse; a failed row's
  *    figure cells are one colspan, so cells are found by column position;
  *  - the lock (comma-separated parts of names) and threads filters hide rows;
@@ -452,8 +452,13 @@ const char report_script[] =
 	"  var table = document.getElementById('results-table');\n"
 	"  if (!table) return;\n"
 	"  var heads = table.tHead.rows[0].cells;\n"
-	"  for (var h = 0; h < heads.length; h++)\n"
+	"  for (var h = 0; h < heads.length; h++) {\n"
+	"    heads[h].tabIndex = 0;\n"
 	"    heads[h].addEventListener('click', function (e) { sortBy(table, e.currentTarget); });\n"
+	"    heads[h].addEventListener('keydown', function (e) {\n"
+	"      if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); sortBy(table, e.currentTarget); }\n"
+	"    });\n"
+	"  }\n"
 	"  var lockIn = document.getElementById('filter-lock');\n"
 	"  var threadsIn = document.getElementById('filter-threads');\n"
 	"  lockIn.addEventListener('input', function () { filter(table); });\n"
