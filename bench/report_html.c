@@ -377,9 +377,10 @@ const char report_css[] =
  *    counted on <body data-images, data-broken-images>, and where the first
  *    finding of the summary ends on the screen is noted on <body
  *    data-first-finding-bottom> (for a headless test);
- *  - a click on a header (or Enter on it) sorts the table by that column (numbers by their
- *    exact data-v value, "-" last), again to reverse; a failed row's
- *    figure cells are one colspan, so cells are found by column position;
+ *  - a click on a header (or Enter on it) sorts the table by that column
+ *    (numbers by their exact data-v value, "-" last), again to reverse; a
+ *    failed row's figure cells are one colspan, so cells are found by
+ *    column position;
  *  - the lock (comma-separated parts of names) and threads filters hide rows;
  *  - a fragment such as #sort=throughput&sort=throughput&lock=mcs does the
  *    same on load (links to a view; the browser test uses it).
