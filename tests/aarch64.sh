@@ -125,7 +125,8 @@ t1=$(date +%s)
 # --- tests under qemu ------------------------------------------------------
 # The automake harness runs each program through qemu-run; shell tests reach
 # contend through contend-qemu ($CONTEND) and other programs through
-# $QEMU_RUN.
+# $QEMU_RUN. CONTEND_EMULATED tells the negative controls that their threads
+# may seldom run at the same instant (see tests/negative_control.c).
 cat > "$tree/qemu-run" <<EOF
 #!/bin/sh
 # Runs an aarch64 program of this tree (written by tests/aarch64.sh).
@@ -151,7 +152,8 @@ status=0
 # shellcheck disable=SC2086 # tests is a word list
 $MAKE -s -C "$tree" -j"$jobs" check TESTS="$(echo $tests)" LOG_COMPILER="$tree/qemu-run" \
 	TESTS_ENVIRONMENT="CONTEND='$tree/contend-qemu'; export CONTEND; \
-QEMU_RUN='$tree/qemu-run'; export QEMU_RUN;" || status=$?
+QEMU_RUN='$tree/qemu-run'; export QEMU_RUN; \
+CONTEND_EMULATED=qemu-user; export CONTEND_EMULATED;" || status=$?
 t2=$(date +%s)
 
 log=$tree/test-suite.log

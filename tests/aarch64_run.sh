@@ -39,5 +39,15 @@ if command -v jq >/dev/null; then
 		echo "FAIL: results: a point not ok or with violations"; fail=1
 	fi
 	jq -c '.meta.arch, .meta.tsc' "$tmp/r.json"
+	if jq -e '.meta.arch.machine == "aarch64" and .meta.arch.relax == "yield"
+	    and (.meta.arch.atomics | IN("lse", "llsc", "outline"))
+	    and (.meta.arch.atomics_at_run_time | IN("lse", "llsc"))
+	    and .meta.tsc.source == "cntvct_el0" and .meta.tsc.nominal_hz > 0
+	    and .meta.arch.lock_pad_bytes == 2 * .meta.arch.lock_cacheline_bytes' \
+	    "$tmp/r.json" >/dev/null; then
+		echo "ok   meta: aarch64, its atomics, yield, the generic timer"
+	else
+		echo "FAIL: meta.arch / meta.tsc do not describe an aarch64 build"; fail=1
+	fi
 fi
 exit $fail
