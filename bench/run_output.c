@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "findings.h"
 #include "stats.h"
 #include "sweep.h"
 
@@ -132,6 +133,10 @@ void sweep_print_table(const struct sweep *s, FILE *out)
 			any_moved ? "  ! machine changed during the point (probe moved > 25%)" : "",
 			any_starved ? "  S starved: a thread made no acquisition in a window" : "",
 			any_off ? "  C section more than 10% off the asked length" : "");
+	/* The same findings as the summary of `contend report`. */
+	json_t *doc = sweep_to_json(s);
+	findings_print_json(doc, out);
+	json_decref(doc);
 }
 
 void sweep_print_csv(const struct sweep *s, FILE *out)

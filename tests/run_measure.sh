@@ -60,8 +60,8 @@ else
 fi
 
 if "$CONTEND" report "$tmp/starve.json" -o "$tmp/report" >/dev/null 2>&1 &&
-   grep -q '<li>Starved: ' "$tmp/report/index.html" &&
-   grep -q '<td>[a-z -]*starved ' "$tmp/report/index.html"; then
+   grep -q 'Starved: 1 point' "$tmp/report/index.html" &&
+   grep -q '>starved</span>' "$tmp/report/index.html"; then
 	ok "the report warns about the starved point and marks its row"
 else
 	bad "report does not mark starvation"
