@@ -42,6 +42,16 @@ static const char *dur(double ns, char *buf, size_t len)
 	return buf;
 }
 
+/* v in FMT; "-" for NAN (not measured: no acquisition in the windows). */
+static const char *fixed(double v, const char *fmt, char *buf, size_t len)
+{
+	if (isfinite(v))
+		snprintf(buf, len, fmt, v);
+	else
+		snprintf(buf, len, "-");
+	return buf;
+}
+
 static double p99_ns(const struct sweep *s, const struct sweep_point *p)
 {
 	if (hist_count(&p->acquire_hist) == 0)
@@ -99,12 +109,15 @@ void sweep_print_table(const struct sweep *s, FILE *out)
 		snprintf(flags, sizeof(flags), "%s%s%s%s%s%s", p->oversubscribed ? "+" : "",
 			 noisy ? "~" : "", moved ? "!" : "", starved ? "S" : "", off ? "C" : "",
 			 viol ? " FAILED: mutual exclusion violated" : "");
-		fprintf(out, "%-17s %4u %7s %7s  %-26s %8s %6.3f %9s %8.2f %8.2f  %s\n",
+		char jain[16], vcsw[16], ivcsw[16];
+		fprintf(out, "%-17s %4u %7s %7s  %-26s %8s %6s %9s %8s %8s  %s\n",
 			p->lock->name, p->threads, dur(p->cs_ns, cs, sizeof(cs)),
 			dur(p->ncs_ns, ncs, sizeof(ncs)), ci,
 			dur(th.median > 0 ? 1e9 / th.median : NAN, per, sizeof(per)),
-			SWEEP_MEDIAN(p, jain), dur(p99_ns(s, p), lat, sizeof(lat)),
-			1000 * SWEEP_MEDIAN(p, vcsw_per_acq), 1000 * SWEEP_MEDIAN(p, ivcsw_per_acq),
+			fixed(SWEEP_MEDIAN(p, jain), "%.3f", jain, sizeof(jain)),
+			dur(p99_ns(s, p), lat, sizeof(lat)),
+			fixed(1000 * SWEEP_MEDIAN(p, vcsw_per_acq), "%.2f", vcsw, sizeof(vcsw)),
+			fixed(1000 * SWEEP_MEDIAN(p, ivcsw_per_acq), "%.2f", ivcsw, sizeof(ivcsw)),
 			flags);
 		if (viol)
 			fprintf(stderr, "contend run: FAILED: %s with %u threads saw %llu mutual "
