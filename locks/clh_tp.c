@@ -32,9 +32,10 @@
  * goes stale and they may be removed); the thread that takes the lock from
  * a queue refreshes the lock's progress stamp.
  *
- * Fair: bounded bypass, not FIFO: after TP_MAX_SKIPS removals within one
- * acquisition a waiter publishes TP_NEVER_STALE and keeps its place, so at
- * most (TP_MAX_SKIPS + 1) x (threads - 1) later arrivals pass it.
+ * Not fair in the registry's sense (neither FIFO nor bounded bypass), but
+ * starvation-free: a removed waiter can be passed any number of times until
+ * it runs again and re-queues, but after TP_MAX_SKIPS removals within one
+ * acquisition it publishes TP_NEVER_STALE and keeps its FIFO place.
  *
  * A node's prev stays NULL from its enqueue until its owner starts to wait
  * (it publishes prev, with a fresh heartbeat, only on the slow path), and a
@@ -320,8 +321,8 @@ static int clh_tp_describe(const void *lk, char *buf, size_t len)
 }
 
 LOCK_DEFINE(clh_tp, "clh-tp",
-	    "time-published CLH: waiters unlink predecessors that look preempted (bounded bypass)",
+	    "time-published CLH: waiters unlink predecessors that look preempted (starvation-free, not FIFO)",
 	    "He, Scherer & Scott, HiPC 2005", LOCK_FAMILY_QUEUE,
-	    LOCK_FAIR | LOCK_NEEDS_NODE, sizeof(struct clhtp_lock),
+	    LOCK_NEEDS_NODE, sizeof(struct clhtp_lock),
 	    sizeof(struct clhtp_thread), .thread_init = clh_tp_thread_init,
 	    .describe = clh_tp_describe);

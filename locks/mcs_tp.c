@@ -27,10 +27,13 @@
  * queue head gets a CPU; their heartbeat then goes stale and they are
  * skipped, which is the point.
  *
- * Fair: bounded bypass, not FIFO. A skipped waiter loses its place, but
- * after TP_MAX_SKIPS skips within one acquisition it publishes
- * TP_NEVER_STALE and is served in FIFO order from its last enqueue, so at
- * most (TP_MAX_SKIPS + 1) x (threads - 1) later arrivals pass it.
+ * Not fair in the registry's sense (neither FIFO nor bounded bypass), but
+ * starvation-free. A skipped waiter loses its place, and until it runs
+ * again and re-queues, the running threads may take the lock any number of
+ * times (that is the point: it is not running). After TP_MAX_SKIPS skips
+ * within one acquisition it publishes TP_NEVER_STALE and is served in FIFO
+ * order from its last enqueue: the number of skips is bounded, the number
+ * of acquisitions that pass it meanwhile is not.
  * trylock: CAS NULL -> our node, never waits.
  */
 #ifdef HAVE_CONFIG_H
@@ -225,7 +228,7 @@ static int mcs_tp_describe(const void *lk, char *buf, size_t len)
 }
 
 LOCK_DEFINE(mcs_tp, "mcs-tp",
-	    "time-published MCS: the releaser skips waiters that look preempted (bounded bypass)",
+	    "time-published MCS: the releaser skips waiters that look preempted (starvation-free, not FIFO)",
 	    "He, Scherer & Scott, HiPC 2005", LOCK_FAMILY_QUEUE,
-	    LOCK_FAIR | LOCK_NEEDS_NODE, sizeof(struct mcstp_lock),
+	    LOCK_NEEDS_NODE, sizeof(struct mcstp_lock),
 	    sizeof(struct mcstp_node), .describe = mcs_tp_describe);

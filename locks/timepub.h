@@ -11,7 +11,9 @@
  * without any handoff says "the holder is probably not running": a waiter
  * then gives its CPU away with sched_yield() between spins. After
  * TP_MAX_SKIPS skips within one acquisition a waiter publishes
- * TP_NEVER_STALE and is never skipped again: that bounds the bypass.
+ * TP_NEVER_STALE and is never skipped again: that bounds the number of
+ * skips (starvation freedom), not the number of acquisitions that pass a
+ * skipped waiter while it is off the CPU.
  *
  * Ticks: the TSC on x86 (synchronised across CPUs on every CPU with an
  * invariant TSC, which the heartbeat comparison needs), nanoseconds of
