@@ -56,7 +56,7 @@
 #include <sched.h>
 #include <stdio.h>
 
-#include "lock.h"
+#include "lock_define.h"
 #include "timepub.h"
 
 enum {

@@ -29,7 +29,7 @@
 
 #include <stdio.h>
 
-#include "lock.h"
+#include "lock_define.h"
 
 struct hem_node {
 	_Atomic(void *) grant;

@@ -43,7 +43,7 @@
 #include <sched.h>
 #include <stdio.h>
 
-#include "lock.h"
+#include "lock_define.h"
 #include "timepub.h"
 
 enum { MCSTP_WAITING = 0, MCSTP_GRANTED = 1, MCSTP_REMOVED = 2 };

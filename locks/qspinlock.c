@@ -62,7 +62,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "lock.h"
+#include "lock_define.h"
 
 #define QS_LOCKED        0x1u
 #define QS_LOCKED_MASK   0xffu
