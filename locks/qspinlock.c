@@ -24,8 +24,8 @@
  * the queue, or else by setting the locked byte and handing the headship to
  * its successor's node. A thread that set pending but finds a queue (or
  * another pending waiter) in the old value clears its bit again and queues;
- * since it always queues afterwards, a head whose CAS fails on that transient
- * bit is sure to get a successor to hand over to, as in the kernel.
+ * a head whose CAS fails on that transient bit retries while it is still
+ * the last in the queue.
  *
  * Fair: FIFO in the order of the atomic operation by which a thread starts
  * waiting (the pending bit is only taken when there is no queue and no other
@@ -49,7 +49,9 @@
  * memory), the thread spins for (0,0,0) like a test-and-set lock: correct,
  * not fair. Like the kernel without its nesting index, a signal handler must
  * not take a qspinlock while its thread waits in a queue (it would overwrite
- * the slot); no lock here is async-signal-safe.
+ * the slot); no lock here is async-signal-safe. The registry's own tiny
+ * spinlock is held for a few instructions at a thread's first queueing and
+ * at its exit; a fork() in that instant would leave it held in the child.
  *
  * The word is only ever changed by read-modify-write operations, so every
  * later value heads or continues the release sequence of the last unlock.
@@ -274,21 +276,25 @@ static __attribute__((noinline)) void qs_lock_slow(struct qs_lock *l, struct qs_
 
 	/* Queue head: wait until the holder and the pending waiter are gone.
 	 * ACQUIRE: pairs with the RELEASE fetch_sub of the last unlock (the
-	 * value read continues its release sequence). */
-	while ((val = atomic_load_explicit(&l->val, memory_order_acquire)) &
-	       QS_LOCKED_PENDING_MASK) {
-		lock_cpu_relax();
-		spins++;
-	}
-	/* Last in the queue: (n,0,0) -> (0,0,1). Strong: a spurious failure
-	 * would wait below for a successor that may never come. Relaxed: the
-	 * load above acquired. */
-	if ((val & QS_TAIL_MASK) == tail &&
-	    atomic_compare_exchange_strong_explicit(&l->val, &val, QS_LOCKED,
-						    memory_order_relaxed,
-						    memory_order_relaxed)) {
-		lock_thread_stats.spins += spins;
-		return;
+	 * value read continues its release sequence). While we are the last
+	 * in the queue, take the lock with (n,0,0) -> (0,0,1); a CAS that fails
+	 * on a transient pending bit tries again (unlike the kernel, we do not
+	 * count on that thread queueing behind us: without a slot it would
+	 * not). Relaxed CAS: the load acquired. */
+	for (;;) {
+		while ((val = atomic_load_explicit(&l->val, memory_order_acquire)) &
+		       QS_LOCKED_PENDING_MASK) {
+			lock_cpu_relax();
+			spins++;
+		}
+		if ((val & QS_TAIL_MASK) != tail)
+			break; /* a successor exchanged the tail: it will link */
+		if (atomic_compare_exchange_weak_explicit(&l->val, &val, QS_LOCKED,
+							  memory_order_relaxed,
+							  memory_order_relaxed)) {
+			lock_thread_stats.spins += spins;
+			return;
+		}
 	}
 	/* Nobody but the head sets locked while the tail is set. */
 	atomic_fetch_or_explicit(&l->val, QS_LOCKED, memory_order_relaxed);
