@@ -22,6 +22,10 @@ TESTS += tests/registry.sh tests/validate tests/negative_control \
 	tests/liveness tests/sem_permits tests/trylock_prompt
 EXTRA_DIST += tests/registry.sh
 
+# clh-tp's removal protocol, model-checked with spin (skips without it).
+TESTS += tests/clh_tp_model.sh
+EXTRA_DIST += tests/clh_tp_model.sh locks/clh_tp.pml
+
 # The layers stay apart (lock.h free of the loop, preload without it).
 TESTS += tests/layering.sh
 EXTRA_DIST += tests/layering.sh
