@@ -5,7 +5,7 @@
 LOCK_ALGO_SOURCES = \
 	locks/tas.c locks/ttas.c locks/cas.c locks/ticket.c locks/mcs.c \
 	locks/clh.c locks/futex.c locks/lll.c locks/sem.c locks/pthread.c \
-	locks/posix_sem.c locks/mcs_park.c
+	locks/posix_sem.c locks/mcs_park.c locks/malthusian.c
 LOCK_PEER_SOURCES = locks/ck.c
 
 LOCK_SOURCES = locks/lock.h locks/futex.h locks/park.h harness/hotloop.h locks/registry.c \

@@ -1,0 +1,300 @@
+/*
+ * malthusian.c - concurrency restriction: the lock circulates among a small
+ * active set (the holder and one spinning waiter), the surplus waiters sleep
+ * in a FIFO queue, and a bound on bypassing rotates everybody through.
+ *
+ * The idea is Dice's (Malthusian Locks, EuroSys 2017; Dice & Kogan, GCR,
+ * Euro-Par 2019): when more threads wait than are needed to keep a lock busy,
+ * park the surplus, so that the few active ones own the CPUs and the lock's
+ * cache lines, and let the passive ones back in now and then for long-term
+ * fairness. Our own construction: a lock word that the running threads may
+ * take directly (so the thread that releases can take it again at cache
+ * speed, as with glibc's mutex), in front of an MCS queue of waiters on
+ * spin-then-park nodes (locks/park.h) in which only the first, the head,
+ * competes for the word; everybody behind it spins a bounded time and sleeps.
+ *
+ * Lock word (32 bits):
+ *   MAL_FREE    0  free
+ *   MAL_LOCKED  1  held
+ *   MAL_LOCKED | MAL_HEAD_SLEEPS (3)  held, and the head went to sleep: the
+ *                  release must not free the word but hand the lock to the
+ *                  head
+ * Queue: tail = NULL (no waiter) or the last waiter's node; head = the first
+ * waiter's node, or NULL. The holder does not need a node.
+ * Node states (park.h): WAIT/PARKED behind the head, HEAD when promoted (the
+ * head's own futex word while it sleeps is PARKED), GRANTED when the lock was
+ * handed to it.
+ *
+ * Acquire: CAS FREE -> LOCKED, else join the queue (exchange on tail) and
+ * wait to become head; the head spins on the word (budget:
+ * lock_params.spin_budget, 0 = PARK_DEFAULT_BUDGET) and takes it when free;
+ * out of budget, it marks MAL_HEAD_SLEEPS and sleeps on its node until it is
+ * handed the lock. A new holder that was the head leaves the queue and
+ * promotes its successor to head (a FUTEX_WAKE if it slept).
+ * Release: if a head waits and MAL_BYPASS_LIMIT acquisitions have passed
+ * since it became head, or the head sleeps, hand the lock to it directly
+ * (the word stays held); otherwise CAS LOCKED -> FREE.
+ *
+ * Fairness: not FIFO, but bounded bypass, so the registry marks it fair.
+ * Every release while a head exists counts one bypass of it (a holder-only
+ * counter); the release that reaches MAL_BYPASS_LIMIT hands the lock to the
+ * head, whether it runs or not. A waiter with k threads ahead of it in the
+ * queue therefore gets the lock after at most (k + 1) * (MAL_BYPASS_LIMIT + 1)
+ * acquisitions by others. The share of a thread evens out over many
+ * rotations (Jain's index of a run), not within MAL_BYPASS_LIMIT
+ * acquisitions: over short windows the releasing thread takes the lock again
+ * and again, which is where its speed comes from.
+ *
+ * Holder-only fields (bypass, and head when written by a holder) are ordered
+ * from one holder to the next by the word's RELEASE/ACQUIRE or the grant's.
+ * head is written by the holder, or by an arrival that found the queue empty
+ * (after the holder's CAS of tail to NULL, which the arrival's exchange
+ * reads), so it is atomic. trylock is the CAS FREE -> LOCKED: it never waits
+ * behind the queue.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <stdio.h>
+
+#include "park.h"
+
+enum { MAL_FREE = 0, MAL_LOCKED = 1, MAL_HEAD_SLEEPS = 2 };
+
+/* Acquisitions the head lets pass before the lock is handed to it. Large
+ * enough that the handoff (a transfer to another CPU, often a wake-up) is
+ * rare against acquisitions of ~100 ns; small enough that every thread gets
+ * many turns in a run of a few hundred milliseconds. */
+#define MAL_BYPASS_LIMIT 256u
+
+struct malthusian_lock {
+	/* The word and what the holder touches on every acquisition or
+	 * release share one line; the spinning head reads it. */
+	_Atomic uint32_t word;
+	_Atomic int holder_cpu; /* park_cpu() of the holder: a hint */
+	unsigned bypass;        /* holder-only: releases since head came */
+	unsigned spin_budget;
+	_Atomic(struct park_node *) head;
+	/* Arrivals swap tail: a line of its own. */
+	_Atomic(struct park_node *) tail __attribute__((aligned(LOCK_CACHELINE)));
+};
+
+static inline int malthusian_init(void *lk, const struct lock_params *p)
+{
+	struct malthusian_lock *l = lk;
+	atomic_init(&l->word, MAL_FREE);
+	atomic_init(&l->holder_cpu, 0);
+	l->bypass = 0;
+	l->spin_budget = park_budget(p);
+	atomic_init(&l->head, NULL);
+	atomic_init(&l->tail, NULL);
+	return 0;
+}
+
+static inline void malthusian_destroy(void *lk) { }
+
+/* Relaxed: a hint for park_wait(); stored only when it changes, so a thread
+ * that takes the lock again and again does not write the line for it. */
+static inline void malthusian_note_holder(struct malthusian_lock *l, int cpu)
+{
+	if (atomic_load_explicit(&l->holder_cpu, memory_order_relaxed) != cpu)
+		atomic_store_explicit(&l->holder_cpu, cpu, memory_order_relaxed);
+}
+
+static inline bool malthusian_cas_free(struct malthusian_lock *l)
+{
+	uint32_t expected = MAL_FREE;
+	/* ACQUIRE: pairs with the RELEASE CAS in malthusian_unlock(). */
+	return atomic_compare_exchange_strong_explicit(&l->word, &expected, MAL_LOCKED,
+						       memory_order_acquire,
+						       memory_order_relaxed);
+}
+
+static inline bool malthusian_trylock(void *lk, void *node)
+{
+	struct malthusian_lock *l = lk;
+	if (!malthusian_cas_free(l))
+		return false;
+	malthusian_note_holder(l, park_cpu());
+	return true;
+}
+
+/* As head: wait until we hold the lock, by taking the free word or by
+ * being handed the lock. */
+static void malthusian_head_wait(struct malthusian_lock *l, struct park_node *me,
+				 int cpu)
+{
+	uint64_t spins = 0;
+	bool colocated = false;
+
+	for (;;) {
+		/* ACQUIRE: pairs with the RELEASE exchange of park_grant() in
+		 * malthusian_unlock(): the lock was handed to us. */
+		if (atomic_load_explicit(&me->state, memory_order_acquire) == PARK_GRANTED)
+			goto handed;
+		if (atomic_load_explicit(&l->word, memory_order_relaxed) == MAL_FREE &&
+		    malthusian_cas_free(l))
+			goto took;
+		if (spins < l->spin_budget) {
+			/* Relaxed: a hint, as in park_wait(). */
+			if ((colocated || spins % PARK_HOLDER_CHECK == 0) && cpu != 0)
+				colocated = atomic_load_explicit(&l->holder_cpu,
+								 memory_order_relaxed) == cpu;
+			if (colocated) {
+				sched_yield();
+				spins += PARK_YIELD_COST;
+			} else {
+				lock_cpu_relax();
+				spins++;
+			}
+			continue;
+		}
+		break;
+	}
+	lock_thread_stats.spins += spins;
+	lock_thread_stats.spin_fails++;
+
+	/* Out of budget: sleep. First PARKED on our node. It fails only if
+	 * the lock was handed to us meanwhile: ACQUIRE for that case, pairing
+	 * with park_grant() as above (on success the state's modification
+	 * order is all a granter needs; C11 wants the success order at least
+	 * as strong as the failure order). */
+	uint32_t s = PARK_HEAD;
+	if (!atomic_compare_exchange_strong_explicit(&me->state, &s, PARK_PARKED,
+						     memory_order_acquire,
+						     memory_order_acquire))
+		goto handed_counted;
+	/* Then tell the releases: MAL_HEAD_SLEEPS, or take the word if it
+	 * is free after all. */
+	uint32_t w = atomic_load_explicit(&l->word, memory_order_relaxed);
+	for (;;) {
+		if (w == MAL_FREE) {
+			if (malthusian_cas_free(l))
+				return; /* no holder, so nobody hands to us */
+			w = atomic_load_explicit(&l->word, memory_order_relaxed);
+			continue;
+		}
+		/* RELEASE: pairs with the failing ACQUIRE CAS in
+		 * malthusian_unlock(), which then reads head (= us; if we
+		 * published it ourselves, that store is ordered before). */
+		if (atomic_compare_exchange_weak_explicit(&l->word, &w,
+							  MAL_LOCKED | MAL_HEAD_SLEEPS,
+							  memory_order_release,
+							  memory_order_relaxed))
+			break;
+	}
+	/* ACQUIRE: pairs with the RELEASE exchange of park_grant(). */
+	while (atomic_load_explicit(&me->state, memory_order_acquire) != PARK_GRANTED)
+		lock_futex_wait(&me->state, PARK_PARKED);
+	goto handed_counted;
+
+handed:
+	lock_thread_stats.spins += spins;
+handed_counted:
+	/* We own the lock; clear MAL_HEAD_SLEEPS if we set it. Relaxed: only
+	 * the owner writes the word while it is held (others CAS it only from
+	 * FREE). */
+	atomic_store_explicit(&l->word, MAL_LOCKED, memory_order_relaxed);
+	return;
+took:
+	lock_thread_stats.spins += spins;
+}
+
+/* We hold the lock and were the head: leave the queue, promote the next. */
+static void malthusian_leave_queue(struct malthusian_lock *l, struct park_node *me)
+{
+	/* ACQUIRE: pairs with the RELEASE store of pred->next in
+	 * malthusian_lock(). */
+	struct park_node *next = atomic_load_explicit(&me->next, memory_order_acquire);
+
+	l->bypass = 0;
+	if (next == NULL) {
+		struct park_node *expected = me;
+		/* Relaxed: ordered before an arrival's store of head by the
+		 * RELEASE CAS below and that arrival's ACQUIRE exchange. */
+		atomic_store_explicit(&l->head, NULL, memory_order_relaxed);
+		/* RELEASE: pairs with the ACQUIRE exchange of the next arrival,
+		 * which finds the queue empty and makes itself head. */
+		if (atomic_compare_exchange_strong_explicit(
+			    &l->tail, &expected, NULL, memory_order_release,
+			    memory_order_relaxed))
+			return;
+		next = park_wait_next(me);
+	}
+	/* RELEASE: a release that reads head (ACQUIRE) sees next's node as
+	 * next initialised it (we read that through me->next). */
+	atomic_store_explicit(&l->head, next, memory_order_release);
+	park_set(next, PARK_HEAD);
+}
+
+static inline void malthusian_lock(void *lk, void *node)
+{
+	struct malthusian_lock *l = lk;
+	struct park_node *me = node, *pred;
+	int cpu = park_cpu();
+
+	if (malthusian_cas_free(l))
+		goto locked;
+
+	atomic_store_explicit(&me->next, NULL, memory_order_relaxed);
+	atomic_store_explicit(&me->state, PARK_WAIT, memory_order_relaxed);
+	/* ACQ_REL: RELEASE publishes the stores above to the successor that
+	 * finds our node in tail; ACQUIRE pairs with the RELEASE CAS of tail in
+	 * malthusian_leave_queue() when the queue was empty. */
+	pred = atomic_exchange_explicit(&l->tail, me, memory_order_acq_rel);
+	if (pred == NULL) {
+		/* First in the queue: head at once. Our state before head, so
+		 * that a release that finds us there hands over on top of it. */
+		atomic_store_explicit(&me->state, PARK_HEAD, memory_order_relaxed);
+		/* RELEASE: pairs with the ACQUIRE loads of head in
+		 * malthusian_unlock(). */
+		atomic_store_explicit(&l->head, me, memory_order_release);
+	} else {
+		/* RELEASE: pairs with the ACQUIRE load of next in
+		 * malthusian_leave_queue() and park_wait_next(). */
+		atomic_store_explicit(&pred->next, me, memory_order_release);
+		(void)park_wait(me, l->spin_budget, &l->holder_cpu, cpu);
+	}
+	malthusian_head_wait(l, me, cpu);
+	malthusian_leave_queue(l, me);
+locked:
+	malthusian_note_holder(l, cpu);
+}
+
+static inline void malthusian_unlock(void *lk, void *node)
+{
+	struct malthusian_lock *l = lk;
+	/* ACQUIRE: pairs with the RELEASE stores of head. */
+	struct park_node *h = atomic_load_explicit(&l->head, memory_order_acquire);
+	uint32_t expected = MAL_LOCKED;
+
+	if (h != NULL && ++l->bypass >= MAL_BYPASS_LIMIT) {
+		park_grant(h);
+		return;
+	}
+	/* RELEASE: publishes the critical section to the next ACQUIRE CAS of
+	 * the word. ACQUIRE on failure: pairs with the head's RELEASE CAS that
+	 * set MAL_HEAD_SLEEPS, so we read head as it published it. */
+	if (atomic_compare_exchange_strong_explicit(&l->word, &expected, MAL_FREE,
+						    memory_order_release,
+						    memory_order_acquire))
+		return;
+	h = atomic_load_explicit(&l->head, memory_order_acquire);
+	park_grant(h);
+}
+
+static int malthusian_describe(const void *lk, char *buf, size_t len)
+{
+	struct malthusian_lock *l = (struct malthusian_lock *)lk;
+	return snprintf(buf, len, "word=%u head=%p tail=%p",
+			(unsigned)atomic_load(&l->word), (void *)atomic_load(&l->head),
+			(void *)atomic_load(&l->tail));
+}
+
+LOCK_DEFINE(malthusian, "malthusian",
+	    "concurrency restriction: running threads share the lock word, surplus waiters sleep in a FIFO queue, bounded bypass",
+	    "Dice, Malthusian Locks (EuroSys 2017); Dice & Kogan, GCR (Euro-Par 2019)",
+	    LOCK_FAMILY_HYBRID, LOCK_FAIR | LOCK_MAY_SLEEP | LOCK_NEEDS_NODE,
+	    sizeof(struct malthusian_lock), sizeof(struct park_node),
+	    .describe = malthusian_describe);
