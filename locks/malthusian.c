@@ -27,9 +27,11 @@
  *
  * Acquire: CAS FREE -> LOCKED, else join the queue (exchange on tail) and
  * wait to become head; the head spins on the word (budget:
- * lock_params.spin_budget, 0 = PARK_DEFAULT_BUDGET) and takes it when free;
+ * lock_params.spin_budget, 0 = PARK_DEFAULT_BUDGET, counted only while no
+ * release happens: a head that sees the lock change hands keeps spinning, as
+ * its turn is at most MAL_BYPASS_LIMIT releases away) and takes it when free;
  * out of budget, it marks MAL_HEAD_SLEEPS and sleeps on its node until it is
- * handed the lock. A new holder that was the head leaves the queue and
+ * handed the lock. A waiter behind a sleeping one sleeps at once. A new holder that was the head leaves the queue and
  * promotes its successor to head (a FUTEX_WAKE if it slept).
  * Release: if a head waits and MAL_BYPASS_LIMIT acquisitions have passed
  * since it became head, or the head sleeps, hand the lock to it directly
@@ -73,7 +75,10 @@ struct malthusian_lock {
 	 * release share one line; the spinning head reads it. */
 	_Atomic uint32_t word;
 	_Atomic int holder_cpu; /* park_cpu() of the holder: a hint */
-	unsigned bypass;        /* holder-only: releases since head came */
+	/* Releases since the head came. Written only by the holder (load and
+	 * store, no read-modify-write); the head reads it to see that the
+	 * lock makes progress. */
+	_Atomic unsigned bypass;
 	unsigned spin_budget;
 	_Atomic(struct park_node *) head;
 	/* Arrivals swap tail: a line of its own. */
@@ -85,7 +90,7 @@ static inline int malthusian_init(void *lk, const struct lock_params *p)
 	struct malthusian_lock *l = lk;
 	atomic_init(&l->word, MAL_FREE);
 	atomic_init(&l->holder_cpu, 0);
-	l->bypass = 0;
+	atomic_init(&l->bypass, 0);
 	l->spin_budget = park_budget(p);
 	atomic_init(&l->head, NULL);
 	atomic_init(&l->tail, NULL);
@@ -126,6 +131,7 @@ static void malthusian_head_wait(struct malthusian_lock *l, struct park_node *me
 				 int cpu)
 {
 	uint64_t spins = 0;
+	unsigned stalled = 0, seen = ~0u;
 	bool colocated = false;
 
 	for (;;) {
@@ -136,18 +142,28 @@ static void malthusian_head_wait(struct malthusian_lock *l, struct park_node *me
 		if (atomic_load_explicit(&l->word, memory_order_relaxed) == MAL_FREE &&
 		    malthusian_cas_free(l))
 			goto took;
-		if (spins < l->spin_budget) {
+		/* The budget counts spins without progress: while releases
+		 * keep coming, the lock is handed to us within
+		 * MAL_BYPASS_LIMIT of them, so spinning pays. Relaxed: a
+		 * hint. */
+		unsigned b = atomic_load_explicit(&l->bypass, memory_order_relaxed);
+		if (b != seen) {
+			seen = b;
+			stalled = 0;
+		}
+		if (stalled < l->spin_budget) {
 			/* Relaxed: a hint, as in park_wait(). */
 			if ((colocated || spins % PARK_HOLDER_CHECK == 0) && cpu != 0)
 				colocated = atomic_load_explicit(&l->holder_cpu,
 								 memory_order_relaxed) == cpu;
 			if (colocated) {
 				sched_yield();
-				spins += PARK_YIELD_COST;
+				stalled += PARK_YIELD_COST;
 			} else {
 				lock_cpu_relax();
-				spins++;
+				stalled++;
 			}
+			spins++;
 			continue;
 		}
 		break;
@@ -208,7 +224,8 @@ static void malthusian_leave_queue(struct malthusian_lock *l, struct park_node *
 	 * malthusian_lock(). */
 	struct park_node *next = atomic_load_explicit(&me->next, memory_order_acquire);
 
-	l->bypass = 0;
+	/* Relaxed: holder-only, ordered between holders by the lock. */
+	atomic_store_explicit(&l->bypass, 0, memory_order_relaxed);
 	if (next == NULL) {
 		struct park_node *expected = me;
 		/* Relaxed: ordered before an arrival's store of head by the
@@ -254,7 +271,13 @@ static inline void malthusian_lock(void *lk, void *node)
 		/* RELEASE: pairs with the ACQUIRE load of next in
 		 * malthusian_leave_queue() and park_wait_next(). */
 		atomic_store_explicit(&pred->next, me, memory_order_release);
-		(void)park_wait(me, l->spin_budget, &l->holder_cpu, cpu);
+		/* Behind a sleeping waiter our turn is a wake-up away at
+		 * least: sleep at once (as mcs-park). Relaxed: a hint. */
+		unsigned budget = atomic_load_explicit(&pred->state, memory_order_relaxed) ==
+						  PARK_PARKED
+					  ? 0
+					  : l->spin_budget;
+		(void)park_wait(me, budget, &l->holder_cpu, cpu);
 	}
 	malthusian_head_wait(l, me, cpu);
 	malthusian_leave_queue(l, me);
@@ -269,9 +292,14 @@ static inline void malthusian_unlock(void *lk, void *node)
 	struct park_node *h = atomic_load_explicit(&l->head, memory_order_acquire);
 	uint32_t expected = MAL_LOCKED;
 
-	if (h != NULL && ++l->bypass >= MAL_BYPASS_LIMIT) {
-		park_grant(h);
-		return;
+	if (h != NULL) {
+		/* Relaxed: holder-only (the head only watches it change). */
+		unsigned b = atomic_load_explicit(&l->bypass, memory_order_relaxed) + 1;
+		if (b >= MAL_BYPASS_LIMIT) {
+			park_grant(h);
+			return;
+		}
+		atomic_store_explicit(&l->bypass, b, memory_order_relaxed);
 	}
 	/* RELEASE: publishes the critical section to the next ACQUIRE CAS of
 	 * the word. ACQUIRE on failure: pairs with the head's RELEASE CAS that
