@@ -60,6 +60,7 @@
 
 #include <stdio.h>
 
+#include "lock_define.h"
 #include "park.h"
 
 enum { MAL_FREE = 0, MAL_LOCKED = 1, MAL_HEAD_SLEEPS = 2 };

@@ -29,6 +29,7 @@
 
 #include <stdio.h>
 
+#include "lock_define.h"
 #include "park.h"
 
 struct mcs_park_lock {
