@@ -71,6 +71,11 @@ enum { MAL_FREE = 0, MAL_LOCKED = 1, MAL_HEAD_SLEEPS = 2 };
  * many turns in a run of a few hundred milliseconds. */
 #define MAL_BYPASS_LIMIT 256u
 
+/* Most relax hints the spinning head waits between two looks at the lock
+ * word (exponential backoff up to this): short against a critical section
+ * of a microsecond, long against an uncontended lock+unlock. */
+#define MAL_HEAD_BACKOFF 32u
+
 struct malthusian_lock {
 	/* The word and what the holder touches on every acquisition or
 	 * release share one line; the spinning head reads it. */
@@ -132,7 +137,7 @@ static void malthusian_head_wait(struct malthusian_lock *l, struct park_node *me
 				 int cpu)
 {
 	uint64_t spins = 0;
-	unsigned stalled = 0, seen = ~0u;
+	unsigned stalled = 0, seen = ~0u, delay = 1;
 	bool colocated = false;
 
 	for (;;) {
@@ -154,17 +159,24 @@ static void malthusian_head_wait(struct malthusian_lock *l, struct park_node *me
 		}
 		if (stalled < l->spin_budget) {
 			/* Relaxed: a hint, as in park_wait(). */
-			if ((colocated || spins % PARK_HOLDER_CHECK == 0) && cpu != 0)
+			if (cpu != 0)
 				colocated = atomic_load_explicit(&l->holder_cpu,
 								 memory_order_relaxed) == cpu;
 			if (colocated) {
 				sched_yield();
 				stalled += PARK_YIELD_COST;
-			} else {
-				lock_cpu_relax();
-				stalled++;
+				spins++;
+				continue;
 			}
-			spins++;
+			/* Back off between looks at the word's line: each look
+			 * takes it from a holder that keeps taking the lock
+			 * again, which then pays a transfer to write it. */
+			for (unsigned i = 0; i < delay; i++)
+				lock_cpu_relax();
+			stalled += delay;
+			spins += delay;
+			if (delay < MAL_HEAD_BACKOFF)
+				delay *= 2;
 			continue;
 		}
 		break;
