@@ -14,9 +14,12 @@ tests_liveness_SOURCES = tests/liveness.c $(LOCKCHECK_SOURCES)
 tests_liveness_LDADD = $(LOCKCHECK_LDADD)
 tests_sem_permits_SOURCES = tests/sem_permits.c $(LOCKCHECK_SOURCES)
 tests_sem_permits_LDADD = $(LOCKCHECK_LDADD)
+check_PROGRAMS += tests/fair_shares
+tests_fair_shares_SOURCES = tests/fair_shares.c
+tests_fair_shares_LDADD = $(LOCKCHECK_LDADD)
 
 TESTS += tests/registry.sh tests/validate tests/negative_control \
-	tests/liveness tests/sem_permits
+	tests/liveness tests/sem_permits tests/fair_shares
 EXTRA_DIST += tests/registry.sh
 
 # The layers stay apart (lock.h free of the loop, preload without it).
