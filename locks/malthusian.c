@@ -17,8 +17,8 @@
  *   MAL_FREE    0  free
  *   MAL_LOCKED  1  held
  *   MAL_LOCKED | MAL_HEAD_SLEEPS (3)  held, and the head went to sleep: the
- *                  release must not free the word but hand the lock to the
- *                  head
+ *                  release wakes it (to compete again) before it frees the
+ *                  word
  * Queue: tail = NULL (no waiter) or the last waiter's node; head = the first
  * waiter's node, or NULL. The holder does not need a node.
  * Node states (park.h): WAIT/PARKED behind the head, HEAD when promoted (the
@@ -27,15 +27,21 @@
  *
  * Acquire: CAS FREE -> LOCKED, else join the queue (exchange on tail) and
  * wait to become head; the head spins on the word (budget:
- * lock_params.spin_budget, 0 = PARK_DEFAULT_BUDGET, counted only while no
- * release happens: a head that sees the lock change hands keeps spinning, as
+ * lock_params.spin_budget, 0 = PARK_DEFAULT_BUDGET, and at most
+ * MAL_HEAD_STALL_NS, both counted only while no release happens: a head that sees the lock change hands keeps spinning, as
  * its turn is at most MAL_BYPASS_LIMIT releases away) and takes it when free;
- * out of budget, it marks MAL_HEAD_SLEEPS and sleeps on its node until it is
- * handed the lock. A waiter behind a sleeping one sleeps at once. A new holder that was the head leaves the queue and
- * promotes its successor to head (a FUTEX_WAKE if it slept).
+ * out of budget, it marks MAL_HEAD_SLEEPS and sleeps on its node until a
+ * release wakes it or hands it the lock. While it spins it backs off between looks at the word,
+ * so that the thread re-taking the lock keeps the word's line. A waiter
+ * behind a sleeping one sleeps at once. A new holder that was the head
+ * leaves the queue and promotes its successor to head (a FUTEX_WAKE if it
+ * slept).
  * Release: if a head waits and MAL_BYPASS_LIMIT acquisitions have passed
- * since it became head, or the head sleeps, hand the lock to it directly
- * (the word stays held); otherwise CAS LOCKED -> FREE.
+ * since it became head, hand the lock to it directly (the word stays held);
+ * otherwise CAS LOCKED -> FREE, after waking the head if it sleeps. The wake
+ * happens while the releaser still holds the lock, so the head cannot have
+ * moved on (no ABA on its node); a running thread that takes the word first
+ * only counts one more bypass.
  *
  * Fairness: not FIFO, but bounded bypass, so the registry marks it fair.
  * Every release while a head exists counts one bypass of it (a holder-only
@@ -59,6 +65,7 @@
 #endif
 
 #include <stdio.h>
+#include <time.h>
 
 #include "lock_define.h"
 #include "park.h"
@@ -75,6 +82,19 @@ enum { MAL_FREE = 0, MAL_LOCKED = 1, MAL_HEAD_SLEEPS = 2 };
  * word (exponential backoff up to this): short against a critical section
  * of a microsecond, long against an uncontended lock+unlock. */
 #define MAL_HEAD_BACKOFF 32u
+
+/* However few relax hints that is, the head also parks after this long
+ * without a release: the cost of a futex sleep plus wake-up (Mutexee's
+ * rule), in time, for machines (or sanitizers) where a look at the word
+ * costs more than the relax hints between looks. */
+#define MAL_HEAD_STALL_NS 20000
+
+static inline uint64_t malthusian_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 struct malthusian_lock {
 	/* The word and what the holder touches on every acquisition or
@@ -137,7 +157,10 @@ static void malthusian_head_wait(struct malthusian_lock *l, struct park_node *me
 				 int cpu)
 {
 	uint64_t spins = 0;
+
+spin:;
 	unsigned stalled = 0, seen = ~0u, delay = 1;
+	uint64_t since = malthusian_now_ns();
 	bool colocated = false;
 
 	for (;;) {
@@ -153,35 +176,34 @@ static void malthusian_head_wait(struct malthusian_lock *l, struct park_node *me
 		 * MAL_BYPASS_LIMIT of them, so spinning pays. Relaxed: a
 		 * hint. */
 		unsigned b = atomic_load_explicit(&l->bypass, memory_order_relaxed);
+		uint64_t now = malthusian_now_ns();
 		if (b != seen) {
 			seen = b;
 			stalled = 0;
+			since = now;
 		}
-		if (stalled < l->spin_budget) {
-			/* Relaxed: a hint, as in park_wait(). */
-			if (cpu != 0)
-				colocated = atomic_load_explicit(&l->holder_cpu,
-								 memory_order_relaxed) == cpu;
-			if (colocated) {
-				sched_yield();
-				stalled += PARK_YIELD_COST;
-				spins++;
-				continue;
-			}
-			/* Back off between looks at the word's line: each look
-			 * takes it from a holder that keeps taking the lock
-			 * again, which then pays a transfer to write it. */
-			for (unsigned i = 0; i < delay; i++)
-				lock_cpu_relax();
-			stalled += delay;
-			spins += delay;
-			if (delay < MAL_HEAD_BACKOFF)
-				delay *= 2;
+		if (stalled >= l->spin_budget || now - since >= MAL_HEAD_STALL_NS)
+			break;
+		/* Relaxed: a hint, as in park_wait(). */
+		if (cpu != 0)
+			colocated = atomic_load_explicit(&l->holder_cpu,
+							 memory_order_relaxed) == cpu;
+		if (colocated) {
+			sched_yield();
+			stalled += PARK_YIELD_COST;
+			spins++;
 			continue;
 		}
-		break;
+		/* Back off between looks at the word's line: each look takes
+		 * it from a holder that keeps taking the lock again, which
+		 * then pays a transfer to write it. */
+		for (unsigned i = 0; i < delay; i++)
+			lock_cpu_relax();
+		stalled += delay;
+		spins += delay;
+		if (delay < MAL_HEAD_BACKOFF)
+			delay *= 2;
 	}
-	lock_thread_stats.spins += spins;
 	lock_thread_stats.spin_fails++;
 
 	/* Out of budget: sleep. First PARKED on our node. It fails only if
@@ -193,14 +215,15 @@ static void malthusian_head_wait(struct malthusian_lock *l, struct park_node *me
 	if (!atomic_compare_exchange_strong_explicit(&me->state, &s, PARK_PARKED,
 						     memory_order_acquire,
 						     memory_order_acquire))
-		goto handed_counted;
+		goto handed;
 	/* Then tell the releases: MAL_HEAD_SLEEPS, or take the word if it
 	 * is free after all. */
 	uint32_t w = atomic_load_explicit(&l->word, memory_order_relaxed);
 	for (;;) {
 		if (w == MAL_FREE) {
+			/* No holder, so nobody hands to us or wakes us. */
 			if (malthusian_cas_free(l))
-				return; /* no holder, so nobody hands to us */
+				goto took;
 			w = atomic_load_explicit(&l->word, memory_order_relaxed);
 			continue;
 		}
@@ -213,19 +236,19 @@ static void malthusian_head_wait(struct malthusian_lock *l, struct park_node *me
 							  memory_order_relaxed))
 			break;
 	}
-	/* ACQUIRE: pairs with the RELEASE exchange of park_grant(). */
-	while (atomic_load_explicit(&me->state, memory_order_acquire) != PARK_GRANTED)
+	/* Sleep until a release wakes us to compete again (HEAD) or hands
+	 * us the lock (GRANTED). ACQUIRE: pairs with the RELEASE of
+	 * park_grant() / park_set(). */
+	while ((s = atomic_load_explicit(&me->state, memory_order_acquire)) == PARK_PARKED)
 		lock_futex_wait(&me->state, PARK_PARKED);
-	goto handed_counted;
+	if (s == PARK_HEAD)
+		goto spin;
 
 handed:
-	lock_thread_stats.spins += spins;
-handed_counted:
 	/* We own the lock; clear MAL_HEAD_SLEEPS if we set it. Relaxed: only
 	 * the owner writes the word while it is held (others CAS it only from
 	 * FREE). */
 	atomic_store_explicit(&l->word, MAL_LOCKED, memory_order_relaxed);
-	return;
 took:
 	lock_thread_stats.spins += spins;
 }
@@ -314,15 +337,32 @@ static inline void malthusian_unlock(void *lk, void *node)
 		}
 		atomic_store_explicit(&l->bypass, b, memory_order_relaxed);
 	}
-	/* RELEASE: publishes the critical section to the next ACQUIRE CAS of
-	 * the word. ACQUIRE on failure: pairs with the head's RELEASE CAS that
-	 * set MAL_HEAD_SLEEPS, so we read head as it published it. */
-	if (atomic_compare_exchange_strong_explicit(&l->word, &expected, MAL_FREE,
-						    memory_order_release,
-						    memory_order_acquire))
-		return;
-	h = atomic_load_explicit(&l->head, memory_order_acquire);
-	park_grant(h);
+	for (;;) {
+		/* RELEASE: publishes the critical section to the next ACQUIRE
+		 * CAS of the word. ACQUIRE on failure: pairs with the head's
+		 * RELEASE CAS that set MAL_HEAD_SLEEPS, so we read head as it
+		 * published it. */
+		if (atomic_compare_exchange_strong_explicit(&l->word, &expected, MAL_FREE,
+							    memory_order_release,
+							    memory_order_acquire))
+			return;
+		/* The head sleeps. Wake it to compete for the word again,
+		 * while we still hold the lock: until we let go, nobody else
+		 * can grant it the lock or let it take the word, so its state
+		 * is PARKED or (woken early) HEAD, and the CAS below cannot
+		 * hit a node that has moved on. Clear the mark first (we own
+		 * the word; relaxed, the CAS above releases it): if the head
+		 * marks again before our CAS, we come round once more. */
+		h = atomic_load_explicit(&l->head, memory_order_acquire);
+		atomic_store_explicit(&l->word, MAL_LOCKED, memory_order_relaxed);
+		uint32_t parked = PARK_PARKED;
+		/* RELEASE: pairs with the head's ACQUIRE load of its state. */
+		if (atomic_compare_exchange_strong_explicit(&h->state, &parked, PARK_HEAD,
+							    memory_order_release,
+							    memory_order_relaxed))
+			lock_futex_wake(&h->state, 1);
+		expected = MAL_LOCKED;
+	}
 }
 
 static int malthusian_describe(const void *lk, char *buf, size_t len)
@@ -334,7 +374,8 @@ static int malthusian_describe(const void *lk, char *buf, size_t len)
 }
 
 LOCK_DEFINE(malthusian, "malthusian",
-	    "concurrency restriction: running threads share the lock word, surplus waiters sleep in a FIFO queue, bounded bypass",
+	    "concurrency restriction: running threads share the lock word, surplus "
+	    "waiters sleep in a FIFO queue, bounded bypass",
 	    "Dice, Malthusian Locks (EuroSys 2017); Dice & Kogan, GCR (Euro-Par 2019)",
 	    LOCK_FAMILY_HYBRID, LOCK_FAIR | LOCK_MAY_SLEEP | LOCK_NEEDS_NODE,
 	    sizeof(struct malthusian_lock), sizeof(struct park_node),

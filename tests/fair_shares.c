@@ -3,11 +3,17 @@
  * FIFO or bounded bypass means that no thread starves, even when threads
  * outnumber CPUs. 8 threads (4x this 2-CPU machine), pinned round-robin to
  * the CPUs, take the lock in a loop for 0.3 s; every thread must get at
- * least 0.6 of an equal share. On the development machine the fair locks
- * gave their worst thread 0.94-1.00 of an equal share, and the unfair ones
- * 0.09 (lll) to 0.45 (glibc's adaptive mutex); malthusian with its bypass
- * bound taken out, 0.27. Also checks the total against a plain counter kept
- * under the lock.
+ * least half of an equal share. On the development machine the fair locks
+ * gave their worst thread 0.76-1.00 of an equal share, the unfair ones
+ * 0.03-0.45 (glibc's adaptive mutex) and 0.05-0.09 (lll). It checks against
+ * starvation, not the bypass bound itself: malthusian with its bound taken
+ * out gave 0.04 in one run and 0.82 in the next (when the scheduler preempts
+ * the running thread, the head takes over). FIFO promises turns only to
+ * queued threads: on a machine loaded by other work (make -j2 check) a
+ * thread that is preempted outside the lock loses turns, and mcs-park's
+ * worst thread once got 0.51. So a lock fails only if all of ATTEMPTS runs
+ * fall short; one that starves a thread falls short every time. Also checks
+ * the total against a plain counter kept under the lock.
  * Arguments: optional lock names (default: every fair, sleeping lock of ours).
  */
 #ifdef HAVE_CONFIG_H
@@ -27,7 +33,8 @@
 
 #define THREADS 8
 #define SECONDS 0.3
-#define MIN_SHARE_OF_EQUAL 0.6
+#define MIN_SHARE_OF_EQUAL 0.5
+#define ATTEMPTS 3
 
 struct shared {
 	const struct lock_desc *d;
@@ -95,7 +102,7 @@ static int cpu_of(int i)
 	return 0;
 }
 
-static int check(const struct lock_desc *d)
+static int check_once(const struct lock_desc *d)
 {
 	struct shared s = { .d = d };
 	struct worker w[THREADS];
@@ -131,9 +138,10 @@ static int check(const struct lock_desc *d)
 			min = w[i].acquisitions;
 	}
 	double equal = (double)total / THREADS;
-	bool ok = total > 0 && s.counter == total && min >= MIN_SHARE_OF_EQUAL * equal;
+	bool exact = total > 0 && s.counter == total;
+	bool ok = exact && min >= MIN_SHARE_OF_EQUAL * equal;
 	printf("%s %-12s threads=%d acq=%llu counter=%llu min=%llu (%.2f of an equal share)\n",
-	       ok ? "ok  " : "FAIL", d->name, THREADS, (unsigned long long)total,
+	       ok ? "ok  " : exact ? "low " : "FAIL", d->name, THREADS, (unsigned long long)total,
 	       (unsigned long long)s.counter, (unsigned long long)min,
 	       total ? min / equal : 0.0);
 	pthread_barrier_destroy(&s.start);
@@ -141,7 +149,23 @@ static int check(const struct lock_desc *d)
 	for (int i = 0; i < THREADS; i++)
 		free(w[i].node);
 	free(s.lock);
-	return ok ? 0 : 1;
+	return ok ? 0 : exact ? 1 : 2;
+}
+
+/* 0: a run gave every thread its share; 1: none did, or the total was
+ * wrong (no retry for that). */
+static int check(const struct lock_desc *d)
+{
+	for (int i = 0; i < ATTEMPTS; i++) {
+		int r = check_once(d);
+		if (r == 0)
+			return 0;
+		if (r == 2)
+			return 1;
+	}
+	printf("FAIL %s: a thread got less than %.1f of an equal share in %d runs\n",
+	       d->name, MIN_SHARE_OF_EQUAL, ATTEMPTS);
+	return 1;
 }
 
 int main(int argc, char **argv)
