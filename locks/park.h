@@ -13,13 +13,17 @@
  *   PARK_WAIT     1  waiting, spinning
  *   PARK_PARKED   2  waiting, asleep or about to sleep (written by the waiter)
  *   PARK_HEAD     3  malthusian: first in the queue, compete for the lock
- *                    word (written by the thread that promotes the node)
+ *                    word (written by the holder that promotes the node, or
+ *                    that wakes a sleeping head: CAS PARKED -> HEAD)
  * The waiter's CAS WAIT -> PARKED and the exchange that ends its wait
  * (-> GRANTED, or -> HEAD) are read-modify-writes of the same word, so one of
  * them comes first: either that exchange sees PARKED and wakes, or the CAS
- * fails and the waiter sees the new state. No wake-up is lost. A wake that reaches a node after its
- * owner has moved on (or a reused node) is a spurious wake-up, which every
- * sleeper absorbs by re-reading its state.
+ * fails and the waiter sees the new state. No wake-up is lost. A wake that
+ * reaches a node after its owner has moved on (or a reused node) is a
+ * spurious wake-up, which every sleeper absorbs by re-reading its state.
+ * A spinning waiter that finds the holder on its own CPU (a hint the locks
+ * keep) yields the CPU instead of spinning: pinned and oversubscribed, the
+ * holder cannot run while it spins.
  */
 #ifndef CONTEND_PARK_H
 #define CONTEND_PARK_H
