@@ -14,12 +14,15 @@ tests_liveness_SOURCES = tests/liveness.c $(LOCKCHECK_SOURCES)
 tests_liveness_LDADD = $(LOCKCHECK_LDADD)
 tests_sem_permits_SOURCES = tests/sem_permits.c $(LOCKCHECK_SOURCES)
 tests_sem_permits_LDADD = $(LOCKCHECK_LDADD)
+check_PROGRAMS += tests/fair_shares
+tests_fair_shares_SOURCES = tests/fair_shares.c
+tests_fair_shares_LDADD = $(LOCKCHECK_LDADD)
 
 tests_trylock_prompt_SOURCES = tests/trylock_prompt.c
 tests_trylock_prompt_LDADD = liblocks.a $(CK_LIBS)
 
 TESTS += tests/registry.sh tests/validate tests/negative_control \
-	tests/liveness tests/sem_permits tests/trylock_prompt
+	tests/liveness tests/sem_permits tests/trylock_prompt tests/fair_shares
 EXTRA_DIST += tests/registry.sh
 
 # clh-tp's removal protocol, model-checked with spin (skips without it).
