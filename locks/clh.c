@@ -10,10 +10,21 @@
  * the lock) must stay allocated until the lock and all threads are done.
  * Fair: FIFO in the order of the exchange on tail.
  *
- * trylock: succeeds only if the last node in the queue is released and the
- * CAS on tail still sees it. In a rare race (that node was recycled and
- * re-queued between the check and the CAS) the caller ends up queued behind
- * a holder and waits for that one critical section instead of failing.
+ * Node states (clh_qnode.locked): 0 released (at rest, or its owner left
+ * the critical section), 1 its owner holds or waits for the lock, any other
+ * value the address of a node to wait on instead: the owner abandoned a
+ * trylock (below) and hands its successor its own predecessor.
+ *
+ * trylock never waits for a critical section. It succeeds only if the last
+ * node in the queue is released and the CAS on tail still sees it. In a rare
+ * race (that node was recycled and queued again by a new holder between the
+ * check and the CAS: ABA) the CAS succeeds behind a holder; the re-check of
+ * the predecessor finds it locked, and trylock leaves the queue: by a CAS of
+ * tail back to the predecessor when nobody queued behind it yet, otherwise
+ * by abandoning its node to the successor, which skips it and hands it back
+ * (writes 0) when it moves on. Until then the abandoning thread's next
+ * lock() waits (for the successor to run, not for a critical section) and
+ * its next trylock() fails. tests/trylock_prompt builds the ABA case.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -22,7 +33,7 @@
 #include "lock.h"
 
 struct clh_qnode {
-	_Atomic uint32_t locked; /* 1: the owner holds or waits for the lock */
+	_Atomic uintptr_t locked; /* 0, 1 or a node address: see above */
 } __attribute__((aligned(LOCK_CACHELINE)));
 
 /* The caller's per-thread node: which qnode it queues with next, the
@@ -59,9 +70,21 @@ static void clh_thread_init(void *node)
 static inline void clh_wait(struct clh_thread *t, struct clh_qnode *pred)
 {
 	uint64_t spins = 0;
+	uintptr_t s;
+
 	/* ACQUIRE: pairs with the RELEASE store in clh_unlock() of pred's
-	 * owner. */
-	while (atomic_load_explicit(&pred->locked, memory_order_acquire) != 0) {
+	 * owner, or with the RELEASE store of an abandoning trylock. */
+	while ((s = atomic_load_explicit(&pred->locked, memory_order_acquire)) != 0) {
+		if (s != 1) {
+			/* pred's owner left the queue: wait on the node it
+			 * names, and hand pred back. RELEASE: pairs with the
+			 * ACQUIRE in clh_reclaimed() of pred's owner (we are
+			 * done reading pred). */
+			struct clh_qnode *gone = pred;
+			pred = (struct clh_qnode *)s;
+			atomic_store_explicit(&gone->locked, 0, memory_order_release);
+			continue;
+		}
 		lock_cpu_relax();
 		spins++;
 	}
@@ -70,11 +93,22 @@ static inline void clh_wait(struct clh_thread *t, struct clh_qnode *pred)
 	t->pred = pred;
 }
 
+/* true when our node is free to queue with (0): not still abandoned to a
+ * successor that has not skipped it yet. */
+static inline bool clh_reclaimed(struct clh_thread *t)
+{
+	/* ACQUIRE: pairs with the RELEASE store of 0 in clh_wait() of the
+	 * successor that skipped our abandoned node. */
+	return atomic_load_explicit(&t->mine->locked, memory_order_acquire) == 0;
+}
+
 static inline void clh_lock(void *lk, void *node)
 {
 	struct clh_lock *l = lk;
 	struct clh_thread *t = node;
 
+	while (!clh_reclaimed(t))
+		lock_cpu_relax();
 	atomic_store_explicit(&t->mine->locked, 1, memory_order_relaxed);
 	/* ACQ_REL: RELEASE publishes locked = 1 to the successor that finds
 	 * our node in tail; ACQUIRE makes pred's node contents visible. */
@@ -85,21 +119,44 @@ static inline bool clh_trylock(void *lk, void *node)
 {
 	struct clh_lock *l = lk;
 	struct clh_thread *t = node;
-	struct clh_qnode *last = atomic_load_explicit(&l->tail, memory_order_acquire);
+	struct clh_qnode *mine = t->mine;
 
-	/* Relaxed: only decides whether to try; clh_wait() orders the entry. */
+	if (!clh_reclaimed(t))
+		return false;
+	struct clh_qnode *last = atomic_load_explicit(&l->tail, memory_order_acquire);
+	/* Relaxed: only decides whether to try; the ACQUIRE re-check below
+	 * orders the entry. */
 	if (atomic_load_explicit(&last->locked, memory_order_relaxed) != 0)
 		return false;
-	atomic_store_explicit(&t->mine->locked, 1, memory_order_relaxed);
+	atomic_store_explicit(&mine->locked, 1, memory_order_relaxed);
 	/* ACQ_REL on success: as the exchange in clh_lock(). */
-	if (!atomic_compare_exchange_strong_explicit(&l->tail, &last, t->mine,
+	if (!atomic_compare_exchange_strong_explicit(&l->tail, &last, mine,
 						     memory_order_acq_rel,
 						     memory_order_relaxed)) {
-		atomic_store_explicit(&t->mine->locked, 0, memory_order_relaxed);
+		atomic_store_explicit(&mine->locked, 0, memory_order_relaxed);
 		return false;
 	}
-	clh_wait(t, last); /* returns at once unless the race above hit */
-	return true;
+	/* ACQUIRE: pairs with the RELEASE store in clh_unlock() of last's
+	 * owner, as in clh_wait(). */
+	if (atomic_load_explicit(&last->locked, memory_order_acquire) == 0) {
+		t->pred = last;
+		return true;
+	}
+	/* ABA: last was queued again by a holder. Nobody behind us yet: put
+	 * tail back. Relaxed: tail returns to a value whose node a later
+	 * locker reads through the release sequence of the holder's
+	 * exchange, not through us. */
+	struct clh_qnode *expect = mine;
+	if (atomic_compare_exchange_strong_explicit(&l->tail, &expect, last,
+						    memory_order_relaxed,
+						    memory_order_relaxed)) {
+		atomic_store_explicit(&mine->locked, 0, memory_order_relaxed);
+		return false;
+	}
+	/* A successor spins on our node: send it to last. RELEASE: pairs
+	 * with the ACQUIRE spin in the successor's clh_wait(). */
+	atomic_store_explicit(&mine->locked, (uintptr_t)last, memory_order_release);
+	return false;
 }
 
 static inline void clh_unlock(void *lk, void *node)

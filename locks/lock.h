@@ -56,6 +56,11 @@ enum lock_family {
 #define LOCK_NEEDS_NODE  0x4u /* lock/unlock take a per-thread node */
 #define LOCK_COUNTING    0x8u /* admits up to lock_params.permits holders */
 #define LOCK_PEER        0x10u /* third-party implementation (e.g. ck) */
+/* trylock can, in a rare race, wait for another thread's critical section
+ * instead of failing: such a lock cannot stand in for a program's mutex
+ * (`contend profile --lock` refuses it), since trylock back-off would then
+ * deadlock. tests/trylock_prompt checks every lock without this bit. */
+#define LOCK_TRYLOCK_MAY_BLOCK 0x20u
 
 struct lock_params {
 	unsigned permits;     /* holders admitted at once; 1 = mutual exclusion */

@@ -4,7 +4,9 @@ LOCKCHECK_SOURCES = tests/lockcheck.c tests/lockcheck.h
 LOCKCHECK_LDADD = liblocks.a $(CK_LIBS)
 
 check_PROGRAMS += tests/validate tests/negative_control tests/liveness \
-	tests/sem_permits
+	tests/sem_permits tests/trylock_prompt
+tests_trylock_prompt_SOURCES = tests/trylock_prompt.c
+tests_trylock_prompt_LDADD = $(LOCKCHECK_LDADD)
 tests_validate_SOURCES = tests/validate.c $(LOCKCHECK_SOURCES)
 tests_validate_LDADD = $(LOCKCHECK_LDADD)
 tests_negative_control_SOURCES = tests/negative_control.c tests/broken_lock.c \
@@ -16,7 +18,7 @@ tests_sem_permits_SOURCES = tests/sem_permits.c $(LOCKCHECK_SOURCES)
 tests_sem_permits_LDADD = $(LOCKCHECK_LDADD)
 
 TESTS += tests/registry.sh tests/validate tests/negative_control \
-	tests/liveness tests/sem_permits
+	tests/liveness tests/sem_permits tests/trylock_prompt
 EXTRA_DIST += tests/registry.sh
 
 check_PROGRAMS += tests/test_harness
