@@ -71,6 +71,8 @@ struct lock_params {
 /* Counted by the locks themselves for the thread that ran the operation. */
 struct lock_stats {
 	uint64_t futex_waits; /* FUTEX_WAIT system calls */
+	uint64_t futex_sleeps; /* of those, the ones that slept: not EAGAIN (the
+	                          word had already changed, returned at once) */
 	uint64_t futex_wakes; /* FUTEX_WAKE system calls */
 	uint64_t spins;       /* busy-wait iterations (one relax hint each) */
 	uint64_t spin_fails;  /* hybrid locks: spin budget ran out, went to sleep */
@@ -111,6 +113,12 @@ const struct lock_desc *lock_at(size_t i);
 /* NULL when no lock has that name. */
 const struct lock_desc *lock_find(const char *name);
 const char *lock_family_name(enum lock_family f);
+
+/* A library call inside a lock operation failed (err: an errno value): the
+ * baselines' wrappers cannot go on without the lock, so they print
+ * "contend: <lock>: <call> failed: <strerror>" and abort. */
+void lock_fail(const char *lock, const char *call, int err)
+	__attribute__((noreturn, cold));
 
 /*
  * Helpers for the implementations.
