@@ -32,6 +32,12 @@
 
 #include "lock.h"
 
+/* tests/clh_abandon builds this file with its own CLH_TEST_POINT to run the
+ * trylock's rare races on purpose; everywhere else it is nothing. */
+#ifndef CLH_TEST_POINT
+#define CLH_TEST_POINT(n) ((void)0)
+#endif
+
 struct clh_qnode {
 	_Atomic uintptr_t locked; /* 0, 1 or a node address: see above */
 } __attribute__((aligned(LOCK_CACHELINE)));
@@ -77,12 +83,14 @@ static inline void clh_wait(struct clh_thread *t, struct clh_qnode *pred)
 	while ((s = atomic_load_explicit(&pred->locked, memory_order_acquire)) != 0) {
 		if (s != 1) {
 			/* pred's owner left the queue: wait on the node it
-			 * names, and hand pred back. RELEASE: pairs with the
-			 * ACQUIRE in clh_reclaimed() of pred's owner (we are
-			 * done reading pred). */
+			 * names, and hand pred back. Relaxed: the only thing
+			 * we read of pred is this word, and its owner's next
+			 * write to it (locked = 1) follows our 0 in the word's
+			 * own modification order, so we cannot see it in
+			 * place of the address. */
 			struct clh_qnode *gone = pred;
 			pred = (struct clh_qnode *)s;
-			atomic_store_explicit(&gone->locked, 0, memory_order_release);
+			atomic_store_explicit(&gone->locked, 0, memory_order_relaxed);
 			continue;
 		}
 		lock_cpu_relax();
@@ -97,9 +105,9 @@ static inline void clh_wait(struct clh_thread *t, struct clh_qnode *pred)
  * successor that has not skipped it yet. */
 static inline bool clh_reclaimed(struct clh_thread *t)
 {
-	/* ACQUIRE: pairs with the RELEASE store of 0 in clh_wait() of the
-	 * successor that skipped our abandoned node. */
-	return atomic_load_explicit(&t->mine->locked, memory_order_acquire) == 0;
+	/* Relaxed: the successor's 0 (see clh_wait()) is all we need of it;
+	 * no other data passes between it and us here. */
+	return atomic_load_explicit(&t->mine->locked, memory_order_relaxed) == 0;
 }
 
 static inline void clh_lock(void *lk, void *node)
@@ -111,7 +119,11 @@ static inline void clh_lock(void *lk, void *node)
 		lock_cpu_relax();
 	atomic_store_explicit(&t->mine->locked, 1, memory_order_relaxed);
 	/* ACQ_REL: RELEASE publishes locked = 1 to the successor that finds
-	 * our node in tail; ACQUIRE makes pred's node contents visible. */
+	 * our node in tail; ACQUIRE makes pred's node contents visible.
+	 * Survives check-mutants (locks/MUTANTS.md): without it a successor on
+	 * a weakly ordered CPU may read our node's old 0 and enter with us,
+	 * but the word is atomic and TSan does not simulate stale reads, so no
+	 * test on this machine can see it. */
 	clh_wait(t, atomic_exchange_explicit(&l->tail, t->mine, memory_order_acq_rel));
 }
 
@@ -123,19 +135,23 @@ static inline bool clh_trylock(void *lk, void *node)
 
 	if (!clh_reclaimed(t))
 		return false;
-	struct clh_qnode *last = atomic_load_explicit(&l->tail, memory_order_acquire);
-	/* Relaxed: only decides whether to try; the ACQUIRE re-check below
-	 * orders the entry. */
+	/* Relaxed, both: they only decide whether to try; the CAS (which reads
+	 * tail from last's enqueuer's release sequence) and the ACQUIRE
+	 * re-check below order the entry. */
+	struct clh_qnode *last = atomic_load_explicit(&l->tail, memory_order_relaxed);
 	if (atomic_load_explicit(&last->locked, memory_order_relaxed) != 0)
 		return false;
 	atomic_store_explicit(&mine->locked, 1, memory_order_relaxed);
-	/* ACQ_REL on success: as the exchange in clh_lock(). */
+	CLH_TEST_POINT(0); /* tests/clh_abandon: the ABA happens here */
+	/* ACQ_REL on success: as the exchange in clh_lock() (and survives
+	 * check-mutants for the same reason). */
 	if (!atomic_compare_exchange_strong_explicit(&l->tail, &last, mine,
 						     memory_order_acq_rel,
 						     memory_order_relaxed)) {
 		atomic_store_explicit(&mine->locked, 0, memory_order_relaxed);
 		return false;
 	}
+	CLH_TEST_POINT(1); /* tests/clh_abandon: a successor queues here */
 	/* ACQUIRE: pairs with the RELEASE store in clh_unlock() of last's
 	 * owner, as in clh_wait(). */
 	if (atomic_load_explicit(&last->locked, memory_order_acquire) == 0) {
@@ -154,7 +170,9 @@ static inline bool clh_trylock(void *lk, void *node)
 		return false;
 	}
 	/* A successor spins on our node: send it to last. RELEASE: pairs
-	 * with the ACQUIRE spin in the successor's clh_wait(). */
+	 * with the ACQUIRE spin in the successor's clh_wait(), which must see
+	 * last's locked = 1 that our CAS acquired. Survives check-mutants for
+	 * the reason given in clh_lock() (tests/clh_abandon runs this path). */
 	atomic_store_explicit(&mine->locked, (uintptr_t)last, memory_order_release);
 	return false;
 }

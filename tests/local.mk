@@ -14,6 +14,10 @@ tests_negative_control_SOURCES = tests/negative_control.c tests/broken_lock.c \
 tests_negative_control_LDADD = $(LOCKCHECK_LDADD)
 tests_liveness_SOURCES = tests/liveness.c tests/lossy_lock.h $(LOCKCHECK_SOURCES)
 tests_liveness_LDADD = $(LOCKCHECK_LDADD)
+# White box: locks/clh.c with test points inside its trylock.
+check_PROGRAMS += tests/clh_abandon
+tests_clh_abandon_SOURCES = tests/clh_abandon.c
+TESTS += tests/clh_abandon
 check_PROGRAMS += tests/baseline_errors
 tests_baseline_errors_SOURCES = tests/baseline_errors.c
 tests_baseline_errors_LDADD = $(LOCKCHECK_LDADD)
