@@ -16,12 +16,12 @@
 #include <hwloc.h>
 #include <pthread.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "errmsg.h"
 #include "topo.h"
 
 /* One PU of the topology, in topology (hwloc logical) order. */
@@ -44,25 +44,12 @@ struct topo {
 	unsigned packages, numa_nodes, cores;
 	bool smt;
 	uint64_t cache_bytes[4];	/* index = level; [0] unused */
+	unsigned cache_line_bytes;	/* of the first L1 data cache; 0: unknown */
 	size_t ncpus;
 	struct topo_cpu *cpus;	/* topology order = the compact order */
 	int *scatter;		/* OS indexes, scatter order */
 	int *cores_order;	/* OS indexes, cores order */
 };
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* ------------------------------------------------------------------------ */
 /* Loading                                                                  */
@@ -410,6 +397,10 @@ int topo_load(struct topo **out, const char *source, char *err, size_t errlen)
 	t->cache_bytes[1] = cache_size(t->hw, HWLOC_OBJ_L1CACHE);
 	t->cache_bytes[2] = cache_size(t->hw, HWLOC_OBJ_L2CACHE);
 	t->cache_bytes[3] = cache_size(t->hw, HWLOC_OBJ_L3CACHE);
+	hwloc_obj_t l1 = hwloc_get_obj_by_type(t->hw, HWLOC_OBJ_L1CACHE, 0);
+	if (l1 != NULL && l1->attr != NULL &&
+	    l1->attr->cache.type != HWLOC_OBJ_CACHE_INSTRUCTION)
+		t->cache_line_bytes = l1->attr->cache.linesize;
 	if (t->source == NULL) {
 		seterr(err, errlen, "out of memory");
 		goto fail;
@@ -452,6 +443,8 @@ uint64_t topo_cache_bytes(const struct topo *t, unsigned level)
 	return level >= 1 && level <= 3 ? t->cache_bytes[level] : 0;
 }
 
+unsigned topo_cache_line_bytes(const struct topo *t) { return t->cache_line_bytes; }
+
 size_t topo_cpus(const struct topo *t, int *cpus, size_t max)
 {
 	for (size_t i = 0; i < t->ncpus && i < max; i++)
@@ -493,34 +486,6 @@ int topo_cpulist_string(const struct topo *t, char *buf, size_t len)
 	int n = hwloc_bitmap_list_snprintf(buf, len, set);
 
 	return n >= 0 && (size_t)n < len ? 0 : -1;
-}
-
-json_t *topo_to_json(const struct topo *t)
-{
-	char cpus[1024];
-	json_t *caches = json_object(), *o = json_object();
-	static const char *const names[4] = { NULL, "l1d_bytes", "l2_bytes", "l3_bytes" };
-
-	if (caches == NULL || o == NULL)
-		goto fail;
-	for (unsigned l = 1; l <= 3; l++)
-		json_object_set_new(caches, names[l], t->cache_bytes[l] != 0
-				    ? json_integer((json_int_t)t->cache_bytes[l])
-				    : json_null());
-	if (topo_cpulist_string(t, cpus, sizeof(cpus)) != 0)
-		snprintf(cpus, sizeof(cpus), "(too many to list)");
-	json_object_set_new(o, "packages", json_integer(t->packages));
-	json_object_set_new(o, "numa_nodes", json_integer(t->numa_nodes));
-	json_object_set_new(o, "cores", json_integer(t->cores));
-	json_object_set_new(o, "pus", json_integer((json_int_t)t->ncpus));
-	json_object_set_new(o, "smt", json_boolean(t->smt));
-	json_object_set_new(o, "allowed_cpus", json_string(cpus));
-	json_object_set_new(o, "caches", caches);
-	return o;
-fail:
-	json_decref(caches);
-	json_decref(o);
-	return NULL;
 }
 
 /* ------------------------------------------------------------------------ */

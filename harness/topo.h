@@ -34,7 +34,6 @@
 #ifndef CONTEND_TOPO_H
 #define CONTEND_TOPO_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -79,6 +78,9 @@ const char *topo_cpu_model(const struct topo *t);
 /* Size in bytes of the first level-1 data, level-2 or level-3 cache (level
  * 1, 2 or 3); 0 when unknown, which callers report as null. */
 uint64_t topo_cache_bytes(const struct topo *t, unsigned level);
+/* Line size in bytes of the first level-1 data cache as hwloc reports it
+ * (sysfs coherency_line_size on Linux); 0 when unknown. */
+unsigned topo_cache_line_bytes(const struct topo *t);
 
 /* The topology's CPUs (PU OS indexes) in topology order: writes at most max,
  * returns how many there are (topo_pus()). */
@@ -134,12 +136,5 @@ bool topo_plan_is_oversubscribed(const struct topo *t, const char *policy,
 int topo_pin_self(int cpu, char *err, size_t errlen);
 /* The CPU the calling thread runs on now (sched_getcpu), -1 if unknown. */
 int topo_current_cpu(void);
-
-/*
- * The topology as the results schema's meta.topology object: packages,
- * numa_nodes, cores, pus, smt, allowed_cpus, caches {l1d_bytes, l2_bytes,
- * l3_bytes} (null when unknown). New reference; NULL on allocation failure.
- */
-json_t *topo_to_json(const struct topo *t);
 
 #endif

@@ -30,7 +30,7 @@
 #include "config.h"
 #endif
 
-#include "lock.h"
+#include "lock_define.h"
 
 /* tests/clh_abandon builds this file with its own CLH_TEST_POINT to run the
  * trylock's rare races on purpose; everywhere else it is nothing. */

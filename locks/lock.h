@@ -4,7 +4,8 @@
  * A lock is a descriptor (struct lock_desc) holding its name, properties,
  * sizes and operations. Each algorithm lives in one file locks/<algo>.c which
  * implements its operations as static inline functions and ends with
- * LOCK_DEFINE(); locks/registry.def lists every descriptor once. The tests,
+ * LOCK_DEFINE() (locks/lock_define.h, included only by the lock files: it
+ * brings the measured loop); locks/registry.def lists every descriptor once. The tests,
  * `contend list`, the harness and the preload library find locks only through
  * the registry (lock_registry(), lock_find()).
  *
@@ -37,10 +38,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+/* The cache-line size chosen at configure time (--with-cache-line, default
+ * 64); meta.arch in the results sets it beside the size hwloc reports. */
+#ifdef CONTEND_CACHE_LINE
+#define LOCK_CACHELINE CONTEND_CACHE_LINE
+#else
 #define LOCK_CACHELINE 64
+#endif
 /* Adjacent-line prefetchers pull cache lines in pairs: keep hot per-thread
  * data apart by two lines. */
-#define LOCK_PAD 128
+#define LOCK_PAD (2 * LOCK_CACHELINE)
 
 enum lock_family {
 	LOCK_FAMILY_SPIN,     /* busy-waits on a shared word */
@@ -124,7 +135,16 @@ void lock_fail(const char *lock, const char *call, int err)
  * Helpers for the implementations.
  */
 
-/* The CPU's spin-wait hint: the only inline assembly the project allows. */
+/* The CPU's spin-wait hint (with the generic timer reads of harness/tsc.h,
+ * the only inline assembly the project allows); LOCK_CPU_RELAX_NAME names
+ * it for the results' meta.arch.relax. */
+#if defined(__x86_64__) || defined(__i386__)
+#define LOCK_CPU_RELAX_NAME "pause"
+#elif defined(__aarch64__)
+#define LOCK_CPU_RELAX_NAME "yield"
+#else
+#define LOCK_CPU_RELAX_NAME "none (compiler barrier)"
+#endif
 static inline void lock_cpu_relax(void)
 {
 #if defined(__x86_64__) || defined(__i386__)
@@ -135,44 +155,5 @@ static inline void lock_cpu_relax(void)
 	atomic_signal_fence(memory_order_seq_cst);
 #endif
 }
-
-/*
- * LOCK_DEFINE(sym, ...) ends each lock file. The file provides
- *   static inline int  sym_init(void *lock, const struct lock_params *p);
- *   static inline void sym_destroy(void *lock);
- *   static inline void sym_lock(void *lock, void *node);
- *   static inline bool sym_trylock(void *lock, void *node);
- *   static inline void sym_unlock(void *lock, void *node);
- * and the macro emits the descriptor lock_desc_sym plus the lock's measured
- * loop. Optional operations are given as designated initialisers in the
- * variadic tail (e.g. .thread_init = sym_thread_init).
- */
-#ifdef LOCK_NO_HOT_LOOP
-#define LOCK_HOT_LOOP_DEFINE(sym)
-#define LOCK_HOT_LOOP_FIELDS(sym) .hot_loop = NULL, .bare_loop = NULL,
-#else
-#include "hotloop.h"
-#define LOCK_HOT_LOOP_DEFINE(sym) HOT_LOOP_DEFINE(sym)
-#define LOCK_HOT_LOOP_FIELDS(sym) .hot_loop = sym##_hot_loop, .bare_loop = sym##_bare_loop,
-#endif
-
-#define LOCK_DEFINE(sym, cli_name, desc, orig, fam, properties, lsize, nsize, ...) \
-	LOCK_HOT_LOOP_DEFINE(sym)                                                    \
-	const struct lock_desc lock_desc_##sym = {                                   \
-		.name = cli_name,                                                    \
-		.description = desc,                                                 \
-		.origin = orig,                                                      \
-		.family = fam,                                                       \
-		.props = properties,                                                 \
-		.lock_size = lsize,                                                  \
-		.node_size = nsize,                                                  \
-		.init = sym##_init,                                                  \
-		.destroy = sym##_destroy,                                            \
-		.lock = sym##_lock,                                                  \
-		.trylock = sym##_trylock,                                            \
-		.unlock = sym##_unlock,                                              \
-		LOCK_HOT_LOOP_FIELDS(sym)                                            \
-		__VA_ARGS__                                                          \
-	}
 
 #endif

@@ -38,7 +38,7 @@ FUZZ_COMMON_SOURCES = fuzz/fuzz.h fuzz/replay.c
 tests_fuzz_options_SOURCES = fuzz/fuzz_options.c bench/parse.c bench/parse.h \
 	$(FUZZ_COMMON_SOURCES)
 tests_fuzz_options_LDADD = -lm
-tests_fuzz_results_SOURCES = fuzz/fuzz_results.c results/reader.c results/reader.h \
+tests_fuzz_results_SOURCES = fuzz/fuzz_results.c $(RESULTS_READER_SOURCES) \
 	$(FUZZ_COMMON_SOURCES)
 tests_fuzz_results_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 tests_fuzz_results_LDADD = $(JANSSON_LIBS) -lm
@@ -95,7 +95,7 @@ fuzz-smoke-options:
 fuzz-smoke-results:
 	$(FUZZ_ENV) $(SHELL) $(srcdir)/fuzz/smoke.sh results
 
-clean-local: clean-sanitize
+clean-local: clean-sanitize clean-aarch64
 clean-sanitize:
 	-rm -rf '$(SANITIZE_DIR)'
 	rmdir '$(abs_top_builddir)/build' 2>/dev/null || :
