@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "cli.h"
 #include "commands.h"
 #include "lock.h"
@@ -229,15 +230,19 @@ static void fmt_ns(char *buf, size_t len, double ns)
 		snprintf(buf, len, "%.3f s", ns / 1e9);
 }
 
-/* Writes root to path atomically (temp file in the same directory). */
+static int dump_json(FILE *f, void *root)
+{
+	return json_dumpf(root, f, JSON_INDENT(2) | JSON_SORT_KEYS) != 0 ||
+		fputc('\n', f) == EOF ? -1 : 0;
+}
+
+/* Writes root to path atomically: atomic_write_file's mkstemp temporary
+ * in the same directory, never a predictable name. */
 static int write_json_file(json_t *root, const char *path)
 {
-	char tmp[PATH_MAX];
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	if (json_dump_file(root, tmp, JSON_INDENT(2) | JSON_SORT_KEYS) != 0 ||
-	    rename(tmp, path) != 0) {
-		cli_error("cannot write '%s': %s", path, strerror(errno));
-		unlink(tmp);
+	char err[PATH_MAX + 128];
+	if (atomic_write_file(path, dump_json, root, err, sizeof(err)) != 0) {
+		cli_error("%s", err);
 		return -1;
 	}
 	return 0;

@@ -8,7 +8,8 @@
  * would allocate from the program's heap at exit). Output goes through
  * write(2) from buffers on our stack; nothing here takes a stdio lock or
  * calls malloc, since the program may exit while another thread holds
- * either. The file is written atomically: "<path>.tmp.<pid>", then rename.
+ * either. The file is written atomically: a mkostemp() file "<path>.tmp.XXXXXX"
+ * (O_EXCL: never through a planted symlink), then rename.
  *
  * Who writes: once per process, from the destructor (exit()) or from the
  * _exit/_Exit wrapper. A child made by fork() starts an empty profile of its
@@ -25,8 +26,10 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "preload.h"
@@ -320,14 +323,18 @@ static void write_json(const char *path, struct mutex_rec **v, size_t n,
 		       const struct totals *t, uint64_t elapsed)
 {
 	char tmp[4200];
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* mkostemp: a fresh name, created with O_EXCL, in the target's
+	 * directory (so the rename stays in one file system). A predictable
+	 * name would follow a symlink planted there by another user. */
+	snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path);
+	int fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		char msg[4400];
-		snprintf(msg, sizeof(msg), "contend-preload: cannot write '%s'\n", tmp);
+		snprintf(msg, sizeof(msg), "contend-preload: cannot write '%s'\n", path);
 		(void)!write(2, msg, strlen(msg));
 		return;
 	}
+	fchmod(fd, 0644); /* mkostemp makes it 0600; a profile is not secret */
 	struct out o = { .fd = fd };
 	out_str(&o, "{\n  \"schema\": \"contend-profile/1\",\n");
 	out_fmt(&o, "  \"pid\": %ld,\n  \"program\": ", (long)getpid());
