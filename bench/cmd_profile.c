@@ -114,6 +114,67 @@ static int find_preload(char *out, size_t len)
 	return 0;
 }
 
+/* What execvp would do with name, decided before anything runs: 0 when it
+ * names an executable file (directly, or found in PATH), else a one-line
+ * error and the status a shell gives: 127 not found, 126 not executable. */
+static int check_program(const char *name)
+{
+	struct stat st;
+
+	if (*name == '\0') {
+		cli_error("no command to run: the program name is empty");
+		return 127;
+	}
+	if (strchr(name, '/') != NULL) {
+		if (stat(name, &st) != 0) {
+			cli_error("cannot run '%s': %s", name, strerror(errno));
+			return errno == ENOENT || errno == ENOTDIR ? 127 : 126;
+		}
+		if (!S_ISREG(st.st_mode) || access(name, X_OK) != 0) {
+			cli_error("cannot run '%s': %s", name,
+				  S_ISDIR(st.st_mode) ? "is a directory" : "not executable");
+			return 126;
+		}
+		return 0;
+	}
+	const char *path = getenv("PATH");
+	if (path == NULL)
+		path = "/bin:/usr/bin";
+	bool found_other = false;
+	for (const char *p = path;; p++) {
+		const char *e = strchr(p, ':');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		char full[PATH_MAX];
+		/* An empty PATH element is the current directory. */
+		if (snprintf(full, sizeof(full), "%.*s%s%s", (int)n, n ? p : ".",
+			     "/", name) < (int)sizeof(full) && stat(full, &st) == 0) {
+			if (S_ISREG(st.st_mode) && access(full, X_OK) == 0)
+				return 0;
+			found_other = true;
+		}
+		if (e == NULL)
+			break;
+		p = e;
+	}
+	if (found_other) {
+		cli_error("cannot run '%s': not executable", name);
+		return 126;
+	}
+	cli_error("cannot run '%s': command not found", name);
+	return 127;
+}
+
+/* -o, --folded FILE: a file that can be created; usage error otherwise. */
+static int check_output(const char *flag, const char *path)
+{
+	char err[PATH_MAX + 128];
+	if (atomic_check_writable(path, err, sizeof(err)) != 0) {
+		cli_usage_error("%s: %s", flag, err);
+		return -1;
+	}
+	return 0;
+}
+
 struct run_opts {
 	const char *lib;
 	const char *lock;   /* NULL or "glibc": profile only */
@@ -418,6 +479,11 @@ int cmd_profile(int argc, char **argv)
 		cli_usage_error("-o needs a file name");
 		return EXIT_USAGE;
 	}
+	if (o.out != NULL && check_output("-o", o.out) != 0)
+		return EXIT_USAGE;
+	int bad = check_program(argv[optind]);
+	if (bad != 0)
+		return bad;
 	if (find_preload(lib, sizeof(lib)) != 0)
 		return 1;
 	o.lib = lib;

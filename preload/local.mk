@@ -45,5 +45,7 @@ tests_preload_recursive_SOURCES = tests/preload_recursive.c tests/preload_common
 tests_preload_recursive_LDFLAGS = -export-dynamic
 tests_preload_contend_SOURCES = tests/preload_contend.c tests/preload_common.h
 tests_preload_contend_LDFLAGS = -export-dynamic
-TESTS += tests/profile.sh tests/profile-locks.sh tests/profile-tmpfiles.sh
-EXTRA_DIST += tests/profile.sh tests/profile-locks.sh tests/profile-tmpfiles.sh
+TESTS += tests/profile.sh tests/profile-locks.sh tests/profile-tmpfiles.sh \
+	tests/profile-errors.sh
+EXTRA_DIST += tests/profile.sh tests/profile-locks.sh tests/profile-tmpfiles.sh \
+	tests/profile-errors.sh
