@@ -53,7 +53,8 @@ static const char profile_usage[] =
 	"  -o, --output FILE     also write the profile as JSON to FILE (other\n"
 	"                        processes of CMD write FILE.<pid>)\n"
 	"  --top N               rows in the stderr table (default 10)\n"
-	"  --frames N            call-site frames kept per mutex, 1-16 (default 6)\n"
+	"  --frames N            frames kept per call stack, 0-16 (default 6; 0: no\n"
+	"                        stacks, the cheapest contended path)\n"
 	"  --compare-locks LIST  run CMD once with glibc's mutexes and once per lock\n"
 	"                        of the comma-separated LIST; print wall time and\n"
 	"                        total wait per lock (-o: all runs as JSON)\n"
@@ -458,7 +459,7 @@ int cmd_profile(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case 'f':
-			if (parse_int("--frames", optarg, 1, 16, &o.frames) != 0)
+			if (parse_int("--frames", optarg, 0, 16, &o.frames) != 0)
 				return EXIT_USAGE;
 			break;
 		case 'c': compare = optarg; break;

@@ -44,6 +44,44 @@
  * acquisition would double the cost of an uncontended lock+unlock. */
 #define PRELOAD_HOLD_SAMPLE 64
 
+/* Wait attribution: the distinct call stacks that waited for one mutex,
+ * kept per mutex (more go to a "did not fit" counter), and a histogram of
+ * the wait times, bucket b >= 1 counting waits in [2^(b-1), 2^b) ns. */
+#define PRELOAD_SITES 32
+#define PRELOAD_HIST_BUCKETS 48
+
+/* What a thread waited for (the kind of a wait site). */
+enum wait_kind {
+	WAIT_LOCK,        /* pthread_mutex_lock/timedlock/clocklock */
+	WAIT_COND_RETAKE, /* re-taking the mutex after a condition wait (--lock) */
+	WAIT_KINDS
+};
+
+/* One call stack that waited. hash is claimed once by CAS (0: free);
+ * nframes is stored RELEASE after frames, so whoever reads nframes != 0
+ * with ACQUIRE sees the frames. count and wait_ns are atomic adds: for a
+ * mutex the adder holds it, but a shared (read) lock has several holders. */
+struct wait_site {
+	_Atomic uint64_t hash;
+	_Atomic int nframes;
+	int kind; /* enum wait_kind, written before nframes */
+	_Atomic uint64_t count, wait_ns;
+	void *frames[PRELOAD_MAX_FRAMES];
+};
+
+struct wait_info {
+	_Atomic uint64_t dropped, dropped_ns; /* waits whose stack did not fit */
+	_Atomic uint64_t hist[PRELOAD_HIST_BUCKETS];
+	struct wait_site site[PRELOAD_SITES];
+};
+
+/* A call stack taken on the contended path: return addresses, outermost
+ * last, our own frames removed. */
+struct stack {
+	int n;
+	void *pc[PRELOAD_MAX_FRAMES];
+};
+
 /* glibc's pthread_mutex_t.__data.__kind bits (nptl/pthreadP.h; part of the
  * ABI since the static initialisers store them). */
 #define GLIBC_KIND_TYPE_MASK 3
@@ -96,6 +134,14 @@ struct mutex_rec {
 	_Atomic int site_state;
 	int site_frames;
 	void *site[PRELOAD_MAX_FRAMES];
+
+	/* Where threads waited: made on the first contended acquisition
+	 * (RELEASE CAS; ACQUIRE loads), never freed. */
+	_Atomic(struct wait_info *) waits;
+	/* --lock: time blocked re-taking the mutex after a condition wait,
+	 * and how many re-takes had to wait (H). */
+	_Atomic uint64_t cond_retake_ns;
+	_Atomic uint64_t cond_retake_contended;
 
 	/* Substitution mode. lock: our lock, lock_size bytes, written before
 	 * `substituted` is published. holder_node: node of the current holder
@@ -188,6 +234,11 @@ enum rec_kind preload_kind_of(const pthread_mutex_t *m);
  * holds the mutex in all three. */
 void rec_acquired(struct mutex_rec *r, bool contended, uint64_t wait_ns);
 void rec_cond_reacquired(struct mutex_rec *r);
+/* The caller's stack (our frames left out) into st, for a wait about to
+ * happen; st->n is 0 when none can be taken (re-entered, too early). */
+void preload_stack(struct stack *st);
+/* Adds one wait of wait_ns at stack st (kind: enum wait_kind) to r. */
+void rec_wait(struct mutex_rec *r, const struct stack *st, int kind, uint64_t wait_ns);
 void rec_releasing(struct mutex_rec *r);
 
 /* glibc's mutex functions under other names, for the lock sources
