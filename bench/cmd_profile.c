@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -30,6 +31,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "lock.h"
+#include "symbolize.h"
 
 #ifndef CONTEND_PKGLIBDIR
 #define CONTEND_PKGLIBDIR "/usr/local/lib/contend"
@@ -39,19 +41,24 @@
 #define MAX_COMPARE 64
 
 static const char profile_usage[] =
-	"Usage: contend profile [--lock NAME] [-o FILE] [--top N] [--frames N] -- CMD [ARGS...]\n"
+	"Usage: contend profile [--lock NAME] [-o FILE] [--folded FILE] [--top N] [--frames N]\n"
+	"                       -- CMD [ARGS...]\n"
 	"       contend profile --compare-locks LIST [-o FILE] -- CMD [ARGS...]\n\n"
 	"Run CMD with contend's LD_PRELOAD library, which profiles every pthread mutex\n"
 	"of the program: acquisitions, contended acquisitions, owner changes, wait and\n"
-	"hold times, and where each mutex was first locked. When CMD exits, the top\n"
-	"mutexes by total wait time are printed on stderr. CMD's output and exit\n"
-	"status are its own.\n\n"
+	"hold times, where each mutex was first locked, and the call stacks that\n"
+	"waited for it. When CMD exits, the top mutexes by total wait time and\n"
+	"where threads waited for them (function, file:line) are printed on\n"
+	"stderr. CMD's output and exit status are its own.\n\n"
 	"Options:\n"
 	"  --lock NAME           replace every normal mutex of CMD by lock NAME of\n"
 	"                        `contend list` (recursive, error-checking, robust and\n"
 	"                        process-shared mutexes stay glibc's); still profiles\n"
 	"  -o, --output FILE     also write the profile as JSON to FILE (other\n"
 	"                        processes of CMD write FILE.<pid>)\n"
+	"  --folded FILE         write the wait stacks as folded stacks (outermost\n"
+	"                        frame first, ';'-separated, then the wait in ns),\n"
+	"                        for flamegraph.pl, inferno or speedscope\n"
 	"  --top N               rows in the stderr table (default 10)\n"
 	"  --frames N            frames kept per call stack, 0-16 (default 6; 0: no\n"
 	"                        stacks, the cheapest contended path)\n"
@@ -310,6 +317,330 @@ static int write_json_file(json_t *root, const char *path)
 	return 0;
 }
 
+/* ---- after the run: names for the frames, the outputs ----------------- */
+
+static const char *base_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+/* Adds function, function_offset, file and line to every frame of every
+ * wait site of one process's profile (the library recorded object,
+ * build_id and offset only), and says which symboliser did it. */
+static void symbolise_profile(json_t *prof, struct symbolizer *sym)
+{
+	size_t i, j, k;
+	json_t *m, *site, *frame;
+
+	json_object_set_new(prof, "symbols", json_string(sym ? symbolizer_kind() : "none"));
+	json_array_foreach(json_object_get(prof, "mutexes"), i, m) {
+		json_array_foreach(json_object_get(m, "wait_sites"), j, site) {
+			json_array_foreach(json_object_get(site, "frames"), k, frame) {
+				const char *obj = json_string_value(json_object_get(frame, "object"));
+				const char *bid = json_string_value(json_object_get(frame, "build_id"));
+				const char *off = json_string_value(json_object_get(frame, "offset"));
+				struct sym_frame f;
+				symbolizer_lookup(sym, obj, bid, off ? strtoull(off, NULL, 16) : 0, &f);
+				json_object_set_new(frame, "function",
+						    f.function ? json_string(f.function) : json_null());
+				json_object_set_new(frame, "function_offset", f.function ?
+						    json_integer((json_int_t)f.function_offset) :
+						    json_null());
+				json_object_set_new(frame, "file",
+						    f.file ? json_string(f.file) : json_null());
+				json_object_set_new(frame, "line",
+						    f.file ? json_integer(f.line) : json_null());
+				if (f.build_id_mismatch)
+					json_object_set_new(frame, "build_id_mismatch", json_true());
+			}
+		}
+	}
+}
+
+/* A frame in words: "function (file:line)", "function+0xoff (object)" or
+ * "object+0xoff"; with_place false: the function name alone if known. */
+static void frame_label(json_t *frame, bool with_place, char *buf, size_t len)
+{
+	const char *fn = json_string_value(json_object_get(frame, "function"));
+	const char *file = json_string_value(json_object_get(frame, "file"));
+	const char *obj = json_string_value(json_object_get(frame, "object"));
+	const char *off = json_string_value(json_object_get(frame, "offset"));
+
+	if (fn != NULL && !with_place)
+		snprintf(buf, len, "%s", fn);
+	else if (fn != NULL && file != NULL)
+		snprintf(buf, len, "%s (%s:%lld)", fn, base_of(file),
+			 (long long)json_integer_value(json_object_get(frame, "line")));
+	else if (fn != NULL)
+		snprintf(buf, len, "%s+0x%llx (%s)", fn,
+			 (long long)json_integer_value(json_object_get(frame, "function_offset")),
+			 obj ? base_of(obj) : "?");
+	else
+		snprintf(buf, len, "%s+%s", obj ? base_of(obj) : "?", off ? off : "?");
+}
+
+/* The stderr section: per mutex of the top ones that waited, its top
+ * wait stacks, innermost frame first. */
+static void print_sites(json_t *prof, int top, FILE *out)
+{
+	json_t *mutexes = json_object_get(prof, "mutexes"), *m;
+	size_t i;
+	bool header = false;
+
+	json_array_foreach(mutexes, i, m) {
+		if ((int)i >= top)
+			break;
+		json_t *sites = json_object_get(m, "wait_sites");
+		if (json_array_size(sites) == 0)
+			continue;
+		if (!header) {
+			fprintf(out, "%s: where pid %lld (%s) waited (top stacks of the top %d "
+				"mutexes; wait, contended acquisitions, innermost frame first):\n",
+				cli_progname, (long long)json_integer_value(json_object_get(prof, "pid")),
+				base_of(json_string_value(json_object_get(prof, "program")) ?
+					json_string_value(json_object_get(prof, "program")) : "?"),
+				top);
+			header = true;
+		}
+		fprintf(out, "%4lld mutex %s\n",
+			(long long)json_integer_value(json_object_get(m, "rank")),
+			json_string_value(json_object_get(m, "address")));
+		size_t j;
+		json_t *site;
+		json_array_foreach(sites, j, site) {
+			if (j >= 3) {
+				fprintf(out, "       (%zu more stacks in the JSON)\n",
+					json_array_size(sites) - 3);
+				break;
+			}
+			char w[32], label[1024];
+			fmt_ns(w, sizeof(w),
+			       (double)json_integer_value(json_object_get(site, "wait_ns")));
+			const char *kind = json_string_value(json_object_get(site, "kind"));
+			json_t *frames = json_object_get(site, "frames"), *fr;
+			size_t k;
+			fprintf(out, "     %10s %7lld  %s", w,
+				(long long)json_integer_value(json_object_get(site, "contended")),
+				kind && strcmp(kind, "cond_retake") == 0 ?
+				"re-take after condition wait, " : "");
+			if (json_array_size(frames) == 0)
+				fprintf(out, "(no stack)\n");
+			json_array_foreach(frames, k, fr) {
+				frame_label(fr, true, label, sizeof(label));
+				fprintf(out, k ? "                          < %s\n" : "%s\n", label);
+			}
+		}
+		json_t *drop = json_object_get(m, "wait_sites_dropped");
+		json_int_t dc = json_integer_value(json_object_get(drop, "contended"));
+		if (dc > 0) {
+			char w[32];
+			fmt_ns(w, sizeof(w), (double)json_integer_value(json_object_get(drop, "wait_ns")));
+			fprintf(out, "     %10s %7lld  (stacks that did not fit or could not be taken)\n",
+				w, (long long)dc);
+		}
+	}
+}
+
+/* One line per wait stack: program;outermost;...;innermost;lock-call@mutex
+ * SPACE wait_ns (the folded format of flamegraph.pl). */
+static int write_folded_lines(FILE *f, json_t *prof)
+{
+	json_t *m, *site, *fr;
+	size_t i, j, k;
+	const char *prog = json_string_value(json_object_get(prof, "program"));
+
+	json_array_foreach(json_object_get(prof, "mutexes"), i, m) {
+		json_array_foreach(json_object_get(m, "wait_sites"), j, site) {
+			json_t *frames = json_object_get(site, "frames");
+			const char *kind = json_string_value(json_object_get(site, "kind"));
+			char label[1024];
+			fprintf(f, "%s", prog ? base_of(prog) : "?");
+			for (k = json_array_size(frames); k-- > 0;) {
+				fr = json_array_get(frames, k);
+				frame_label(fr, false, label, sizeof(label));
+				/* ';' separates frames and the last space the
+				 * count: neither may be inside a frame. */
+				for (char *c = label; *c; c++)
+					if (*c == ';' || *c == ' ')
+						*c = '_';
+				fprintf(f, ";%s", label);
+			}
+			fprintf(f, ";%s@%s %lld\n",
+				kind && strcmp(kind, "cond_retake") == 0 ?
+				"cond_retake" : "pthread_mutex_lock",
+				json_string_value(json_object_get(m, "address")),
+				(long long)json_integer_value(json_object_get(site, "wait_ns")));
+		}
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+struct folded_ctx {
+	json_t **profs;
+	size_t n;
+};
+
+static int write_folded(FILE *f, void *arg)
+{
+	struct folded_ctx *c = arg;
+	for (size_t i = 0; i < c->n; i++)
+		if (write_folded_lines(f, c->profs[i]) != 0)
+			return -1;
+	return 0;
+}
+
+/* A profile as the library lays it out: one top-level key per line, one
+ * mutex per line (greppable), in the library's key order. */
+static int dump_profile(FILE *f, void *arg)
+{
+	json_t *prof = arg;
+	const char *key;
+	json_t *v;
+	size_t n = json_object_size(prof), i = 0;
+
+	fputs("{\n", f);
+	json_object_foreach(prof, key, v) {
+		i++;
+		fprintf(f, "  \"%s\": ", key);
+		if (strcmp(key, "mutexes") == 0 && json_array_size(v) > 0) {
+			size_t j;
+			json_t *m;
+			fputs("[", f);
+			json_array_foreach(v, j, m) {
+				fputs(j ? ",\n    " : "\n    ", f);
+				if (json_dumpf(m, f, JSON_INDENT(0) | JSON_PRESERVE_ORDER) != 0)
+					return -1;
+			}
+			fputs("\n  ]", f);
+		} else if (json_dumpf(v, f, JSON_INDENT(0) | JSON_PRESERVE_ORDER |
+				      JSON_ENCODE_ANY) != 0) {
+			return -1;
+		}
+		fputs(i < n ? ",\n" : "\n", f);
+	}
+	fputs("}\n", f);
+	return ferror(f) ? -1 : 0;
+}
+
+struct post_opts {
+	const char *user_out; /* -o, or NULL */
+	const char *folded;   /* --folded, or NULL */
+	int top;
+	bool quiet;
+};
+
+/* The profiles the run left in dir (profile.json of the main process,
+ * profile.json.<pid> of the others): symbolised, their wait sites printed,
+ * written to -o FILE and FILE.<pid>, folded. Returns 0, or 1 when an
+ * output could not be written. */
+static int post_process(const char *dir, const struct post_opts *po)
+{
+	json_t *profs[1024];
+	char names[1024][64];
+	size_t n = 0;
+	int rc = 0;
+	DIR *dp = opendir(dir);
+	struct dirent *de;
+	struct symbolizer *sym = symbolizer_new();
+
+	while (dp != NULL && (de = readdir(dp)) != NULL && n < 1024) {
+		if (strncmp(de->d_name, "profile.json", 12) != 0 ||
+		    (de->d_name[12] != '\0' && de->d_name[12] != '.') ||
+		    strstr(de->d_name, ".tmp.") != NULL)
+			continue;
+		char path[PATH_MAX];
+		json_error_t err;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		json_t *p = json_load_file(path, 0, &err);
+		if (p == NULL) {
+			cli_error("warning: the profile of a process is not valid JSON (%s): %s",
+				  de->d_name, err.text);
+			continue;
+		}
+		snprintf(names[n], sizeof(names[n]), "%s", de->d_name + 12);
+		profs[n++] = p;
+	}
+	if (dp != NULL)
+		closedir(dp);
+	/* The main process first, then the others by name (pid). */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && (names[j][0] == '\0' ||
+					     (names[j - 1][0] != '\0' &&
+					      strlen(names[j]) <= strlen(names[j - 1]) &&
+					      (strlen(names[j]) < strlen(names[j - 1]) ||
+					       strcmp(names[j], names[j - 1]) < 0))); j--) {
+			json_t *t = profs[j];
+			char tn[64];
+			profs[j] = profs[j - 1];
+			profs[j - 1] = t;
+			memcpy(tn, names[j], sizeof(tn));
+			memcpy(names[j], names[j - 1], sizeof(tn));
+			memcpy(names[j - 1], tn, sizeof(tn));
+		}
+	for (size_t i = 0; i < n; i++) {
+		symbolise_profile(profs[i], sym);
+		if (!po->quiet)
+			print_sites(profs[i], po->top, stderr);
+		if (po->user_out != NULL) {
+			char path[PATH_MAX + 64], err[PATH_MAX + 128];
+			if (snprintf(path, sizeof(path), "%s%s", po->user_out, names[i]) >=
+			    (int)sizeof(path)) {
+				cli_error("cannot write '%s%s': path too long", po->user_out, names[i]);
+				rc = 1;
+			} else if (atomic_write_file(path, dump_profile, profs[i], err, sizeof(err)) != 0) {
+				cli_error("%s", err);
+				rc = 1;
+			}
+		}
+	}
+	if (po->folded != NULL) {
+		struct folded_ctx fc = { profs, n };
+		char err[PATH_MAX + 128];
+		if (atomic_write_file(po->folded, write_folded, &fc, err, sizeof(err)) != 0) {
+			cli_error("%s", err);
+			rc = 1;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		json_decref(profs[i]);
+	symbolizer_free(sym);
+	return rc;
+}
+
+/* A private directory for the library's files: mode 0700, a fresh name,
+ * so no other user can plant anything in it. */
+static char *private_dir(char *buf, size_t len)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	snprintf(buf, len, "%s/contend-profile.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	char *d = mkdtemp(buf);
+	if (d == NULL) {
+		snprintf(buf, len, "/tmp/contend-profile.XXXXXX");
+		d = mkdtemp(buf);
+	}
+	if (d == NULL)
+		cli_error("cannot make a temporary directory: %s", strerror(errno));
+	return d;
+}
+
+/* Empties and removes a directory private_dir() made (flat: files only). */
+static void remove_private_dir(const char *dir)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *de;
+	while (dp != NULL && (de = readdir(dp)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		char path[PATH_MAX];
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		unlink(path);
+	}
+	if (dp != NULL)
+		closedir(dp);
+	rmdir(dir);
+}
+
 struct compare_row {
 	const char *lock;
 	int status;
@@ -343,17 +674,13 @@ static int compare_locks(struct run_opts *o, const char *list, char **cmd)
 		rows[n++] = (struct compare_row){ .lock = t };
 	}
 
-	char dir[] = "/tmp/contend-profile.XXXXXX";
-	const char *tmpdir = getenv("TMPDIR");
 	char dirbuf[PATH_MAX];
-	snprintf(dirbuf, sizeof(dirbuf), "%s/contend-profile.XXXXXX",
-		 tmpdir && *tmpdir ? tmpdir : "/tmp");
-	char *d = mkdtemp(dirbuf);
-	if (d == NULL && (d = mkdtemp(dir)) == NULL) {
-		cli_error("cannot make a temporary directory: %s", strerror(errno));
+	char *d = private_dir(dirbuf, sizeof(dirbuf));
+	if (d == NULL) {
 		free(names);
 		return 1;
 	}
+	struct symbolizer *sym = symbolizer_new();
 	const char *user_out = o->out;
 	for (size_t i = 0; i < n; i++) {
 		char path[PATH_MAX];
@@ -366,11 +693,13 @@ static int compare_locks(struct run_opts *o, const char *list, char **cmd)
 		rows[i].status = run_cmd(o, cmd, &rows[i].wall_ns);
 		json_error_t err;
 		rows[i].profile = json_load_file(path, 0, &err);
-		unlink(path);
+		if (rows[i].profile != NULL)
+			symbolise_profile(rows[i].profile, sym);
 		if (rows[i].status != 0 && rc == 0)
 			rc = rows[i].status < 0 ? 1 : rows[i].status;
 	}
-	rmdir(d);
+	remove_private_dir(d);
+	symbolizer_free(sym);
 
 	fprintf(stderr, "\n%-16s %10s %9s %11s %12s %14s %5s\n", "lock", "wall",
 		"vs glibc", "wait-total", "contended", "acquisitions", "exit");
@@ -432,11 +761,12 @@ int cmd_profile(int argc, char **argv)
 		{ "top", required_argument, NULL, 't' },
 		{ "frames", required_argument, NULL, 'f' },
 		{ "compare-locks", required_argument, NULL, 'c' },
+		{ "folded", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run_opts o = { .top = 10, .frames = 6 };
-	const char *compare = NULL;
+	const char *compare = NULL, *folded = NULL;
 	char lib[PATH_MAX];
 	int c;
 
@@ -463,6 +793,7 @@ int cmd_profile(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case 'c': compare = optarg; break;
+		case 'F': folded = optarg; break;
 		case 'h': fputs(profile_usage, stdout); return 0;
 		default:
 			return cli_bad_option(c, argv);
@@ -481,6 +812,12 @@ int cmd_profile(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (o.out != NULL && check_output("-o", o.out) != 0)
+		return EXIT_USAGE;
+	if (folded != NULL && compare != NULL) {
+		cli_usage_error("--folded and --compare-locks exclude each other");
+		return EXIT_USAGE;
+	}
+	if (folded != NULL && check_output("--folded", folded) != 0)
 		return EXIT_USAGE;
 	int bad = check_program(argv[optind]);
 	if (bad != 0)
@@ -502,7 +839,20 @@ int cmd_profile(int argc, char **argv)
 	if (compare != NULL)
 		return compare_locks(&o, compare, argv + optind);
 
+	/* The library writes into a private directory; the outputs the user
+	 * asked for are made from there, symbolised, atomically. */
+	char dirbuf[PATH_MAX], lib_out[PATH_MAX + 32];
+	char *d = private_dir(dirbuf, sizeof(dirbuf));
+	if (d == NULL)
+		return 1;
+	snprintf(lib_out, sizeof(lib_out), "%s/profile.json", d);
+	struct post_opts po = { .user_out = o.out, .folded = folded, .top = o.top };
+	o.out = lib_out;
 	uint64_t wall;
 	int rc = run_cmd(&o, argv + optind, &wall);
+	int prc = post_process(d, &po);
+	remove_private_dir(d);
+	if (rc == 0 && prc != 0)
+		rc = prc;
 	return rc < 0 ? 1 : rc;
 }

@@ -10,8 +10,8 @@ HARNESS_LIBS = libharness.a liblocks.a $(HWLOC_LIBS) $(JANSSON_LIBS) $(NUMA_LIBS
 bin_PROGRAMS += contend
 contend_SOURCES = bench/main.c bench/cli.h bench/commands.h \
 	bench/commands.def bench/cmd_list.c $(CONTEND_EXTRA_SOURCES)
-contend_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(JANSSON_CFLAGS)
-contend_LDADD = $(HARNESS_LIBS)
+contend_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(JANSSON_CFLAGS) $(DW_CFLAGS)
+contend_LDADD = $(HARNESS_LIBS) $(DW_LIBS)
 contend_SOURCES += bench/cmd_run.c bench/parse.c bench/parse.h bench/sweep.h \
 	bench/run_json.c bench/run_output.c bench/atomicfile.c bench/atomicfile.h
 contend_SOURCES += bench/cmd_probe.c

@@ -26,14 +26,16 @@ preload_libpreload_locks_la_CPPFLAGS = $(AM_CPPFLAGS) \
 	-Dpthread_mutex_unlock=contend_real_mutex_unlock
 preload_libpreload_locks_la_CFLAGS = $(AM_CFLAGS) $(CK_CFLAGS) -fvisibility=hidden
 
-CONTEND_EXTRA_SOURCES += bench/cmd_profile.c
+CONTEND_EXTRA_SOURCES += bench/cmd_profile.c bench/symbolize.c bench/symbolize.h
+# (bench/local.mk adds DW_CFLAGS and DW_LIBS, from configure, to contend.)
 EXTRA_DIST += preload/README.md preload/overhead.sh
 
 # Tests: small programs of our own, each exercising one case the library
 # must survive, run under `contend profile` by tests/profile*.sh. Linked
 # with -export-dynamic so that dladdr() can name their functions.
 PRELOAD_TEST_BINS = tests/preload_static tests/preload_condvar \
-	tests/preload_fork tests/preload_recursive tests/preload_contend
+	tests/preload_fork tests/preload_recursive tests/preload_contend \
+	tests/preload_sites
 check_PROGRAMS += $(PRELOAD_TEST_BINS)
 tests_preload_static_SOURCES = tests/preload_static.c tests/preload_common.h
 tests_preload_static_LDFLAGS = -export-dynamic
@@ -45,7 +47,10 @@ tests_preload_recursive_SOURCES = tests/preload_recursive.c tests/preload_common
 tests_preload_recursive_LDFLAGS = -export-dynamic
 tests_preload_contend_SOURCES = tests/preload_contend.c tests/preload_common.h
 tests_preload_contend_LDFLAGS = -export-dynamic
+# -g whatever CFLAGS say: the wait-site tests check function and file:line.
+tests_preload_sites_SOURCES = tests/preload_sites.c tests/preload_common.h
+tests_preload_sites_CFLAGS = $(AM_CFLAGS) -g
 TESTS += tests/profile.sh tests/profile-locks.sh tests/profile-tmpfiles.sh \
-	tests/profile-errors.sh
+	tests/profile-errors.sh tests/profile-sites.sh
 EXTRA_DIST += tests/profile.sh tests/profile-locks.sh tests/profile-tmpfiles.sh \
-	tests/profile-errors.sh
+	tests/profile-errors.sh tests/profile-sites.sh

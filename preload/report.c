@@ -483,7 +483,7 @@ static void write_json(const char *path, struct mutex_rec **v, size_t n,
 	}
 	fchmod(fd, 0644); /* mkostemp makes it 0600; a profile is not secret */
 	struct out o = { .fd = fd };
-	out_str(&o, "{\n  \"schema\": \"contend-profile/1\",\n");
+	out_str(&o, "{\n  \"schema\": \"contend-profile/2\",\n");
 	out_fmt(&o, "  \"pid\": %ld,\n  \"program\": ", (long)getpid());
 	out_json_str(&o, exe_path);
 	out_fmt(&o, ",\n  \"main_process\": %s,\n", preload_cfg.is_main ? "true" : "false");

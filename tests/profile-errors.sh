@@ -54,6 +54,10 @@ done <<EOF_TABLE
 2|is a directory|-o @D/dir -- touch $ran
 2|@D/ro/p.json|-o @D/ro/p.json -- touch $ran
 2|@D/none/p.json|--compare-locks mcs -o @D/none/p.json -- touch $ran
+2|@D/none/f.txt|--folded @D/none/f.txt -- touch $ran
+2|is a directory|--folded @D/dir -o @D/p.json -- touch $ran
+2|@D/ro/f.txt|--folded @D/ro/f.txt -- touch $ran
+2|exclude|--folded @D/f.txt --compare-locks mcs -- touch $ran
 # a program that is not there (127) or cannot be run (126)
 127|@D/no-such-program|-o @D/p.json -- @D/no-such-program
 127|contend-no-such-command|-o @D/p.json -- contend-no-such-command arg

@@ -1,0 +1,95 @@
+#!/bin/sh
+# profile-sites.sh - where threads waited: tests/preload_sites (built with
+# -g) waits for one mutex from two functions, 60 ms and 20 ms, and re-takes
+# a mutex after a condition wait while the signaller holds it 30 ms. The
+# profile must name both functions with file:line, split the wait between
+# them, attribute every nanosecond of wait to a stack, write the folded
+# stacks, and, under --lock, report the re-take as cond_retake_wait_ns.
+set -u
+: "${CONTEND:?}" "${top_builddir:?}" "${top_srcdir:?}"
+T="$top_builddir/tests"
+SRC="$top_srcdir/tests/preload_sites.c"
+command -v jq >/dev/null 2>&1 || { echo "SKIP: jq not installed"; exit 77; }
+d=$(mktemp -d "${TMPDIR:-/tmp}/profile-sites.XXXXXX") || exit 1
+trap 'rm -rf "$d"' EXIT
+failures=0
+checks=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+pass() { checks=$((checks + 1)); }
+expect() { if [ "$2" = "$3" ]; then pass; else fail "$1: expected '$2', got '$3'"; fi; }
+# ge WHAT MIN VALUE
+ge() { if [ "${3:-0}" -ge "$2" ] 2>/dev/null; then pass; else fail "$1: $3 < $2"; fi; }
+line_of() { grep -n "$1" "$SRC" | head -n 1 | cut -d: -f1; }
+long_line=$(line_of WAIT_LONG_LINE)
+short_line=$(line_of WAIT_SHORT_LINE)
+retake_line=$(line_of RETAKE_LINE)
+symbols=$("$CONTEND" profile -o "$d/probe.json" -- true 2>/dev/null && jq -r .symbols "$d/probe.json")
+
+# -- two sites, one mutex -----------------------------------------------------
+out=$("$CONTEND" profile -o "$d/split.json" --folded "$d/split.folded" -- \
+	"$T/preload_sites" split 2>"$d/split.err")
+expect "split: exit status" 0 $?
+expect "split: stdout" "split done" "$out"
+site() { # site FUNCTION FIELD: FIELD of the site whose innermost frame is FUNCTION
+	jq -r --arg f "$1" "[.mutexes[0].wait_sites[] | select(.frames[0].function == \$f)][0] | $2" \
+		"$d/split.json"
+}
+if [ "$symbols" = libdw ]; then
+	for fn in wait_long:$long_line wait_short:$short_line; do
+		f=${fn%:*} l=${fn#*:}
+		expect "$f: file" preload_sites.c "$(site "$f" '.frames[0].file' | sed 's|.*/||')"
+		expect "$f: line" "$l" "$(site "$f" '.frames[0].line')"
+		expect "$f: caller" "run_${f#wait_}" "$(site "$f" '.frames[1].function')"
+		expect "$f: contended" 1 "$(site "$f" .contended)"
+		grep -q "  $f (preload_sites.c:$l)" "$d/split.err" && pass ||
+			fail "$f (preload_sites.c:$l) not in the stderr table: $(cat "$d/split.err")"
+	done
+	long=$(site wait_long .wait_ns) short=$(site wait_short .wait_ns)
+	ge "wait_long's wait (ns)" 50000000 "$long"
+	ge "wait_short's wait (ns)" 15000000 "$short"
+	ge "wait_long's wait - wait_short's" 1 $((long - short))
+	# The folded file: program;...;run_long;wait_long;pthread_mutex_lock@ADDR WAIT
+	grep -q "^preload_sites;.*;run_long;wait_long;pthread_mutex_lock@0x[0-9a-f]* $long\$" \
+		"$d/split.folded" && pass || fail "no folded line for wait_long: $(cat "$d/split.folded")"
+	grep -q "^preload_sites;.*;run_short;wait_short;pthread_mutex_lock@0x[0-9a-f]* $short\$" \
+		"$d/split.folded" && pass || fail "no folded line for wait_short: $(cat "$d/split.folded")"
+else
+	echo "note: contend was built without libdw ($symbols): names not checked"
+	expect "split: wait sites" 2 "$(jq '.mutexes[0].wait_sites | length' "$d/split.json")"
+fi
+# Every wait is in a site and in the histogram, whatever names there are.
+total=$(jq '.mutexes[0].wait_ns.total' "$d/split.json")
+expect "sum of the sites' waits = the mutex's" "$total" \
+	"$(jq '[.mutexes[0].wait_sites[].wait_ns] | add' "$d/split.json")"
+expect "waits left out" 0 "$(jq '.mutexes[0].wait_sites_dropped.contended' "$d/split.json")"
+expect "histogram count = contended" "$(jq '.mutexes[0].contended' "$d/split.json")" \
+	"$(jq '[.mutexes[0].wait_histogram[].count] | add' "$d/split.json")"
+expect "folded lines" 2 "$(wc -l <"$d/split.folded")"
+expect "profile mode: cond_retake_wait_ns" null "$(jq '.totals.cond_retake_wait_ns' "$d/split.json")"
+expect "schema" contend-profile/2 "$(jq -r .schema "$d/split.json")"
+
+# -- the re-take after a condition wait, with our locks -----------------------
+for lock in futex mcs; do
+	out=$("$CONTEND" profile --lock $lock -o "$d/retake.json" --folded "$d/retake.folded" -- \
+		"$T/preload_sites" retake 2>"$d/retake.err")
+	expect "retake ($lock): exit status" 0 $?
+	expect "retake ($lock): stdout" "retake done" "$out"
+	ge "retake ($lock): cond_retake_wait_ns" 25000000 \
+		"$(jq '.mutexes[0].cond_retake_wait_ns' "$d/retake.json")"
+	expect "retake ($lock): totals = the mutex's" \
+		"$(jq '.mutexes[0].cond_retake_wait_ns' "$d/retake.json")" \
+		"$(jq '.totals.cond_retake_wait_ns' "$d/retake.json")"
+	grep -q "re-taking mutexes after condition waits" "$d/retake.err" && pass ||
+		fail "retake ($lock): the totals line does not show the re-take: $(head -n 1 "$d/retake.err")"
+	k=$(jq -r '[.mutexes[0].wait_sites[] | select(.kind == "cond_retake")][0]' "$d/retake.json")
+	if [ "$symbols" = libdw ]; then
+		expect "retake ($lock): function" wait_for_signal \
+			"$(printf '%s' "$k" | jq -r '.frames[0].function')"
+		expect "retake ($lock): line" "$retake_line" "$(printf '%s' "$k" | jq -r '.frames[0].line')"
+		grep -q ";wait_for_signal;cond_retake@0x" "$d/retake.folded" && pass ||
+			fail "retake ($lock): no folded line: $(cat "$d/retake.folded")"
+	fi
+done
+
+echo "$checks passed, $failures failed"
+[ $failures -eq 0 ]
