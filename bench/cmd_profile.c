@@ -403,9 +403,12 @@ static void print_sites(json_t *prof, int top, FILE *out)
 				top);
 			header = true;
 		}
-		fprintf(out, "%4lld mutex %s\n",
+		const char *mk = json_string_value(json_object_get(m, "kind"));
+		bool other = mk && (strcmp(mk, "rwlock") == 0 || strcmp(mk, "spinlock") == 0 ||
+				    strcmp(mk, "semaphore") == 0);
+		fprintf(out, "%4lld %s %s\n",
 			(long long)json_integer_value(json_object_get(m, "rank")),
-			json_string_value(json_object_get(m, "address")));
+			other ? mk : "mutex", json_string_value(json_object_get(m, "address")));
 		size_t j;
 		json_t *site;
 		json_array_foreach(sites, j, site) {
@@ -420,10 +423,16 @@ static void print_sites(json_t *prof, int top, FILE *out)
 			const char *kind = json_string_value(json_object_get(site, "kind"));
 			json_t *frames = json_object_get(site, "frames"), *fr;
 			size_t k;
+			const char *what = "";
+			if (kind && strcmp(kind, "cond_retake") == 0)
+				what = "re-take after condition wait, ";
+			else if (kind && strcmp(kind, "rdlock") == 0)
+				what = "read lock, ";
+			else if (kind && strcmp(kind, "wrlock") == 0)
+				what = "write lock, ";
 			fprintf(out, "     %10s %7lld  %s", w,
 				(long long)json_integer_value(json_object_get(site, "contended")),
-				kind && strcmp(kind, "cond_retake") == 0 ?
-				"re-take after condition wait, " : "");
+				what);
 			if (json_array_size(frames) == 0)
 				fprintf(out, "(no stack)\n");
 			json_array_foreach(frames, k, fr) {
@@ -440,6 +449,22 @@ static void print_sites(json_t *prof, int top, FILE *out)
 				w, (long long)dc);
 		}
 	}
+}
+
+/* The call that waited, by wait-site kind (the library's names). */
+static const char *wait_call(const char *kind)
+{
+	static const char *const map[][2] = {
+		{ "cond_retake", "cond_retake" },
+		{ "rdlock", "pthread_rwlock_rdlock" },
+		{ "wrlock", "pthread_rwlock_wrlock" },
+		{ "spin", "pthread_spin_lock" },
+		{ "sem", "sem_wait" },
+	};
+	for (size_t i = 0; kind != NULL && i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(kind, map[i][0]) == 0)
+			return map[i][1];
+	return "pthread_mutex_lock";
 }
 
 /* One line per wait stack: program;outermost;...;innermost;lock-call@mutex
@@ -466,9 +491,7 @@ static int write_folded_lines(FILE *f, json_t *prof)
 						*c = '_';
 				fprintf(f, ";%s", label);
 			}
-			fprintf(f, ";%s@%s %lld\n",
-				kind && strcmp(kind, "cond_retake") == 0 ?
-				"cond_retake" : "pthread_mutex_lock",
+			fprintf(f, ";%s@%s %lld\n", wait_call(kind),
 				json_string_value(json_object_get(m, "address")),
 				(long long)json_integer_value(json_object_get(site, "wait_ns")));
 		}

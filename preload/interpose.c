@@ -188,6 +188,11 @@ static void *resolve(const char *name, const char *version)
 	return p;
 }
 
+static void *resolve_opt(const char *name)
+{
+	return dlsym(RTLD_NEXT, name);
+}
+
 void preload_init(void)
 {
 	int expected = 0;
@@ -219,6 +224,7 @@ void preload_init(void)
 	real.cond_signal = resolve("pthread_cond_signal", "GLIBC_2.3.2");
 	real.cond_broadcast = resolve("pthread_cond_broadcast", "GLIBC_2.3.2");
 	real.exit_ = resolve("_exit", NULL);
+	more_resolve(resolve_opt);
 	extern char **environ;
 	if (environ != NULL)
 		read_config(environ);
@@ -489,6 +495,27 @@ void rec_acquired(struct mutex_rec *r, bool contended, uint64_t wait_ns)
 	acquired(r, contended, wait_ns);
 }
 
+void rec_acquired_shared(struct mutex_rec *r, bool contended, uint64_t wait_ns, bool read)
+{
+	/* Relaxed RMWs: counters only, read by the report. */
+	atomic_fetch_add_explicit(&r->acquisitions, 1, memory_order_relaxed);
+	if (read)
+		atomic_fetch_add_explicit(&r->rd_acquisitions, 1, memory_order_relaxed);
+	if (!contended)
+		return;
+	atomic_fetch_add_explicit(&r->contended, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&r->wait_ns, wait_ns, memory_order_relaxed);
+	if (read) {
+		atomic_fetch_add_explicit(&r->rd_contended, 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(&r->rd_wait_ns, wait_ns, memory_order_relaxed);
+	}
+	uint64_t m = atomic_load_explicit(&r->wait_max_ns, memory_order_relaxed);
+	while (wait_ns > m && !atomic_compare_exchange_weak_explicit(
+				      &r->wait_max_ns, &m, wait_ns, memory_order_relaxed,
+				      memory_order_relaxed))
+		;
+}
+
 void rec_cond_reacquired(struct mutex_rec *r)
 {
 	/* After a condition wait: the mutex is ours again, but the wait was
@@ -591,7 +618,7 @@ static __attribute__((noinline)) int lock_contended(pthread_mutex_t *m, struct m
 	return rc;
 }
 
-PRELOAD_API int pthread_mutex_lock(pthread_mutex_t *m)
+static inline __attribute__((always_inline)) int do_mutex_lock(pthread_mutex_t *m)
 {
 	if (unlikely(!ready()))
 		return __pthread_mutex_lock(m);
@@ -610,7 +637,7 @@ PRELOAD_API int pthread_mutex_lock(pthread_mutex_t *m)
 	return lock_contended(m, r);
 }
 
-PRELOAD_API int pthread_mutex_trylock(pthread_mutex_t *m)
+static inline __attribute__((always_inline)) int do_mutex_trylock(pthread_mutex_t *m)
 {
 	if (unlikely(!ready()))
 		return __pthread_mutex_trylock(m);
@@ -661,13 +688,18 @@ PRELOAD_API int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespe
 	return timed(m, CLOCK_REALTIME, abstime, false);
 }
 
+int preload_mutex_timedlock(pthread_mutex_t *m, const struct timespec *abstime)
+{
+	return timed(m, CLOCK_REALTIME, abstime, false);
+}
+
 PRELOAD_API int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clk,
 			    const struct timespec *abstime)
 {
 	return timed(m, clk, abstime, true);
 }
 
-PRELOAD_API int pthread_mutex_unlock(pthread_mutex_t *m)
+static inline __attribute__((always_inline)) int do_mutex_unlock(pthread_mutex_t *m)
 {
 	if (unlikely(!ready()))
 		return __pthread_mutex_unlock(m);
@@ -680,6 +712,37 @@ PRELOAD_API int pthread_mutex_unlock(pthread_mutex_t *m)
 		return subst_unlock(r);
 	rec_releasing(r);
 	return real.mutex_unlock(m);
+}
+
+PRELOAD_API int pthread_mutex_lock(pthread_mutex_t *m)
+{
+	return do_mutex_lock(m);
+}
+
+PRELOAD_API int pthread_mutex_trylock(pthread_mutex_t *m)
+{
+	return do_mutex_trylock(m);
+}
+
+PRELOAD_API int pthread_mutex_unlock(pthread_mutex_t *m)
+{
+	return do_mutex_unlock(m);
+}
+
+/* The same, for the C11 wrappers of more.c. */
+int preload_mutex_lock(pthread_mutex_t *m)
+{
+	return do_mutex_lock(m);
+}
+
+int preload_mutex_trylock(pthread_mutex_t *m)
+{
+	return do_mutex_trylock(m);
+}
+
+int preload_mutex_unlock(pthread_mutex_t *m)
+{
+	return do_mutex_unlock(m);
 }
 
 /* ---- pthread_cond_* ---------------------------------------------------- */
@@ -721,6 +784,20 @@ PRELOAD_API int pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m, cl
 			   const struct timespec *abstime)
 {
 	return cond_wait_any(c, m, clk, abstime, 2);
+}
+
+int preload_cond_wait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *abstime)
+{
+	return abstime ? cond_wait_any(c, m, CLOCK_REALTIME, abstime, 1) :
+		cond_wait_any(c, m, CLOCK_REALTIME, NULL, 0);
+}
+
+int preload_cond_signal(pthread_cond_t *c, bool broadcast)
+{
+	ready();
+	if (preload_cfg.subst != NULL)
+		return subst_cond_signal(c, broadcast);
+	return broadcast ? real.cond_broadcast(c) : real.cond_signal(c);
 }
 
 PRELOAD_API int pthread_cond_signal(pthread_cond_t *c)

@@ -6,7 +6,7 @@ AM_CPPFLAGS += -DCONTEND_PKGLIBDIR='"$(pkglibdir)"'
 
 pkglib_LTLIBRARIES += preload/libcontend-preload.la
 preload_libcontend_preload_la_SOURCES = preload/preload.h preload/table.c \
-	preload/interpose.c preload/subst.c preload/report.c
+	preload/interpose.c preload/subst.c preload/report.c preload/more.c
 # Hidden by default: the library exports only the functions it interposes.
 preload_libcontend_preload_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
 preload_libcontend_preload_la_LDFLAGS = -module -avoid-version -shared

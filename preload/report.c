@@ -112,6 +112,9 @@ static const char *kind_name(int k)
 	case REC_RECURSIVE: return "recursive";
 	case REC_ERRORCHECK: return "errorcheck";
 	case REC_SPECIAL: return "robust/pi/pp/pshared";
+	case REC_RWLOCK: return "rwlock";
+	case REC_SPIN: return "spinlock";
+	case REC_SEM: return "semaphore";
 	default: return "cond";
 	}
 }
@@ -132,6 +135,7 @@ static bool reportable(struct mutex_rec *r)
 {
 	return atomic_load_explicit(&r->kind, memory_order_relaxed) != REC_COND &&
 	       (ld(&r->acquisitions) != 0 || ld(&r->trylock_busy) != 0 ||
+		ld(&r->sem_posts) != 0 ||
 		ld(&r->timeouts) != 0 || ld(&r->cond_waits) != 0);
 }
 
@@ -318,7 +322,14 @@ static void out_frame_raw(struct out *o, void *pc)
 
 static const char *wait_kind_name(int k)
 {
-	return k == WAIT_COND_RETAKE ? "cond_retake" : "lock";
+	switch (k) {
+	case WAIT_COND_RETAKE: return "cond_retake";
+	case WAIT_RDLOCK: return "rdlock";
+	case WAIT_WRLOCK: return "wrlock";
+	case WAIT_SPIN: return "spin";
+	case WAIT_SEM: return "sem";
+	default: return "lock";
+	}
 }
 
 /* The wait sites of r, most waited first; their histogram; what did not fit. */
@@ -561,6 +572,23 @@ static void write_json(const char *path, struct mutex_rec **v, size_t n,
 				(unsigned long long)ld(&r->cond_retake_contended));
 		else
 			out_str(&o, "\"cond_retake_wait_ns\": null, \"cond_retake_contended\": null, ");
+		int kind = atomic_load_explicit(&r->kind, memory_order_relaxed);
+		if (kind == REC_RWLOCK) {
+			uint64_t ra = ld(&r->rd_acquisitions), rc = ld(&r->rd_contended);
+			uint64_t rw = ld(&r->rd_wait_ns);
+			out_fmt(&o, "\"rwlock\": {\"read\": {\"acquisitions\": %llu, \"contended\": %llu, "
+				"\"wait_ns\": %llu}, \"write\": {\"acquisitions\": %llu, "
+				"\"contended\": %llu, \"wait_ns\": %llu}}, ",
+				(unsigned long long)ra, (unsigned long long)rc, (unsigned long long)rw,
+				(unsigned long long)(acq - ra), (unsigned long long)(con - rc),
+				(unsigned long long)(ld(&r->wait_ns) - rw));
+		} else {
+			out_str(&o, "\"rwlock\": null, ");
+		}
+		if (kind == REC_SEM)
+			out_fmt(&o, "\"sem_posts\": %llu, ", (unsigned long long)ld(&r->sem_posts));
+		else
+			out_str(&o, "\"sem_posts\": null, ");
 		out_waits(&o, r);
 		out_str(&o, "}");
 	}
@@ -645,6 +673,10 @@ static void reset_one(struct mutex_rec *r, void *arg)
 	atomic_store_explicit(&r->timeouts, 0, memory_order_relaxed);
 	atomic_store_explicit(&r->cond_retake_ns, 0, memory_order_relaxed);
 	atomic_store_explicit(&r->cond_retake_contended, 0, memory_order_relaxed);
+	atomic_store_explicit(&r->rd_acquisitions, 0, memory_order_relaxed);
+	atomic_store_explicit(&r->rd_contended, 0, memory_order_relaxed);
+	atomic_store_explicit(&r->rd_wait_ns, 0, memory_order_relaxed);
+	atomic_store_explicit(&r->sem_posts, 0, memory_order_relaxed);
 	/* The parent's wait sites stay in its arena; the child starts afresh. */
 	atomic_store_explicit(&r->waits, NULL, memory_order_relaxed);
 	/* held, owner, hold_start and the call site describe the mutexes'

@@ -3,17 +3,24 @@
  * `contend profile` (tests/profile-sites.sh). Built with -g, so that the
  * profile can name functions and file:line.
  *
- * Usage: preload_sites split | retake
+ * Usage: preload_sites split | retake | rwlock | sem | spin | c11
  *   split: one mutex, waited for from two functions: wait_long() blocks
  *     while main holds the mutex for 60 ms, wait_short() for 20 ms. The
  *     profile must split the wait between the two sites, about 3:1.
  *   retake: a condition wait whose re-take of the mutex waits: the
  *     signaller holds the mutex for 30 ms after signalling.
+ *   rwlock: read_wait() waits 40 ms for a writer (main), then
+ *     write_wait() waits 20 ms for a reader (main).
+ *   sem: sem_waiter() waits 20 ms for main's sem_post.
+ *   spin: spin_waiter() spins 20 ms for main's pthread_spin_unlock.
+ *   c11: c11_waiter() waits 20 ms in mtx_lock, then in cnd_wait.
  * Prints what it did (always the same text).
  */
 #include "preload_common.h"
 
+#include <semaphore.h>
 #include <stdatomic.h>
+#include <threads.h>
 #include <time.h>
 
 static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
@@ -91,6 +98,121 @@ static void *run_waiter(void *arg)
 	return NULL;
 }
 
+static pthread_rwlock_t rw = PTHREAD_RWLOCK_INITIALIZER;
+static sem_t sem;
+static pthread_spinlock_t spin;
+static mtx_t c11m;
+static cnd_t c11c;
+static int c11_ready; /* under c11m */
+
+__attribute__((noinline)) void read_wait(void);
+__attribute__((noinline)) void read_wait(void)
+{
+	atomic_store(&about_to_lock, 1);
+	pthread_rwlock_rdlock(&rw); /* READ_LINE */
+	pthread_rwlock_unlock(&rw);
+}
+
+__attribute__((noinline)) void write_wait(void);
+__attribute__((noinline)) void write_wait(void)
+{
+	atomic_store(&about_to_lock, 2);
+	pthread_rwlock_wrlock(&rw); /* WRITE_LINE */
+	pthread_rwlock_unlock(&rw);
+}
+
+__attribute__((noinline)) void sem_waiter(void);
+__attribute__((noinline)) void sem_waiter(void)
+{
+	atomic_store(&about_to_lock, 1);
+	while (sem_wait(&sem) != 0) /* SEM_LINE */
+		;
+}
+
+__attribute__((noinline)) void spin_waiter(void);
+__attribute__((noinline)) void spin_waiter(void)
+{
+	atomic_store(&about_to_lock, 1);
+	pthread_spin_lock(&spin); /* SPIN_LINE */
+	pthread_spin_unlock(&spin);
+}
+
+__attribute__((noinline)) void c11_waiter(void);
+__attribute__((noinline)) void c11_waiter(void)
+{
+	atomic_store(&about_to_lock, 1);
+	mtx_lock(&c11m); /* C11_LINE */
+	atomic_store(&about_to_lock, 3); /* main waits for this: one cnd_wait */
+	while (!c11_ready)
+		cnd_wait(&c11c, &c11m);
+	mtx_unlock(&c11m);
+}
+
+static void *run_fn(void *arg)
+{
+	((void (*)(void))arg)();
+	return NULL;
+}
+
+/* Starts fn on a thread and waits until it is about to block. */
+static pthread_t start_waiter(void (*fn)(void))
+{
+	pthread_t t;
+	atomic_store(&about_to_lock, 0);
+	CHECK(pthread_create(&t, NULL, run_fn, (void *)fn) == 0);
+	while (!atomic_load(&about_to_lock))
+		sleep_ms(1);
+	return t;
+}
+
+static void other_modes(const char *mode)
+{
+	pthread_t t;
+	if (strcmp(mode, "rwlock") == 0) {
+		pthread_rwlock_wrlock(&rw);
+		t = start_waiter(read_wait);
+		sleep_ms(40);
+		pthread_rwlock_unlock(&rw);
+		CHECK(pthread_join(t, NULL) == 0);
+		pthread_rwlock_rdlock(&rw);
+		t = start_waiter(write_wait);
+		sleep_ms(20);
+		pthread_rwlock_unlock(&rw);
+		CHECK(pthread_join(t, NULL) == 0);
+	} else if (strcmp(mode, "sem") == 0) {
+		CHECK(sem_init(&sem, 0, 0) == 0);
+		t = start_waiter(sem_waiter);
+		sleep_ms(20);
+		CHECK(sem_post(&sem) == 0);
+		CHECK(pthread_join(t, NULL) == 0);
+	} else if (strcmp(mode, "spin") == 0) {
+		CHECK(pthread_spin_init(&spin, PTHREAD_PROCESS_PRIVATE) == 0);
+		pthread_spin_lock(&spin);
+		t = start_waiter(spin_waiter);
+		sleep_ms(20);
+		pthread_spin_unlock(&spin);
+		CHECK(pthread_join(t, NULL) == 0);
+	} else if (strcmp(mode, "c11") == 0) {
+		CHECK(mtx_init(&c11m, mtx_plain) == thrd_success);
+		CHECK(cnd_init(&c11c) == thrd_success);
+		mtx_lock(&c11m);
+		t = start_waiter(c11_waiter);
+		sleep_ms(20);
+		mtx_unlock(&c11m);
+		while (atomic_load(&about_to_lock) != 3)
+			sleep_ms(1);
+		mtx_lock(&c11m); /* the waiter is in cnd_wait now */
+		c11_ready = 1;
+		cnd_signal(&c11c);
+		mtx_unlock(&c11m);
+		CHECK(pthread_join(t, NULL) == 0);
+	} else {
+		fprintf(stderr, "usage: preload_sites split|retake|rwlock|sem|spin|c11\n");
+		exit(2);
+	}
+	printf("%s done\n", mode);
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "split";
@@ -113,8 +235,7 @@ int main(int argc, char **argv)
 		CHECK(pthread_join(t, NULL) == 0);
 		printf("retake done\n");
 	} else {
-		fprintf(stderr, "usage: preload_sites split|retake\n");
-		return 2;
+		other_modes(mode);
 	}
 	return 0;
 }

@@ -5,6 +5,8 @@
 # profile must name both functions with file:line, split the wait between
 # them, attribute every nanosecond of wait to a stack, write the folded
 # stacks, and, under --lock, report the re-take as cond_retake_wait_ns.
+# Then the other primitives: rwlock read and write waits apart, a semaphore,
+# a spinlock, a C11 mtx_t (also under --lock, with cnd_wait).
 set -u
 : "${CONTEND:?}" "${top_builddir:?}" "${top_srcdir:?}"
 T="$top_builddir/tests"
@@ -90,6 +92,39 @@ for lock in futex mcs; do
 			fail "retake ($lock): no folded line: $(cat "$d/retake.folded")"
 	fi
 done
+
+# -- rwlock (read and write apart), semaphore, spinlock, C11 mtx_t ---------
+# Each: "MODE|JQ PATH OF THE WAITING SIDE|MIN WAIT NS|SITE KIND|FUNCTION|MARKER"
+while IFS='|' read -r mode side min kind fn marker; do
+	for lock in glibc futex; do
+		[ $lock = futex ] && [ "$mode" != c11 ] && continue
+		out=$("$CONTEND" profile --lock $lock -o "$d/$mode.json" -- "$T/preload_sites" \
+			"$mode" 2>"$d/$mode.err")
+		expect "$mode ($lock): exit status" 0 $?
+		expect "$mode ($lock): stdout" "$mode done" "$out"
+		m=$(jq -c '.mutexes[0]' "$d/$mode.json")
+		ge "$mode ($lock): $side" "$min" "$(printf '%s' "$m" | jq "$side")"
+		site=$(printf '%s' "$m" | jq -c --arg k "$kind" '[.wait_sites[] | select(.kind == $k)][0]')
+		expect "$mode ($lock): $kind site contended" 1 "$(printf '%s' "$site" | jq .contended)"
+		[ "$symbols" = libdw ] || continue
+		expect "$mode ($lock): $kind site function" "$fn" \
+			"$(printf '%s' "$site" | jq -r '.frames[0].function')"
+		expect "$mode ($lock): $kind site line" "$(line_of "$marker")" \
+			"$(printf '%s' "$site" | jq -r '.frames[0].line')"
+	done
+done <<EOF_TABLE
+rwlock|.rwlock.read.wait_ns|30000000|rdlock|read_wait|READ_LINE
+rwlock|.rwlock.write.wait_ns|15000000|wrlock|write_wait|WRITE_LINE
+rwlock|.rwlock.read.contended|1|rdlock|read_wait|READ_LINE
+sem|.wait_ns.total|15000000|sem|sem_waiter|SEM_LINE
+sem|.sem_posts|1|sem|sem_waiter|SEM_LINE
+spin|.wait_ns.total|15000000|spin|spin_waiter|SPIN_LINE
+c11|.wait_ns.total|15000000|lock|c11_waiter|C11_LINE
+c11|.cond_waits|1|lock|c11_waiter|C11_LINE
+EOF_TABLE
+expect "rwlock kind" rwlock "$(jq -r '.mutexes[0].kind' "$d/rwlock.json")"
+expect "semaphore kind" semaphore "$(jq -r '.mutexes[0].kind' "$d/sem.json")"
+expect "spinlock kind" spinlock "$(jq -r '.mutexes[0].kind' "$d/spin.json")"
 
 echo "$checks passed, $failures failed"
 [ $failures -eq 0 ]
