@@ -467,7 +467,8 @@ void rec_wait(struct mutex_rec *r, const struct stack *st, int kind, uint64_t wa
 
 /* The caller has just acquired r's mutex; wait_ns: time blocked, 0 when the
  * first try succeeded. */
-static inline void acquired(struct mutex_rec *r, bool contended, uint64_t wait_ns)
+static inline __attribute__((always_inline)) void acquired(struct mutex_rec *r, bool contended,
+							     uint64_t wait_ns)
 {
 	uint64_t acq = atomic_load_explicit(&r->acquisitions, memory_order_relaxed) + 1;
 	atomic_store_explicit(&r->acquisitions, acq, memory_order_relaxed);
