@@ -31,6 +31,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "lock.h"
+#include "plotting.h"
 #include "symbolize.h"
 
 #ifndef CONTEND_PKGLIBDIR
@@ -41,8 +42,8 @@
 #define MAX_COMPARE 64
 
 static const char profile_usage[] =
-	"Usage: contend profile [--lock NAME] [-o FILE] [--folded FILE] [--top N] [--frames N]\n"
-	"                       -- CMD [ARGS...]\n"
+	"Usage: contend profile [--lock NAME] [-o FILE] [--folded FILE] [--html DIR] [--top N]\n"
+	"                       [--frames N] -- CMD [ARGS...]\n"
 	"       contend profile --compare-locks LIST [-o FILE] -- CMD [ARGS...]\n\n"
 	"Run CMD with contend's LD_PRELOAD library, which profiles every pthread mutex\n"
 	"of the program: acquisitions, contended acquisitions, owner changes, wait and\n"
@@ -59,6 +60,8 @@ static const char profile_usage[] =
 	"  --folded FILE         write the wait stacks as folded stacks (outermost\n"
 	"                        frame first, ';'-separated, then the wait in ns),\n"
 	"                        for flamegraph.pl, inferno or speedscope\n"
+	"  --html DIR            write DIR/index.html: the top locks and a flame\n"
+	"                        graph of the wait stacks (inline SVG, offline)\n"
 	"  --top N               rows in the stderr table (default 10)\n"
 	"  --frames N            frames kept per call stack, 0-16 (default 6; 0: no\n"
 	"                        stacks, the cheapest contended path)\n"
@@ -546,9 +549,242 @@ static int dump_profile(FILE *f, void *arg)
 	return ferror(f) ? -1 : 0;
 }
 
+/* ---- --html: the top locks and a flame graph, drawn here as SVG -------- */
+
+/* A node of the flame graph: one frame in one calling context. */
+struct flame {
+	char *name;
+	uint64_t value; /* wait in ns under this node */
+	struct flame *child, *next;
+	size_t kids;
+};
+
+static struct flame *flame_child(struct flame *parent, const char *name)
+{
+	for (struct flame *c = parent->child; c; c = c->next)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	struct flame *c = calloc(1, sizeof(*c));
+	if (c == NULL || (c->name = strdup(name)) == NULL) {
+		free(c);
+		return NULL;
+	}
+	c->next = parent->child;
+	parent->child = c;
+	parent->kids++;
+	return c;
+}
+
+static void flame_add_profile(struct flame *root, json_t *prof)
+{
+	json_t *m, *site;
+	size_t i, j;
+	const char *prog = json_string_value(json_object_get(prof, "program"));
+
+	json_array_foreach(json_object_get(prof, "mutexes"), i, m) {
+		json_array_foreach(json_object_get(m, "wait_sites"), j, site) {
+			uint64_t w = (uint64_t)json_integer_value(json_object_get(site, "wait_ns"));
+			json_t *frames = json_object_get(site, "frames");
+			char label[1024];
+			struct flame *n = flame_child(root, prog ? base_of(prog) : "?");
+			root->value += w;
+			if (n != NULL)
+				n->value += w;
+			for (size_t k = json_array_size(frames); n != NULL && k-- > 0;) {
+				frame_label(json_array_get(frames, k), false, label, sizeof(label));
+				if ((n = flame_child(n, label)) != NULL)
+					n->value += w;
+			}
+			snprintf(label, sizeof(label), "%s@%s",
+				 wait_call(json_string_value(json_object_get(site, "kind"))),
+				 json_string_value(json_object_get(m, "address")));
+			if (n != NULL && (n = flame_child(n, label)) != NULL)
+				n->value += w;
+		}
+	}
+}
+
+static int flame_depth(const struct flame *f)
+{
+	int d = 0;
+	for (const struct flame *c = f->child; c; c = c->next) {
+		int k = flame_depth(c);
+		if (k > d)
+			d = k;
+	}
+	return d + 1;
+}
+
+static void flame_free(struct flame *f)
+{
+	for (struct flame *c = f->child, *next; c; c = next) {
+		next = c->next;
+		flame_free(c);
+		free(c->name);
+		free(c);
+	}
+}
+
+static void html_text(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		default: fputc(*s, f);
+		}
+	}
+}
+
+#define FLAME_W 1200.0
+#define FLAME_ROW 18
+
+/* One rectangle per node, children side by side above their parent (the
+ * root at the bottom), widths in proportion to the wait; a <title> gives
+ * the full name and figures on hover. Returns the rectangles drawn. */
+static size_t flame_draw(FILE *f, const struct flame *n, double x, int depth, int height,
+			 uint64_t total)
+{
+	double w = total ? FLAME_W * (double)n->value / (double)total : 0;
+	size_t drawn = 0;
+	if (w < 0.1)
+		return 0; /* too narrow to see */
+	unsigned h = 0;
+	for (const char *c = n->name; *c; c++)
+		h = h * 31 + (unsigned char)*c;
+	int y = height - (depth + 1) * FLAME_ROW;
+	char wait[32];
+	fmt_ns(wait, sizeof(wait), (double)n->value);
+	fprintf(f, "<g class=\"frame\"><title>");
+	html_text(f, n->name);
+	fprintf(f, " (%s, %.1f%%)</title><rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" "
+		"height=\"%d\" fill=\"hsl(%u,75%%,%u%%)\"/>",
+		wait, total ? 100.0 * (double)n->value / (double)total : 0.0, x, y, w,
+		FLAME_ROW - 1, h % 50, 55 + h % 15);
+	if (w > 30) { /* a label where it fits, cut to the width (7 px a char) */
+		size_t room = (size_t)(w / 7) - 1, len = strlen(n->name);
+		char text[512];
+		snprintf(text, sizeof(text), "%.*s%s", (int)(len > room ? room - 2 : len),
+			 n->name, len > room ? ".." : "");
+		fprintf(f, "<text x=\"%.2f\" y=\"%d\">", x + 3, y + FLAME_ROW - 5);
+		html_text(f, text);
+		fputs("</text>", f);
+	}
+	fputs("</g>\n", f);
+	drawn++;
+	/* Children by name: the same stacks land in the same place each run. */
+	const struct flame *kids[4096];
+	size_t nk = 0;
+	for (const struct flame *c = n->child; c && nk < 4096; c = c->next)
+		kids[nk++] = c;
+	for (size_t i = 1; i < nk; i++)
+		for (size_t j = i; j > 0 && strcmp(kids[j]->name, kids[j - 1]->name) < 0; j--) {
+			const struct flame *t = kids[j];
+			kids[j] = kids[j - 1];
+			kids[j - 1] = t;
+		}
+	for (size_t i = 0; i < nk; i++) {
+		drawn += flame_draw(f, kids[i], x, depth + 1, height, total);
+		x += total ? FLAME_W * (double)kids[i]->value / (double)total : 0;
+	}
+	return drawn;
+}
+
+struct html_ctx {
+	json_t **profs;
+	size_t n;
+	int top;
+};
+
+static int write_html_page(FILE *f, void *arg)
+{
+	struct html_ctx *c = arg;
+	struct flame root = { .name = "all" };
+
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+	      "<title>contend profile</title>\n<style>\n"
+	      "body{font-family:sans-serif;margin:1.5em;color:#222}\n"
+	      "table{border-collapse:collapse;margin-bottom:1.5em}\n"
+	      "td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}\n"
+	      "td.l,th.l{text-align:left}\n"
+	      "svg text{font:12px monospace;pointer-events:none}\n"
+	      "g.frame:hover rect{stroke:#000;stroke-width:1}\n"
+	      "</style></head>\n<body>\n", f);
+	for (size_t i = 0; i < c->n; i++) {
+		json_t *p = c->profs[i], *tot = json_object_get(p, "totals"), *m;
+		char wait[32], el[32];
+		fmt_ns(wait, sizeof(wait), (double)json_integer_value(json_object_get(tot, "wait_ns")));
+		fmt_ns(el, sizeof(el), (double)json_integer_value(json_object_get(p, "elapsed_ns")));
+		fputs("<h2>", f);
+		html_text(f, json_string_value(json_object_get(p, "program")));
+		fprintf(f, " (pid %lld)</h2>\n<p>%lld locks, %lld acquisitions, %lld contended, "
+			"%s waited in %s",
+			(long long)json_integer_value(json_object_get(p, "pid")),
+			(long long)json_integer_value(json_object_get(tot, "mutexes")),
+			(long long)json_integer_value(json_object_get(tot, "acquisitions")),
+			(long long)json_integer_value(json_object_get(tot, "contended")), wait, el);
+		json_t *rt = json_object_get(tot, "cond_retake_wait_ns");
+		if (json_is_integer(rt)) {
+			fmt_ns(wait, sizeof(wait), (double)json_integer_value(rt));
+			fprintf(f, " (+ %s re-taking mutexes after condition waits)", wait);
+		}
+		fputs(".</p>\n<table><tr><th>rank</th><th>wait</th><th>contended</th>"
+		      "<th>acquired</th><th class=\"l\">kind/impl</th><th class=\"l\">lock</th>"
+		      "<th class=\"l\">top waiting site</th></tr>\n", f);
+		size_t j;
+		json_array_foreach(json_object_get(p, "mutexes"), j, m) {
+			if ((int)j >= c->top)
+				break;
+			json_t *w = json_object_get(m, "wait_ns");
+			json_t *s0 = json_array_get(json_object_get(m, "wait_sites"), 0);
+			char site[1024] = "-";
+			if (s0 != NULL && json_array_size(json_object_get(s0, "frames")) > 0)
+				frame_label(json_array_get(json_object_get(s0, "frames"), 0), true,
+					    site, sizeof(site));
+			fmt_ns(wait, sizeof(wait), (double)json_integer_value(json_object_get(w, "total")));
+			fprintf(f, "<tr><td>%zu</td><td>%s</td><td>%lld</td><td>%lld</td><td class=\"l\">",
+				j + 1, wait,
+				(long long)json_integer_value(json_object_get(m, "contended")),
+				(long long)json_integer_value(json_object_get(m, "acquisitions")));
+			html_text(f, json_string_value(json_object_get(m, "kind")));
+			fputs("/", f);
+			html_text(f, json_string_value(json_object_get(m, "implementation")));
+			fputs("</td><td class=\"l\">", f);
+			html_text(f, json_string_value(json_object_get(m, "address")));
+			fputs("</td><td class=\"l\">", f);
+			html_text(f, site);
+			fputs("</td></tr>\n", f);
+		}
+		fputs("</table>\n", f);
+		flame_add_profile(&root, p);
+	}
+	int depth = flame_depth(&root);
+	int height = depth * FLAME_ROW + 4;
+	fputs("<h2>Where threads waited</h2>\n<p>A flame graph of the wait stacks: width is "
+	      "wait time, the outermost frame at the bottom, the lock call on top. Hover "
+	      "for names and figures.</p>\n", f);
+	fprintf(f, "<svg id=\"flame\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
+		"height=\"%d\" viewBox=\"0 0 %.0f %d\">\n", FLAME_W, height, FLAME_W, height);
+	size_t rects = root.value ? flame_draw(f, &root, 0, 0, height, root.value) : 0;
+	if (rects == 0)
+		fprintf(f, "<text x=\"10\" y=\"20\">no thread waited</text>\n");
+	fputs("</svg>\n", f);
+	/* For the browser test: what the page drew, counted by the browser. */
+	fprintf(f, "<script>\ndocument.addEventListener('DOMContentLoaded', function () {\n"
+		"  var svg = document.getElementById('flame'), b = svg.getBBox();\n"
+		"  document.body.setAttribute('data-frames', svg.querySelectorAll('rect').length);\n"
+		"  document.body.setAttribute('data-flame-width', Math.round(b.width));\n"
+		"});\n</script>\n<!-- %zu frames drawn -->\n</body></html>\n", rects);
+	flame_free(&root);
+	return ferror(f) ? -1 : 0;
+}
+
 struct post_opts {
 	const char *user_out; /* -o, or NULL */
 	const char *folded;   /* --folded, or NULL */
+	struct staged_dir *html; /* --html, begun; NULL without */
 	int top;
 	bool quiet;
 };
@@ -621,6 +857,19 @@ static int post_process(const char *dir, const struct post_opts *po)
 		struct folded_ctx fc = { profs, n };
 		char err[PATH_MAX + 128];
 		if (atomic_write_file(po->folded, write_folded, &fc, err, sizeof(err)) != 0) {
+			cli_error("%s", err);
+			rc = 1;
+		}
+	}
+	if (po->html != NULL) {
+		struct html_ctx hc = { profs, n, po->top };
+		char path[PATH_MAX + 32], err[PATH_MAX + 128];
+		snprintf(path, sizeof(path), "%s/index.html", po->html->tmp);
+		if (n == 0) {
+			cli_error("--html: no profile to draw (the program left none)");
+			rc = 1;
+		} else if (atomic_write_file(path, write_html_page, &hc, err, sizeof(err)) != 0 ||
+			   staged_dir_commit(po->html, err, sizeof(err)) != 0) {
 			cli_error("%s", err);
 			rc = 1;
 		}
@@ -785,11 +1034,12 @@ int cmd_profile(int argc, char **argv)
 		{ "frames", required_argument, NULL, 'f' },
 		{ "compare-locks", required_argument, NULL, 'c' },
 		{ "folded", required_argument, NULL, 'F' },
+		{ "html", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run_opts o = { .top = 10, .frames = 6 };
-	const char *compare = NULL, *folded = NULL;
+	const char *compare = NULL, *folded = NULL, *html = NULL;
 	char lib[PATH_MAX];
 	int c;
 
@@ -817,6 +1067,7 @@ int cmd_profile(int argc, char **argv)
 			break;
 		case 'c': compare = optarg; break;
 		case 'F': folded = optarg; break;
+		case 'H': html = optarg; break;
 		case 'h': fputs(profile_usage, stdout); return 0;
 		default:
 			return cli_bad_option(c, argv);
@@ -836,8 +1087,13 @@ int cmd_profile(int argc, char **argv)
 	}
 	if (o.out != NULL && check_output("-o", o.out) != 0)
 		return EXIT_USAGE;
-	if (folded != NULL && compare != NULL) {
-		cli_usage_error("--folded and --compare-locks exclude each other");
+	if ((folded != NULL || html != NULL) && compare != NULL) {
+		cli_usage_error("%s and --compare-locks exclude each other",
+				folded ? "--folded" : "--html");
+		return EXIT_USAGE;
+	}
+	if (html != NULL && *html == '\0') {
+		cli_usage_error("--html needs a directory name");
 		return EXIT_USAGE;
 	}
 	if (folded != NULL && check_output("--folded", folded) != 0)
@@ -870,11 +1126,25 @@ int cmd_profile(int argc, char **argv)
 		return 1;
 	snprintf(lib_out, sizeof(lib_out), "%s/profile.json", d);
 	struct post_opts po = { .user_out = o.out, .folded = folded, .top = o.top };
+	/* --html: the directory is staged beside its target now, so that a
+	 * target we may not replace is refused before the program runs. */
+	struct staged_dir sd;
+	if (html != NULL) {
+		char err[PATH_MAX + 256];
+		if (staged_dir_begin(&sd, html, err, sizeof(err)) != 0) {
+			cli_usage_error("--html: %s", err);
+			remove_private_dir(d);
+			return EXIT_USAGE;
+		}
+		po.html = &sd;
+	}
 	o.out = lib_out;
 	uint64_t wall;
 	int rc = run_cmd(&o, argv + optind, &wall);
 	int prc = post_process(d, &po);
 	remove_private_dir(d);
+	if (html != NULL)
+		staged_dir_abort(&sd);
 	if (rc == 0 && prc != 0)
 		rc = prc;
 	return rc < 0 ? 1 : rc;

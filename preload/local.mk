@@ -51,6 +51,6 @@ tests_preload_contend_LDFLAGS = -export-dynamic
 tests_preload_sites_SOURCES = tests/preload_sites.c tests/preload_common.h
 tests_preload_sites_CFLAGS = $(AM_CFLAGS) -g
 TESTS += tests/profile.sh tests/profile-locks.sh tests/profile-tmpfiles.sh \
-	tests/profile-errors.sh tests/profile-sites.sh
+	tests/profile-errors.sh tests/profile-sites.sh tests/profile-html.sh
 EXTRA_DIST += tests/profile.sh tests/profile-locks.sh tests/profile-tmpfiles.sh \
-	tests/profile-errors.sh tests/profile-sites.sh
+	tests/profile-errors.sh tests/profile-sites.sh tests/profile-html.sh

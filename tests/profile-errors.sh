@@ -12,7 +12,8 @@ failures=0
 checks=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
-mkdir "$d/dir" "$d/ro"
+mkdir "$d/dir" "$d/ro" "$d/full"
+echo "the user's" >"$d/full/keep"
 printf '#!/bin/sh\necho hi\n' >"$d/notexec"
 chmod 644 "$d/notexec"
 chmod 555 "$d/ro"
@@ -58,6 +59,9 @@ done <<EOF_TABLE
 2|is a directory|--folded @D/dir -o @D/p.json -- touch $ran
 2|@D/ro/f.txt|--folded @D/ro/f.txt -- touch $ran
 2|exclude|--folded @D/f.txt --compare-locks mcs -- touch $ran
+2|@D/full|--html @D/full -- touch $ran
+2|@D/none/h|--html @D/none/h -- touch $ran
+2|exclude|--html @D/h --compare-locks mcs -- touch $ran
 # a program that is not there (127) or cannot be run (126)
 127|@D/no-such-program|-o @D/p.json -- @D/no-such-program
 127|contend-no-such-command|-o @D/p.json -- contend-no-such-command arg
