@@ -709,8 +709,7 @@ static int write_html_page(FILE *f, void *arg)
 	      "table{border-collapse:collapse;margin-bottom:1.5em}\n"
 	      "td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}\n"
 	      "td.l,th.l{text-align:left}\n"
-	      "svg text{font:12px monospace;pointer-events:none}\n"
-	      "g.frame:hover rect{stroke:#000;stroke-width:1}\n"
+
 	      "</style></head>\n<body>\n", f);
 	for (size_t i = 0; i < c->n; i++) {
 		json_t *p = c->profs[i], *tot = json_object_get(p, "totals"), *m;
@@ -765,8 +764,12 @@ static int write_html_page(FILE *f, void *arg)
 	fputs("<h2>Where threads waited</h2>\n<p>A flame graph of the wait stacks: width is "
 	      "wait time, the outermost frame at the bottom, the lock call on top. Hover "
 	      "for names and figures.</p>\n", f);
+	/* The SVG carries its own style, so that it can be cut out of the
+	 * page and shown alone. */
 	fprintf(f, "<svg id=\"flame\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
-		"height=\"%d\" viewBox=\"0 0 %.0f %d\">\n", FLAME_W, height, FLAME_W, height);
+		"height=\"%d\" viewBox=\"0 0 %.0f %d\">\n<style>text{font:12px monospace;"
+		"pointer-events:none}g.frame:hover rect{stroke:#000;stroke-width:1}</style>\n",
+		FLAME_W, height, FLAME_W, height);
 	size_t rects = root.value ? flame_draw(f, &root, 0, 0, height, root.value) : 0;
 	if (rects == 0)
 		fprintf(f, "<text x=\"10\" y=\"20\">no thread waited</text>\n");

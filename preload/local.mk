@@ -28,7 +28,7 @@ preload_libpreload_locks_la_CFLAGS = $(AM_CFLAGS) $(CK_CFLAGS) -fvisibility=hidd
 
 CONTEND_EXTRA_SOURCES += bench/cmd_profile.c bench/symbolize.c bench/symbolize.h
 # (bench/local.mk adds DW_CFLAGS and DW_LIBS, from configure, to contend.)
-EXTRA_DIST += preload/README.md preload/overhead.sh
+EXTRA_DIST += preload/README.md preload/overhead.sh preload/flame-x264.svg
 
 # Tests: small programs of our own, each exercising one case the library
 # must survive, run under `contend profile` by tests/profile*.sh. Linked

@@ -574,14 +574,19 @@ static void write_json(const char *path, struct mutex_rec **v, size_t n,
 			out_str(&o, "\"cond_retake_wait_ns\": null, \"cond_retake_contended\": null, ");
 		int kind = atomic_load_explicit(&r->kind, memory_order_relaxed);
 		if (kind == REC_RWLOCK) {
+			/* Read after the totals: threads still running may have
+			 * added to the read side since; never report it larger. */
 			uint64_t ra = ld(&r->rd_acquisitions), rc = ld(&r->rd_contended);
-			uint64_t rw = ld(&r->rd_wait_ns);
+			uint64_t rw = ld(&r->rd_wait_ns), tw = ld(&r->wait_ns);
+			ra = ra > acq ? acq : ra;
+			rc = rc > con ? con : rc;
+			rw = rw > tw ? tw : rw;
 			out_fmt(&o, "\"rwlock\": {\"read\": {\"acquisitions\": %llu, \"contended\": %llu, "
 				"\"wait_ns\": %llu}, \"write\": {\"acquisitions\": %llu, "
 				"\"contended\": %llu, \"wait_ns\": %llu}}, ",
 				(unsigned long long)ra, (unsigned long long)rc, (unsigned long long)rw,
 				(unsigned long long)(acq - ra), (unsigned long long)(con - rc),
-				(unsigned long long)(ld(&r->wait_ns) - rw));
+				(unsigned long long)(tw - rw));
 		} else {
 			out_str(&o, "\"rwlock\": null, ");
 		}
