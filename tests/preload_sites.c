@@ -3,7 +3,7 @@
  * `contend profile` (tests/profile-sites.sh). Built with -g, so that the
  * profile can name functions and file:line.
  *
- * Usage: preload_sites split | retake | rwlock | sem | spin | c11
+ * Usage: preload_sites split | retake | rwlock | sem | spin | c11 | many
  *   split: one mutex, waited for from two functions: wait_long() blocks
  *     while main holds the mutex for 60 ms, wait_short() for 20 ms. The
  *     profile must split the wait between the two sites, about 3:1.
@@ -14,6 +14,8 @@
  *   sem: sem_waiter() waits 20 ms for main's sem_post.
  *   spin: spin_waiter() spins 20 ms for main's pthread_spin_unlock.
  *   c11: c11_waiter() waits 20 ms in mtx_lock, then in cnd_wait.
+ *   many: one mutex waited for from 40 different call instructions, 2 ms
+ *     each: more stacks than the profile keeps per lock (32).
  * Prints what it did (always the same text).
  */
 #include "preload_common.h"
@@ -148,6 +150,33 @@ __attribute__((noinline)) void c11_waiter(void)
 	mtx_unlock(&c11m);
 }
 
+#define MANY 40
+static atomic_int many_site;
+
+/* MANY call instructions, one per case: MANY different stacks. */
+__attribute__((noinline)) void lock_at(int i);
+__attribute__((noinline)) void lock_at(int i)
+{
+	/* A different store after each call: identical cases would be
+	 * merged into one call by the compiler. */
+#define AT(n) case n: pthread_mutex_lock(&m); atomic_store(&many_site, n + 1000); break;
+	atomic_store(&about_to_lock, 1);
+	switch (i) {
+	AT(0) AT(1) AT(2) AT(3) AT(4) AT(5) AT(6) AT(7) AT(8) AT(9)
+	AT(10) AT(11) AT(12) AT(13) AT(14) AT(15) AT(16) AT(17) AT(18) AT(19)
+	AT(20) AT(21) AT(22) AT(23) AT(24) AT(25) AT(26) AT(27) AT(28) AT(29)
+	AT(30) AT(31) AT(32) AT(33) AT(34) AT(35) AT(36) AT(37) AT(38) AT(39)
+	default: pthread_mutex_lock(&m); break;
+	}
+#undef AT
+	pthread_mutex_unlock(&m);
+}
+
+static void lock_at_next(void)
+{
+	lock_at(atomic_load(&many_site));
+}
+
 static void *run_fn(void *arg)
 {
 	((void (*)(void))arg)();
@@ -206,8 +235,17 @@ static void other_modes(const char *mode)
 		cnd_signal(&c11c);
 		mtx_unlock(&c11m);
 		CHECK(pthread_join(t, NULL) == 0);
+	} else if (strcmp(mode, "many") == 0) {
+		for (int i = 0; i < MANY; i++) {
+			atomic_store(&many_site, i);
+			pthread_mutex_lock(&m);
+			t = start_waiter(lock_at_next);
+			sleep_ms(2);
+			pthread_mutex_unlock(&m);
+			CHECK(pthread_join(t, NULL) == 0);
+		}
 	} else {
-		fprintf(stderr, "usage: preload_sites split|retake|rwlock|sem|spin|c11\n");
+		fprintf(stderr, "usage: preload_sites split|retake|rwlock|sem|spin|c11|many\n");
 		exit(2);
 	}
 	printf("%s done\n", mode);

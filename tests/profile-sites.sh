@@ -126,5 +126,15 @@ expect "rwlock kind" rwlock "$(jq -r '.mutexes[0].kind' "$d/rwlock.json")"
 expect "semaphore kind" semaphore "$(jq -r '.mutexes[0].kind' "$d/sem.json")"
 expect "spinlock kind" spinlock "$(jq -r '.mutexes[0].kind' "$d/spin.json")"
 
+# -- more stacks than a lock keeps: 40 call sites, 32 kept, 8 counted apart
+out=$("$CONTEND" profile -o "$d/many.json" -- "$T/preload_sites" many 2>/dev/null)
+expect "many: stdout" "many done" "$out"
+expect "many: contended" 40 "$(jq '.mutexes[0].contended' "$d/many.json")"
+expect "many: stacks kept" 32 "$(jq '.mutexes[0].wait_sites | length' "$d/many.json")"
+expect "many: waits that did not fit" 8 "$(jq '.mutexes[0].wait_sites_dropped.contended' "$d/many.json")"
+expect "many: kept + dropped wait = total" "$(jq '.mutexes[0].wait_ns.total' "$d/many.json")" \
+	"$(jq '([.mutexes[0].wait_sites[].wait_ns] | add) + .mutexes[0].wait_sites_dropped.wait_ns' \
+		"$d/many.json")"
+
 echo "$checks passed, $failures failed"
 [ $failures -eq 0 ]
