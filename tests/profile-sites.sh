@@ -136,5 +136,28 @@ expect "many: kept + dropped wait = total" "$(jq '.mutexes[0].wait_ns.total' "$d
 	"$(jq '([.mutexes[0].wait_sites[].wait_ns] | add) + .mutexes[0].wait_sites_dropped.wait_ns' \
 		"$d/many.json")"
 
+# -- less to go on: no stacks; no DWARF (ELF symbols only); nothing --------
+"$CONTEND" profile --frames 0 -o "$d/f0.json" -- "$T/preload_sites" split >/dev/null 2>&1
+expect "--frames 0: stacks" 0 "$(jq '.mutexes[0].wait_sites | length' "$d/f0.json")"
+expect "--frames 0: all waits counted apart" 2 \
+	"$(jq '.mutexes[0].wait_sites_dropped.contended' "$d/f0.json")"
+if [ "$symbols" = libdw ] && command -v strip >/dev/null 2>&1; then
+	strip --strip-debug -o "$d/sites-nodebug" "$T/preload_sites"
+	strip --strip-all -o "$d/sites-stripped" "$T/preload_sites"
+	"$CONTEND" profile -o "$d/nodebug.json" -- "$d/sites-nodebug" split >/dev/null 2>&1
+	f=$(jq -c '[.mutexes[0].wait_sites[].frames[0] | select(.function == "wait_long")][0]' \
+		"$d/nodebug.json")
+	expect "no DWARF: function from the symbol table" wait_long \
+		"$(printf '%s' "$f" | jq -r .function)"
+	expect "no DWARF: no file" null "$(printf '%s' "$f" | jq -r .file)"
+	"$CONTEND" profile -o "$d/stripped.json" -- "$d/sites-stripped" split >/dev/null \
+		2>"$d/stripped.err"
+	f=$(jq -c '.mutexes[0].wait_sites[0].frames[0]' "$d/stripped.json")
+	expect "stripped: no function" null "$(printf '%s' "$f" | jq -r .function)"
+	off=$(printf '%s' "$f" | jq -r .offset)
+	grep -q "  sites-stripped+$off\$" "$d/stripped.err" && pass ||
+		fail "stripped: no 'sites-stripped+$off' frame in the table: $(cat "$d/stripped.err")"
+fi
+
 echo "$checks passed, $failures failed"
 [ $failures -eq 0 ]
