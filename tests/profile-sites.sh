@@ -159,5 +159,16 @@ if [ "$symbols" = libdw ] && command -v strip >/dev/null 2>&1; then
 		fail "stripped: no 'sites-stripped+$off' frame in the table: $(cat "$d/stripped.err")"
 fi
 
+# -- the object changed on disk after the run: no names from the wrong file --
+if [ "$symbols" = libdw ]; then
+	cp "$T/preload_sites" "$d/sites-copy"
+	"$CONTEND" profile -o "$d/mm.json" -- sh -c \
+		"'$d/sites-copy' split && cp '$T/preload_contend' '$d/sites-copy'" >/dev/null 2>&1
+	child=$(ls "$d"/mm.json.* 2>/dev/null | head -n 1)
+	f=$(jq -c '.mutexes[0].wait_sites[0].frames[0]' "$child" 2>/dev/null)
+	expect "rebuilt object: build_id_mismatch" true "$(printf '%s' "$f" | jq -r .build_id_mismatch)"
+	expect "rebuilt object: no function" null "$(printf '%s' "$f" | jq -r .function)"
+fi
+
 echo "$checks passed, $failures failed"
 [ $failures -eq 0 ]
