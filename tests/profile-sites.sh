@@ -93,6 +93,14 @@ for lock in futex mcs; do
 	fi
 done
 
+# --compare-locks shows the re-take per lock: "-" for glibc's own mutexes.
+"$CONTEND" profile --compare-locks futex -- "$T/preload_sites" retake >/dev/null 2>"$d/cmp.err"
+expect "--compare-locks: glibc re-take" - "$(awk '$1 == "glibc" { print $NF }' "$d/cmp.err")"
+rt=$(awk '$1 == "futex" { print $(NF - 1) }' "$d/cmp.err")
+unit=$(awk '$1 == "futex" { print $NF }' "$d/cmp.err")
+{ [ "$unit" = s ] || { [ "$unit" = ms ] && [ "${rt%.*}" -ge 25 ]; }; } 2>/dev/null && pass ||
+	fail "--compare-locks: futex re-take '$rt $unit', not >= 25 ms: $(tail -3 "$d/cmp.err")"
+
 # -- rwlock (read and write apart), semaphore, spinlock, C11 mtx_t ---------
 # Each: "MODE|JQ PATH OF THE WAITING SIDE|MIN WAIT NS|SITE KIND|FUNCTION|MARKER"
 while IFS='|' read -r mode side min kind fn marker; do
