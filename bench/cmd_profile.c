@@ -31,7 +31,6 @@
 #include "cli.h"
 #include "commands.h"
 #include "lock.h"
-#include "plotting.h"
 #include "symbolize.h"
 
 #ifndef CONTEND_PKGLIBDIR

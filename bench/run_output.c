@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "findings.h"
 #include "stats.h"
 #include "sweep.h"
 
@@ -125,6 +126,10 @@ void sweep_print_table(const struct sweep *s, FILE *out)
 		fprintf(out, "# flags:%s%s%s\n", any_over ? " + oversubscribed" : "",
 			any_noisy ? "  ~ noisy (CV > 5%)" : "",
 			any_moved ? "  ! machine changed during the point (probe moved > 25%)" : "");
+	/* The same findings as the summary of `contend report`. */
+	json_t *doc = sweep_to_json(s);
+	findings_print_json(doc, out);
+	json_decref(doc);
 }
 
 void sweep_print_csv(const struct sweep *s, FILE *out)
