@@ -8,7 +8,7 @@
  *     while main holds the mutex for 60 ms, wait_short() for 20 ms. The
  *     profile must split the wait between the two sites, about 3:1.
  *   retake: a condition wait whose re-take of the mutex waits: the
- *     signaller holds the mutex for 30 ms after signalling.
+ *     signaller holds the mutex for 60 ms after signalling.
  *   rwlock: read_wait() waits 40 ms for a writer (main), then
  *     write_wait() waits 20 ms for a reader (main).
  *   sem: sem_waiter() waits 20 ms for main's sem_post.
@@ -268,7 +268,7 @@ int main(int argc, char **argv)
 		pthread_mutex_lock(&m); /* the waiter is in the wait now */
 		ready = 1;
 		pthread_cond_signal(&cv);
-		sleep_ms(30); /* the woken waiter waits to re-take m */
+		sleep_ms(60); /* the woken waiter waits to re-take m */
 		pthread_mutex_unlock(&m);
 		CHECK(pthread_join(t, NULL) == 0);
 		printf("retake done\n");
