@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "stats.h"
-#include "sweep.h"
+#include "run_output.h"
 
 #define RESULTS_SCHEMA_VERSION 1
 
@@ -24,47 +24,6 @@ static json_t *num(double v)
 static json_t *str_or_null(const char *s)
 {
 	return s && s[0] ? json_string(s) : json_null();
-}
-
-double sweep_median(const struct sweep_point *p, size_t offset)
-{
-	double v[p->done ? p->done : 1];
-	size_t n = 0;
-	for (size_t i = 0; i < p->done; i++) {
-		double x = *(const double *)((const char *)&p->rep[i] + offset);
-		if (isfinite(x))
-			v[n++] = x;
-	}
-	if (n == 0)
-		return NAN;
-	struct summary s;
-	stats_summarize(v, n, &s);
-	return s.median;
-}
-
-void sweep_throughput_summary(const struct sweep_point *p, struct summary *s)
-{
-	double v[p->done ? p->done : 1];
-	for (size_t i = 0; i < p->done; i++)
-		v[i] = p->rep[i].throughput;
-	stats_summarize(v, p->done, s);
-}
-
-static bool moved(double before, double after)
-{
-	if (!isfinite(before) || !isfinite(after) || before <= 0 || after <= 0)
-		return false;
-	double r = after > before ? after / before : before / after;
-	return r > 1.25;
-}
-
-bool sweep_probe_moved(const struct sweep_point *p)
-{
-	for (size_t i = 0; i < p->done; i++)
-		if (moved(p->rep[i].rtt_before, p->rep[i].rtt_after) ||
-		    moved(p->rep[i].speed_before, p->rep[i].speed_after))
-			return true;
-	return false;
 }
 
 static void read_first_line(const char *path, char *buf, size_t len)

@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "stats.h"
-#include "sweep.h"
+#include "run_output.h"
 
 /* 12345678 -> "12.3M"; NAN -> "-". */
 static const char *si(double v, char *buf, size_t len)

@@ -1,12 +1,21 @@
 /*
- * sweep.h - a `contend run` sweep: the configuration as parsed, and per
- * point the figures of every finished repeat, from which the table, CSV
- * and results JSON are made.
+ * sweep.h - the sweep engine: a configuration (every combination of locks,
+ * thread counts and section lengths is a point), the points built from it,
+ * and the rounds that run them. Repetition is the outer loop: each round
+ * runs every point once, in a seeded shuffled order, so that drift of the
+ * machine spreads over all locks instead of landing on one; each repeat
+ * carries a placement probe (cache-line round trip between its first two
+ * CPUs) and a speed probe taken just before and after it. Per point the
+ * figures of every finished repeat are kept, from which the table, CSV and
+ * results JSON are made (bench/run_output.h).
+ *
+ * Use: fill cfg (and topo, env), sweep_build_points(), sweep_run_rounds(),
+ * read the points, sweep_free().
  */
 #ifndef CONTEND_SWEEP_H
 #define CONTEND_SWEEP_H
 
-#include <jansson.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -100,11 +109,44 @@ void sweep_throughput_summary(const struct sweep_point *p, struct summary *s);
 /* True when any repeat's probes moved by more than 25 %. */
 bool sweep_probe_moved(const struct sweep_point *p);
 
-/* The results JSON document (run_json.c). */
-json_t *sweep_to_json(const struct sweep *s);
+/*
+ * Build s->points from s->cfg (nested order: lock, threads, cs, ncs: the
+ * order of the table), each with its CPU plan from s->topo. The plans must
+ * have been checked (topo_plan) beforehand. Returns 0, or -1 with a message
+ * in err (out of memory).
+ */
+int sweep_build_points(struct sweep *s, char *err, size_t errlen);
 
-/* Text outputs (run_output.c). */
-void sweep_print_table(const struct sweep *s, FILE *out);
-void sweep_print_csv(const struct sweep *s, FILE *out);
+/* What the engine tells its caller while it runs. */
+enum sweep_event {
+	SWEEP_REPEAT_START,  /* a repeat of point is about to run */
+	SWEEP_REPEAT_ERROR,  /* it could not run: message; the point is dropped */
+	SWEEP_ROUND_END,     /* a round finished with more to come: a checkpoint */
+};
+
+struct sweep_progress {
+	enum sweep_event event;
+	size_t done, total;          /* repeats started so far (this one included) */
+	unsigned round;              /* 0-based */
+	const struct sweep_point *point;  /* REPEAT_START, REPEAT_ERROR */
+	const char *message;              /* REPEAT_ERROR */
+};
+
+typedef void (*sweep_progress_fn)(const struct sweep *s, const struct sweep_progress *pr,
+				  void *ctx);
+
+/*
+ * Run cfg.repeats rounds over the points. *stop_request is polled between
+ * repeats and inside them (a signal handler sets it): the sweep then stops,
+ * and a repeat cut short is dropped, not half-counted. progress (may be
+ * NULL) is called before every repeat, on a repeat that failed to run and
+ * after every round but the last. Returns true when every repeat that was
+ * started ran (false: some point has its error set).
+ */
+bool sweep_run_rounds(struct sweep *s, volatile sig_atomic_t *stop_request,
+		      sweep_progress_fn progress, void *ctx);
+
+/* Free the points, the configuration's lists and the topology. */
+void sweep_free(struct sweep *s);
 
 #endif
