@@ -29,8 +29,10 @@
 #define MAX_THREADS 4096
 #define DEFAULT_DURATION "100ms"
 #define DEFAULT_WARMUP "20ms"
-#define DEFAULT_REPEATS 5
-#define DEFAULT_REPEATS_TEXT "5"
+/* 6 repeats: [min, max] covers the median at 96.9 %, the first count that
+ * reaches 95 % (5 reach 93.75 %); it costs a sixth more sweep time. */
+#define DEFAULT_REPEATS 6
+#define DEFAULT_REPEATS_TEXT "6"
 #define DEFAULT_CS "50ns,1us"
 #define DEFAULT_NCS "0"
 
@@ -40,7 +42,8 @@ static const char run_usage[] =
 	"Measure lock algorithms under contention. Every combination of the lists\n"
 	"below is a point; each point runs --repeat times, one round of all points\n"
 	"after another in a shuffled order, and reports the median throughput with\n"
-	"a 95% confidence interval, fairness, latency and context switches.\n"
+	"a confidence interval (its level printed: 96.9% for 6 repeats, 93.8% for\n"
+	"5, none for 1), fairness, latency and context switches.\n"
 	"With no options: every lock; 1, 2, the CPU count and 4x the CPU count\n"
 	"threads (oversubscription allowed); 50ns and 1us critical sections.\n"
 	"\n"

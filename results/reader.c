@@ -634,6 +634,7 @@ static void flatten_point(const json_t *j, struct result_point *p)
 	p->tput_ci_low = results_num(tp, "ci95_low");
 	p->tput_ci_high = results_num(tp, "ci95_high");
 	p->tput_cv = results_num(tp, "cv");
+	p->tput_ci_level = results_num(tp, "ci_level");
 	p->ns_per_acq = results_num(j, "ns_per_acq");
 	p->cycles_per_acq = results_num(j, "cycles_per_acq");
 	p->jain = results_num(fair, "jain");

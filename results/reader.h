@@ -55,6 +55,7 @@ struct result_point {
 	bool probe_moved;
 	/* Figures; NaN where the file has null (not measured). */
 	double tput, tput_ci_low, tput_ci_high, tput_cv;
+	double tput_ci_level;    /* the interval's confidence, a fraction (0: one repeat) */
 	double ns_per_acq, cycles_per_acq;
 	double jain, min_share, max_share;
 	double lat_p50, lat_p90, lat_p99, lat_p999, lat_max;
