@@ -17,6 +17,7 @@ tests_test_reader_LDADD = $(JANSSON_LIBS) -lm
 RESULTS_FIXTURES = \
 	tests/data/sweep-alpha.json tests/data/sweep-beta.json \
 	tests/data/compare-base.json tests/data/compare-new.json \
+	tests/data/compare-aa-base.json tests/data/compare-aa-new.json \
 	tests/data/bad-empty-results.json tests/data/bad-newer-schema.json \
 	tests/data/bad-not-json.json tests/data/bad-other-tool.json
 EXTRA_DIST += $(RESULTS_FIXTURES)
