@@ -179,7 +179,7 @@ static void point_name(const struct plot_input *in, size_t nin, const struct res
 	}
 }
 
-/* One warning of kind PASS (0 failed, 1 noisy, 2 probe moved, 3 migrated)
+/* One warning of kind PASS (0 failed, 1 noisy, 2 machine changed, 3 migrated)
  * about P, if it applies; returns 1 when written. */
 static int point_warning(FILE *f, int pass, const struct plot_input *in, size_t nin,
 			 const struct result_point *p, const struct plot_request *req)
@@ -208,12 +208,21 @@ static int point_warning(FILE *f, int pass, const struct plot_input *in, size_t 
 			"(more than 0.05).</li>\n", buf);
 		return 1;
 	case 2:
-		if (!p->probe_moved)
+		if (!p->machine_changed)
 			return 0;
 		fputs("<li>Machine changed: ", f);
 		point_name(in, nin, p, f);
-		fputs(": a placement or speed probe moved by more than 25% across a "
-		      "repeat (the host moved or slowed the CPUs).</li>\n", f);
+		{
+			const char *why = json_string_value(json_object_get(p->json, "machine_note"));
+			fputs(": the machine's state differed across its repeats and explains "
+			      "their spread", f);
+			if (why) {
+				fputs(" (", f);
+				html(f, why);
+				fputs(")", f);
+			}
+			fputs(".</li>\n", f);
+		}
 		return 1;
 	default:
 		if (p->migrations <= 0 || strcmp(p->pin, "none") == 0)
@@ -351,7 +360,7 @@ static void results_table(FILE *f, const struct plot_input *in, size_t nin,
 				cell_num(f, p->cycles_per_acq, "%.0f");
 			}
 			fprintf(f, "<td>%s%s%s</td></tr>\n", p->oversubscribed ? "oversubscribed " : "",
-				p->noisy ? "noisy " : "", p->probe_moved ? "probe-moved" : "");
+				p->noisy ? "noisy " : "", p->machine_changed ? "machine-changed" : "");
 		}
 	}
 	fputs("</tbody></table></section>\n", f);

@@ -491,7 +491,7 @@ static int write_points_tsv(const char *path, const struct plot_ctx *c)
 	fputs("# contend points: one row per point of every input; figures of a failed\n"
 	      "# point (status failed) are those of a broken lock, not results. NaN = not measured.\n", f);
 	fputs("machine\tfile\tlock\tthreads\tcs_ns\tncs_ns\tpin\tpermits\tnlocks\tcs_lines\t"
-	      "status\tviolations\trepeats\toversubscribed\tnoisy\tprobe_moved\t"
+	      "status\tviolations\trepeats\toversubscribed\tnoisy\tmachine_changed\t"
 	      "throughput\tci95_low\tci95_high\tcv\tns_per_acq\tcycles_per_acq\t"
 	      "jain\tmin_share\tmax_share\tp50_ns\tp90_ns\tp99_ns\tp999_ns\tmax_ns\t"
 	      "csw_voluntary\tcsw_involuntary\tmigrations\n", f);
@@ -516,7 +516,7 @@ static int write_points_tsv(const char *path, const struct plot_ctx *c)
 		put_str(f, p->pin);
 		fprintf(f, "\t%ld\t%ld\t%ld\t%s\t%ld\t%ld\t%d\t%d\t%d", p->permits, p->nlocks,
 			p->cs_lines, p->failed ? "failed" : "ok", p->violations, p->repeats,
-			p->oversubscribed, p->noisy, p->probe_moved);
+			p->oversubscribed, p->noisy, p->machine_changed);
 		for (size_t k = 0; k < sizeof(figs) / sizeof(figs[0]); k++) {
 			fputc('\t', f);
 			put_num(f, figs[k]);

@@ -207,18 +207,37 @@ static json_t *point_json(const struct sweep *s, const struct sweep_point *p)
 		"timed_share", num(SWEEP_MEDIAN(p, timed_share)),
 		"overhead_share", num(SWEEP_MEDIAN(p, overhead_share))));
 	json_object_set_new(o, "noisy", json_boolean(summary_has_spread(&th) && th.cv > 0.05));
-	json_object_set_new(o, "probe_moved", json_boolean(sweep_probe_moved(p)));
+	char why[160];
+	bool changed = sweep_machine_changed(p, why, sizeof(why));
+	json_object_set_new(o, "machine_changed", json_boolean(changed));
+	json_object_set_new(o, "machine_note", str_or_null(changed ? why : NULL));
+
+	/* Repeats in different placement regimes: each regime's own median
+	 * (one median across them would depend on how many drew which). */
+	struct sweep_regime reg[16];
+	size_t nreg = sweep_point_regimes(p, reg, 16);
+	json_t *regimes = json_null();
+	if (nreg > 1) {
+		regimes = json_array();
+		for (size_t i = 0; i < nreg; i++)
+			json_array_append_new(regimes, json_pack("{s:i, s:f, s:I, s:f}",
+				"regime", reg[i].id, "rtt_ns", reg[i].rtt_ns,
+				"repeats", (json_int_t)reg[i].repeats, "median", reg[i].median));
+	}
+	json_object_set_new(o, "regimes", regimes);
 
 	json_t *reps = json_array();
 	for (size_t i = 0; i < p->done; i++) {
 		const struct repeat_figures *r = &p->rep[i];
 		json_array_append_new(reps, json_pack(
-			"{s:i, s:f, s:I, s:f, s:o, s:I, s:{s:o, s:o}, s:{s:o, s:o}}",
+			"{s:i, s:f, s:I, s:f, s:o, s:I, s:{s:o, s:o}, s:{s:o, s:o}, s:o, s:o}",
 			"round", (int)r->round, "throughput", r->throughput,
 			"acquisitions", (json_int_t)r->acquisitions, "window_ns", r->window_ns,
 			"jain", num(r->jain), "violations", (json_int_t)r->violations,
 			"probe_before", "rtt_ns", num(r->rtt_before), "speed_ns", num(r->speed_before),
-			"probe_after", "rtt_ns", num(r->rtt_after), "speed_ns", num(r->speed_after)));
+			"probe_after", "rtt_ns", num(r->rtt_after), "speed_ns", num(r->speed_after),
+			"regime", r->regime >= 0 ? json_integer(r->regime) : json_null(),
+			"foreign_share", num(r->foreign_share)));
 	}
 	json_object_set_new(o, "per_repeat", reps);
 

@@ -119,7 +119,8 @@ void sweep_print_table(const struct sweep *s, FILE *out)
 			 si(th.ci95_low, b, sizeof(b)), si(th.ci95_high, cc, sizeof(cc)),
 			 per_row ? " " : "", per_row ? ci_level_text(p->done, level, sizeof(level)) : "");
 		bool noisy = summary_has_spread(&th) && th.cv > 0.05;
-		bool moved = sweep_probe_moved(p);
+		char why[160];
+		bool moved = sweep_machine_changed(p, why, sizeof(why));
 		any_noisy |= noisy;
 		any_moved |= moved;
 		any_over |= p->oversubscribed;
@@ -133,6 +134,14 @@ void sweep_print_table(const struct sweep *s, FILE *out)
 			SWEEP_MEDIAN(p, jain), dur(p99_ns(s, p), lat, sizeof(lat)),
 			1000 * SWEEP_MEDIAN(p, vcsw_per_acq), 1000 * SWEEP_MEDIAN(p, ivcsw_per_acq),
 			flags);
+		/* A point whose repeats fell into placement regimes: each one. */
+		struct sweep_regime reg[8];
+		size_t nreg = sweep_point_regimes(p, reg, 8);
+		for (size_t k = 0; nreg > 1 && k < nreg; k++)
+			fprintf(out, "%-17s %4s %7s %7s    regime %.0f ns round trip: %s acq/s over "
+				"%zu repeat%s\n", "", "", "", "", reg[k].rtt_ns,
+				si(reg[k].median, a, sizeof(a)), reg[k].repeats,
+				reg[k].repeats == 1 ? "" : "s");
 		if (viol)
 			fprintf(stderr, "contend run: FAILED: %s with %u threads saw %llu mutual "
 				"exclusion violations: its throughput is not a result\n",
@@ -157,7 +166,8 @@ void sweep_print_table(const struct sweep *s, FILE *out)
 	if (any_over || any_noisy || any_moved)
 		fprintf(out, "# flags:%s%s%s\n", any_over ? " + oversubscribed" : "",
 			any_noisy ? "  ~ noisy (CV > 5%)" : "",
-			any_moved ? "  ! machine changed during the point (probe moved > 25%)" : "");
+			any_moved ? "  ! machine changed: a probe's state (placement, CPU speed, other "
+				    "load) split the repeats and their throughput" : "");
 }
 
 void sweep_print_csv(const struct sweep *s, FILE *out)
@@ -165,10 +175,11 @@ void sweep_print_csv(const struct sweep *s, FILE *out)
 	fprintf(out, "lock,threads,cs_ns,ncs_ns,status,repeats,throughput,ci95_low,ci95_high,"
 		     "ci_level,cv,ns_per_acq,jain,min_share,max_share,acquire_p50_ns,acquire_p99_ns,"
 		     "voluntary_csw_per_acq,involuntary_csw_per_acq,cycles_per_acq,"
-		     "oversubscribed,noisy,probe_moved\n");
+		     "oversubscribed,noisy,machine_changed\n");
 	for (size_t i = 0; i < s->npoints; i++) {
 		const struct sweep_point *p = &s->points[i];
 		struct summary th;
+		char why[160];
 		double p50 = NAN;
 
 		if (p->done == 0)
@@ -193,6 +204,6 @@ void sweep_print_csv(const struct sweep *s, FILE *out)
 		for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
 			isfinite(fields[f]) ? fprintf(out, ",%.6g", fields[f]) : fputs(",", out);
 		fprintf(out, ",%d,%d,%d\n", p->oversubscribed,
-			summary_has_spread(&th) && th.cv > 0.05, sweep_probe_moved(p));
+			summary_has_spread(&th) && th.cv > 0.05, sweep_machine_changed(p, why, sizeof(why)));
 	}
 }

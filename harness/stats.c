@@ -173,7 +173,7 @@ size_t stats_regimes(const double *v, size_t n, int *id, double *center)
 		return 0;
 	}
 	for (size_t i = 0; i < n; i++)
-		if (isfinite(v[i]) && v[i] > 0)
+		if (isfinite(v[i]) && v[i] > 0 && v[i] <= STATS_REGIME_MAX_NS)
 			sorted[m++] = v[i];
 	qsort(sorted, m, sizeof(*sorted), cmp_double);
 	/* Reuse the sorted array: sorted[k] becomes the regime's upper bound
@@ -196,7 +196,7 @@ size_t stats_regimes(const double *v, size_t n, int *id, double *center)
 		}
 	}
 	for (size_t i = 0; i < n; i++)
-		if (!(isfinite(v[i]) && v[i] > 0))
+		if (!(isfinite(v[i]) && v[i] > 0 && v[i] <= STATS_REGIME_MAX_NS))
 			id[i] = STATS_REGIME_NONE;
 	free(sorted);
 	return nreg;

@@ -89,13 +89,16 @@ void stats_shares(const double *x, size_t n, double *min_share,
 
 /* Adjacent values more than this factor apart start a new regime. */
 #define STATS_REGIME_GAP 1.6
+/* A round trip beyond this (ns) is a probe that was preempted, not a
+ * placement: it joins no regime. */
+#define STATS_REGIME_MAX_NS 5000.0
 #define STATS_REGIME_NONE (-1)   /* no probe value (one thread, unpinned) */
 #define STATS_REGIME_MIXED (-2)  /* probes before and after disagree */
 
 /*
  * Group v[0..n-1] into regimes: id[i] = 0 for the regime of the smallest
- * values, 1 for the next, ...; STATS_REGIME_NONE for a value that is NAN or
- * not positive. center (may be NULL; room for n) receives each regime's
+ * values, 1 for the next, ...; STATS_REGIME_NONE for a value that is NAN,
+ * not positive or over STATS_REGIME_MAX_NS. center (may be NULL; room for n) receives each regime's
  * median value. Returns the number of regimes.
  */
 size_t stats_regimes(const double *v, size_t n, int *id, double *center);

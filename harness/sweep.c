@@ -4,9 +4,13 @@
 #endif
 
 #include <math.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "probe.h"
 #include "stats.h"
@@ -36,20 +40,163 @@ void sweep_throughput_summary(const struct sweep_point *p, struct summary *s)
 	stats_summarize(v, p->done, s);
 }
 
-static bool moved(double before, double after)
+/* A repeat's round trip: the mean of its probes before and after. */
+static double repeat_rtt(const struct repeat_figures *f)
 {
-	if (!isfinite(before) || !isfinite(after) || before <= 0 || after <= 0)
-		return false;
-	double r = after > before ? after / before : before / after;
-	return r > 1.25;
+	if (isfinite(f->rtt_before) && isfinite(f->rtt_after))
+		return (f->rtt_before + f->rtt_after) / 2;
+	return isfinite(f->rtt_before) ? f->rtt_before : f->rtt_after;
 }
 
-bool sweep_probe_moved(const struct sweep_point *p)
+static double repeat_speed(const struct repeat_figures *f)
 {
-	for (size_t i = 0; i < p->done; i++)
-		if (moved(p->rep[i].rtt_before, p->rep[i].rtt_after) ||
-		    moved(p->rep[i].speed_before, p->rep[i].speed_after))
-			return true;
+	if (isfinite(f->speed_before) && isfinite(f->speed_after))
+		return f->speed_before > f->speed_after ? f->speed_before : f->speed_after;
+	return isfinite(f->speed_before) ? f->speed_before : f->speed_after;
+}
+
+void sweep_group_regimes(struct sweep *s)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < s->npoints; i++)
+		total += s->points[i].done;
+	double *before = malloc((total ? total : 1) * sizeof(double));
+	double *after = malloc((total ? total : 1) * sizeof(double));
+	int *id = malloc((total ? total : 1) * sizeof(int));
+	struct repeat_figures **ref = malloc((total ? total : 1) * sizeof(*ref));
+	bool *seen = calloc(s->npoints ? s->npoints : 1, sizeof(bool));
+
+	if (!before || !after || !id || !ref || !seen)
+		goto out;
+	for (size_t i = 0; i < s->npoints; i++)
+		for (size_t r = 0; r < s->points[i].done; r++)
+			s->points[i].rep[r].regime = STATS_REGIME_NONE;
+	/* One group per pair of probed CPUs: a regime is a placement of those
+	 * two vCPUs. */
+	for (size_t i = 0; i < s->npoints; i++) {
+		const struct sweep_point *pi = &s->points[i];
+		size_t n = 0;
+		if (seen[i] || pi->threads < 2)
+			continue;
+		for (size_t j = i; j < s->npoints; j++) {
+			struct sweep_point *pj = &s->points[j];
+			if (pj->threads < 2 || pj->cpus[0] != pi->cpus[0] || pj->cpus[1] != pi->cpus[1])
+				continue;
+			seen[j] = true;
+			for (size_t r = 0; r < pj->done; r++) {
+				before[n] = pj->rep[r].rtt_before;
+				after[n] = pj->rep[r].rtt_after;
+				ref[n++] = &pj->rep[r];
+			}
+		}
+		stats_repeat_regimes(before, after, n, id, NULL);
+		for (size_t k = 0; k < n; k++)
+			ref[k]->regime = id[k];
+	}
+out:
+	free(before);
+	free(after);
+	free(id);
+	free(ref);
+	free(seen);
+}
+
+size_t sweep_point_regimes(const struct sweep_point *p, struct sweep_regime *out, size_t max)
+{
+	size_t n = 0;
+	double v[p->done ? p->done : 1], rtt[p->done ? p->done : 1];
+
+	/* The sweep-wide ids are in order of round trip: walk them upwards. */
+	for (int id = 0; n < max; id++) {
+		size_t m = 0;
+		bool any_above = false;
+		for (size_t r = 0; r < p->done; r++) {
+			if (p->rep[r].regime == id) {
+				v[m] = p->rep[r].throughput;
+				rtt[m++] = repeat_rtt(&p->rep[r]);
+			}
+			any_above |= p->rep[r].regime > id;
+		}
+		if (m > 0) {
+			struct summary st, sr;
+			stats_summarize(v, m, &st);
+			stats_summarize(rtt, m, &sr);
+			out[n++] = (struct sweep_regime){ .id = id, .rtt_ns = sr.median, .repeats = m,
+							  .median = st.median, .low = st.min,
+							  .high = st.max };
+		}
+		if (!any_above)
+			break;
+	}
+	return n;
+}
+
+/* Do the repeats with state[] > cut and those at or below it have
+ * throughput ranges that do not overlap (both groups non-empty)? */
+static bool split_explains(const struct sweep_point *p, const double *state, double cut,
+			   size_t *n_above)
+{
+	double lo[2] = { INFINITY, INFINITY }, hi[2] = { -INFINITY, -INFINITY };
+	size_t n[2] = { 0, 0 };
+	for (size_t r = 0; r < p->done; r++) {
+		if (!isfinite(state[r]))
+			continue;
+		int g = state[r] > cut;
+		double t = p->rep[r].throughput;
+		lo[g] = t < lo[g] ? t : lo[g];
+		hi[g] = t > hi[g] ? t : hi[g];
+		n[g]++;
+	}
+	*n_above = n[1];
+	return n[0] && n[1] && (hi[0] < lo[1] || hi[1] < lo[0]);
+}
+
+bool sweep_machine_changed(const struct sweep_point *p, char *note, size_t len)
+{
+	struct summary th;
+	struct sweep_regime reg[8];
+	double state[p->done ? p->done : 1];
+	size_t nreg, k;
+
+	note[0] = '\0';
+	if (p->done < 2)
+		return false;
+	sweep_throughput_summary(p, &th);
+	if (!(summary_has_spread(&th) && th.cv > 0.05))
+		return false; /* no spread to explain */
+
+	/* Placement: two regimes whose throughput ranges are apart. */
+	nreg = sweep_point_regimes(p, reg, 8);
+	for (size_t a = 0; a < nreg; a++)
+		for (size_t b = a + 1; b < nreg; b++)
+			if (reg[a].high < reg[b].low || reg[b].high < reg[a].low) {
+				snprintf(note, len, "placement regimes %.0f / %.0f ns round trip "
+					 "(%zu / %zu repeats)", reg[a].rtt_ns, reg[b].rtt_ns,
+					 reg[a].repeats, reg[b].repeats);
+				return true;
+			}
+
+	/* Speed: the slowest repeats' CPUs over 1.25x slower than the fastest. */
+	double fastest = INFINITY;
+	for (size_t r = 0; r < p->done; r++) {
+		state[r] = repeat_speed(&p->rep[r]);
+		if (isfinite(state[r]) && state[r] < fastest)
+			fastest = state[r];
+	}
+	if (isfinite(fastest) && split_explains(p, state, 1.25 * fastest, &k)) {
+		snprintf(note, len, "CPU speed probe over 1.25x slower in %zu of %zu repeats", k,
+			 p->done);
+		return true;
+	}
+
+	/* Other load on the point's CPUs in some repeats, not in others. */
+	for (size_t r = 0; r < p->done; r++)
+		state[r] = p->rep[r].foreign_share;
+	if (split_explains(p, state, 0.10, &k)) {
+		snprintf(note, len, "other load over 10%% of its CPUs in %zu of %zu repeats", k,
+			 p->done);
+		return true;
+	}
 	return false;
 }
 
@@ -67,7 +214,7 @@ static uint64_t rng_next(uint64_t *s)
 /* Fold one finished repeat into its point. */
 static void record_repeat(struct sweep_point *p, const struct run_result *r, unsigned round,
 			  double rtt_before, double rtt_after, double speed_before,
-			  double speed_after, double bare)
+			  double speed_after, double foreign, double bare)
 {
 	struct repeat_figures *f = &p->rep[p->done];
 	double acq = (double)r->acquisitions;
@@ -133,8 +280,112 @@ static void record_repeat(struct sweep_point *p, const struct run_result *r, uns
 	f->rtt_after = rtt_after;
 	f->speed_before = speed_before;
 	f->speed_after = speed_after;
+	f->foreign_share = foreign;
+	f->regime = STATS_REGIME_NONE;
 	f->bare_ns = bare;
 	p->done++;
+}
+
+/* The speed probe on the point's CPUs: on each distinct one (up to 4), the
+ * median of SWEEP_SPEED_SHOTS shots pinned there; the slowest CPU's. A shot
+ * is ~20 us of fixed work, so a preempted shot is an outlier the median
+ * drops. Unpinned points probe where the thread runs. */
+#define SWEEP_SPEED_SHOTS 5
+#define SWEEP_SPEED_CPUS 4
+
+static double speed_median(void)
+{
+	double v[SWEEP_SPEED_SHOTS];
+	struct summary s;
+	size_t n = 0;
+	for (int i = 0; i < SWEEP_SPEED_SHOTS; i++) {
+		double x = speed_probe_ns();
+		if (isfinite(x))
+			v[n++] = x;
+	}
+	if (n == 0)
+		return NAN;
+	stats_summarize(v, n, &s);
+	return s.median;
+}
+
+static double speed_on_cpus(const int *cpus, unsigned threads)
+{
+	cpu_set_t saved;
+	int done[SWEEP_SPEED_CPUS];
+	size_t ndone = 0;
+	double worst = NAN;
+	char err[128];
+
+	if (cpus[0] < 0 || pthread_getaffinity_np(pthread_self(), sizeof(saved), &saved) != 0)
+		return speed_median();
+	for (unsigned i = 0; i < threads && ndone < SWEEP_SPEED_CPUS; i++) {
+		bool dup = false;
+		for (size_t k = 0; k < ndone; k++)
+			dup |= done[k] == cpus[i];
+		if (dup || cpus[i] < 0)
+			continue;
+		done[ndone++] = cpus[i];
+		if (topo_pin_self(cpus[i], err, sizeof(err)) != 0)
+			continue;
+		double x = speed_median();
+		if (isfinite(x) && !(x <= worst))
+			worst = x;
+	}
+	pthread_setaffinity_np(pthread_self(), sizeof(saved), &saved);
+	return worst;
+}
+
+/* CPU time in clock ticks that the point's CPUs spent busy (not idle or
+ * iowait) since boot, from /proc/stat; every CPU's when a thread is
+ * unpinned. -1 when unreadable. *ncpus: how many CPUs that covers. */
+static long long busy_ticks(const int *cpus, unsigned threads, unsigned *ncpus)
+{
+	FILE *f = fopen("/proc/stat", "r");
+	char line[512];
+	long long sum = 0;
+	bool all = false, found = false;
+
+	*ncpus = 0;
+	if (f == NULL)
+		return -1;
+	for (unsigned i = 0; i < threads; i++)
+		all |= cpus[i] < 0;
+	while (fgets(line, sizeof(line), f)) {
+		int cpu;
+		long long v[8] = { 0 };
+		if (strncmp(line, "cpu", 3) != 0 || !(line[3] >= '0' && line[3] <= '9'))
+			continue;
+		if (sscanf(line, "cpu%d %lld %lld %lld %lld %lld %lld %lld %lld", &cpu, &v[0],
+			   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) < 9)
+			continue;
+		bool mine = all;
+		for (unsigned i = 0; i < threads && !mine; i++)
+			mine = cpus[i] == cpu;
+		if (!mine)
+			continue;
+		/* user nice system [idle iowait] irq softirq steal */
+		sum += v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+		(*ncpus)++;
+		found = true;
+	}
+	fclose(f);
+	return found ? sum : -1;
+}
+
+static double process_cpu_s(void)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+		return NAN;
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static double wall_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 int sweep_build_points(struct sweep *s, char *err, size_t errlen)
@@ -182,6 +433,7 @@ bool sweep_run_rounds(struct sweep *s, volatile sig_atomic_t *stop_request,
 	size_t *order = calloc(s->npoints ? s->npoints : 1, sizeof(size_t));
 	uint64_t rng = c->seed * UINT64_C(0x9E3779B97F4A7C15) + 1;
 	struct sweep_progress pr = { .total = s->npoints * c->repeats };
+	double ticks_per_s = (double)sysconf(_SC_CLK_TCK);
 	char err[512];
 	bool all_ran = true;
 
@@ -221,8 +473,11 @@ bool sweep_run_rounds(struct sweep *s, volatile sig_atomic_t *stop_request,
 			if (progress)
 				progress(s, &pr, ctx);
 			double rtt0 = p->threads > 1 ? probe_rtt_ns(p->cpus[0], p->cpus[1], &s->env.tsc) : NAN;
-			double sp0 = speed_probe_ns();
+			double sp0 = speed_on_cpus(p->cpus, p->threads);
 			double bare = p->threads == 1 ? run_bare_ns_per_op(&s->env, p->lock, p->permits, p->cpus[0]) : NAN;
+			unsigned ncpus;
+			long long busy0 = busy_ticks(p->cpus, p->threads, &ncpus);
+			double cpu0 = process_cpu_s(), wall0 = wall_s();
 			if (run_point_once(&s->env, &rp, stop_request, &r, err, sizeof(err)) != 0) {
 				snprintf(p->error, sizeof(p->error), "%s", err);
 				pr.event = SWEEP_REPEAT_ERROR;
@@ -236,13 +491,24 @@ bool sweep_run_rounds(struct sweep *s, volatile sig_atomic_t *stop_request,
 				run_result_free(&r);
 				break; /* the current point is dropped, not half-counted */
 			}
+			long long busy1 = busy_ticks(p->cpus, p->threads, &ncpus);
+			double cpu1 = process_cpu_s(), wall1 = wall_s();
+			double foreign = NAN;
+			if (busy0 >= 0 && busy1 >= busy0 && ncpus > 0 && wall1 > wall0 &&
+			    isfinite(cpu0) && isfinite(cpu1) && ticks_per_s > 0) {
+				double other = (busy1 - busy0) / ticks_per_s - (cpu1 - cpu0);
+				foreign = other / ((wall1 - wall0) * ncpus);
+				/* tick granularity can push it just outside [0, 1] */
+				foreign = foreign < 0 ? 0 : foreign > 1 ? 1 : foreign;
+			}
 			double rtt1 = p->threads > 1 ? probe_rtt_ns(p->cpus[0], p->cpus[1], &s->env.tsc) : NAN;
-			double sp1 = speed_probe_ns();
+			double sp1 = speed_on_cpus(p->cpus, p->threads);
 			if (s->mem_note[0] == '\0' && r.mem_note[0])
 				snprintf(s->mem_note, sizeof(s->mem_note), "%s", r.mem_note);
-			record_repeat(p, &r, round, rtt0, rtt1, sp0, sp1, bare);
+			record_repeat(p, &r, round, rtt0, rtt1, sp0, sp1, foreign, bare);
 			run_result_free(&r);
 		}
+		sweep_group_regimes(s);
 		/* A checkpoint after every round: a killed sweep keeps them. */
 		if (!*stop_request && round + 1 < c->repeats && progress) {
 			pr.event = SWEEP_ROUND_END;
@@ -252,6 +518,7 @@ bool sweep_run_rounds(struct sweep *s, volatile sig_atomic_t *stop_request,
 		}
 	}
 	free(order);
+	sweep_group_regimes(s);
 	return all_ran;
 }
 

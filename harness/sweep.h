@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "counters.h"
+#include "stats.h"
 #include "hist.h"
 #include "lock.h"
 #include "mem.h"
@@ -58,7 +59,16 @@ struct repeat_figures {
 	double perf_per_acq[PERF_NEVENTS]; /* NAN: not measured */
 	double futex_waits_per_acq, futex_wakes_per_acq, spins_per_acq, spin_fails_per_acq;
 	double overhead_share, timed_share;
-	double rtt_before, rtt_after, speed_before, speed_after; /* NAN: none */
+	/* Machine state around the repeat (NAN: none). rtt: cache-line round
+	 * trip between the point's first two CPUs (median of 7 batches);
+	 * speed: fixed work, the median of SWEEP_SPEED_SHOTS shots on each of
+	 * the point's CPUs (up to 4), the slowest CPU's. */
+	double rtt_before, rtt_after, speed_before, speed_after;
+	/* Share of the point's CPUs' time, warm-up and window, used by other
+	 * processes or stolen by the host (/proc/stat ticks less this
+	 * process's CPU time; a tick is 10 ms, so ~0.05 resolution). */
+	double foreign_share;
+	int regime;       /* placement regime (STATS_REGIME_*): sweep_group_regimes() */
 	double bare_ns;   /* bare inlined loop, 1-thread points; NAN otherwise */
 	unsigned migrations;
 	unsigned round;
@@ -106,8 +116,39 @@ double sweep_median(const struct sweep_point *p, size_t offset);
 struct summary;
 void sweep_throughput_summary(const struct sweep_point *p, struct summary *s);
 
-/* True when any repeat's probes moved by more than 25 %. */
-bool sweep_probe_moved(const struct sweep_point *p);
+/*
+ * Placement regimes (stats.h): the round trips of all repeats of the sweep
+ * between the same two CPUs are grouped together, so that a regime means
+ * the same placement for every point of the sweep; each repeat's regime is
+ * set. sweep_run_rounds() calls it after every round.
+ */
+void sweep_group_regimes(struct sweep *s);
+
+/* The regimes of one point's repeats, in order of round trip. */
+struct sweep_regime {
+	int id;             /* the sweep-wide regime */
+	double rtt_ns;      /* median round trip of the point's repeats in it */
+	size_t repeats;
+	double median;      /* throughput median of those repeats */
+	double low, high;   /* their min and max */
+};
+
+/* The point's regimes: 0 when its repeats had no probe, else how many
+ * (1: all in one, which the results report as null). Repeats whose
+ * placement moved during them (mixed) are in none. */
+size_t sweep_point_regimes(const struct sweep_point *p, struct sweep_regime *out, size_t max);
+
+/*
+ * Machine changed: the machine's state differed across the point's repeats
+ * in a way that explains their spread. The point must be noisy (cv > 5 %),
+ * and one of the states must split its repeats into two groups whose
+ * throughput ranges do not overlap: placement regimes, the speed probe
+ * (slowest repeat over 1.25x the fastest), or other load on its CPUs
+ * (foreign_share over 0.10 in some repeats, not in others). note receives
+ * what changed ("" when nothing). A flag on most points would say nothing;
+ * this one needs the state and the throughput to move together.
+ */
+bool sweep_machine_changed(const struct sweep_point *p, char *note, size_t len);
 
 /*
  * Build s->points from s->cfg (nested order: lock, threads, cs, ncs: the

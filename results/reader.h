@@ -52,7 +52,7 @@ struct result_point {
 	bool failed;             /* status "failed": never a valid throughput */
 	bool oversubscribed;
 	bool noisy;
-	bool probe_moved;
+	bool machine_changed;    /* machine_changed, or v1's probe_moved */
 	/* Figures; NaN where the file has null (not measured). */
 	double tput, tput_ci_low, tput_ci_high, tput_cv;
 	double tput_ci_level;    /* the interval's confidence, a fraction (0: one repeat) */

@@ -111,6 +111,9 @@ if command -v jq >/dev/null; then
 	    and ([.results[] | select(.threads == 8) | .oversubscribed] | all)
 	    and ([.results[] | .per_repeat | length == 3] | all)
 	    and ([.results[] | .status == "ok"] | all)
+	    and ([.results[] | (.machine_changed | type) == "boolean"
+	          and has("regimes") and (has("probe_moved") | not)
+	          and ([.per_repeat[] | has("regime") and has("foreign_share")] | all)] | all)
 	    and (.meta.tsc.hz > 0)' "$tmp/r.json" >/dev/null; then
 		echo "ok   results JSON read with jq"
 	else
