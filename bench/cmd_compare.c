@@ -18,6 +18,9 @@
  *     the point's speed probes (fixed work on its CPUs) differ by more than
  *     MAX_SPEED_SHIFT between the runs, the machine, not the build, changed:
  *     "not comparable".
+ *     Likewise when other processes took a different share of the point's
+ *     CPUs in the two runs (per_repeat[].foreign_share, medians more than
+ *     MAX_FOREIGN_SHIFT apart) or more than MAX_FOREIGN in either.
  *  3. Enough repeats: both intervals reach MIN_CI_LEVEL (3 repeats), else
  *     "no CI".
  *  4. Disjoint intervals, and a ratio beyond the threshold (default
@@ -52,6 +55,11 @@
 #define MIN_CI_LEVEL 0.75
 /* Speed probes further apart than this: the machine changed. */
 #define MAX_SPEED_SHIFT 1.25
+/* Other load on the point's CPUs (median share over its repeats): more than
+ * this apart between the runs, or over MAX_FOREIGN in either, and the other
+ * processes, not the builds, set the figures. */
+#define MAX_FOREIGN_SHIFT 0.25
+#define MAX_FOREIGN 0.75
 
 static const char compare_usage[] =
 	"Usage: contend compare BASE.json NEW.json [--threshold PCT] [-o DIR]\n"
@@ -63,7 +71,8 @@ static const char compare_usage[] =
 	"from 1 by at least PCT percent (more when the machine's speed probes moved\n"
 	"between the runs), else within noise. Repeats are compared within the\n"
 	"placement regime (cache-line round trip) both runs saw; points that never\n"
-	"shared one, or whose machine speed differs by over 25%, are not\n"
+	"shared one, whose machine speed differs by over 25%, or whose CPUs other\n"
+	"processes loaded differently (25 points) or over 75%, are not\n"
 	"comparable. Ends with the geometric mean of the ratios per lock and the\n"
 	"count of each verdict. Points found in only one file are listed. Failed\n"
 	"points get no ratio.\n\n"
@@ -105,7 +114,7 @@ struct match {
  * before/after, speed (mean of before and after where both exist). Returns
  * how many (at most max). */
 static size_t point_repeats(const struct result_point *p, double *tput, double *rtt_b,
-			    double *rtt_a, double *speed, size_t max)
+			    double *rtt_a, double *speed, double *foreign, size_t max)
 {
 	const json_t *reps = json_object_get(p->json, "per_repeat");
 	size_t n = 0, i;
@@ -121,6 +130,7 @@ static size_t point_repeats(const struct result_point *p, double *tput, double *
 		rtt_b[n] = results_num(pb, "rtt_ns");
 		rtt_a[n] = results_num(pa, "rtt_ns");
 		speed[n] = isfinite(sb) && isfinite(sa) ? (sb + sa) / 2 : isfinite(sb) ? sb : sa;
+		foreign[n] = results_num(r, "foreign_share"); /* absent before v2: NaN */
 		n++;
 	}
 	return n;
@@ -180,14 +190,14 @@ static void side_from_repeats(const double *tput, const int *id, size_t n, int r
 static bool choose_sides(struct match *m)
 {
 	static double tput[2][MAX_REPEATS], rb[2 * MAX_REPEATS], ra[2 * MAX_REPEATS],
-		speed[2][MAX_REPEATS], center[4 * MAX_REPEATS];
+		speed[2][MAX_REPEATS], foreign[2][MAX_REPEATS], center[4 * MAX_REPEATS];
 	static int id[2 * MAX_REPEATS];
 	const struct result_point *pt[2] = { m->base, m->new };
 	size_t n[2];
 
 	for (int k = 0; k < 2; k++) {
 		n[k] = point_repeats(pt[k], tput[k], rb + (k ? n[0] : 0), ra + (k ? n[0] : 0),
-				     speed[k], MAX_REPEATS);
+				     speed[k], foreign[k], MAX_REPEATS);
 		side_from_file(pt[k], &m->s[k]);
 	}
 	/* Same machine, different speed: the machine changed, not the build. */
@@ -204,6 +214,22 @@ static bool choose_sides(struct match *m)
 	}
 	if (!same_machine)
 		m->speed_shift = 1; /* two machines: their speed is what is compared */
+	/* median_of() skips zeros; a share of 0 is a measurement here. */
+	double fo[2];
+	for (int k = 0; k < 2; k++) {
+		double v[MAX_REPEATS];
+		size_t q = 0;
+		for (size_t i = 0; i < n[k]; i++)
+			if (isfinite(foreign[k][i]))
+				v[q++] = foreign[k][i] + 1; /* shifted past median_of's > 0 */
+		fo[k] = median_of(v, q) - 1;
+	}
+	if (isfinite(fo[0]) && isfinite(fo[1]) &&
+	    (fabs(fo[0] - fo[1]) > MAX_FOREIGN_SHIFT || fo[0] > MAX_FOREIGN || fo[1] > MAX_FOREIGN)) {
+		snprintf(m->note, sizeof(m->note), "other load took %.0f%% / %.0f%% of its CPUs",
+			 100 * fo[0], 100 * fo[1]);
+		return false;
+	}
 
 	size_t nreg = stats_repeat_regimes(rb, ra, n[0] + n[1], id, center);
 	if (nreg <= 1)
@@ -377,8 +403,11 @@ static void print_table(FILE *out, const struct comparison *c)
 		"overlap and the ratio differs by >= %g%% (times the machine's speed shift); "
 		"else within noise.\n"
 		"Repeats are compared within the placement regime both runs shared; not "
-		"comparable when none was shared or the machine's speed moved > %.0f%%.\n\n",
-		100 * MIN_CI_LEVEL, c->threshold * 100, 100 * (MAX_SPEED_SHIFT - 1));
+		"comparable when none was shared, the machine's speed moved > %.0f%%, or\n"
+		"other processes took %.0f points more of the point's CPUs in one run, or over "
+		"%.0f%% in either.\n\n",
+		100 * MIN_CI_LEVEL, c->threshold * 100, 100 * (MAX_SPEED_SHIFT - 1),
+		100 * MAX_FOREIGN_SHIFT, 100 * MAX_FOREIGN);
 
 	fprintf(out, "%-*s %7s %8s %8s  %-*s", col.lock_w, "LOCK", "THREADS", "CS_NS", "NCS_NS",
 		col.pin_w, "PIN");

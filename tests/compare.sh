@@ -17,6 +17,7 @@
 #                     regime (1.01), not across (0.67)
 #   clh    2 threads  all at 62 ns vs all at 320 ns  -> not comparable
 #   futex  1 thread   speed probes 1.4x slower, x0.70 -> not comparable
+#   ttas   1 thread   other load 5% vs 45% of its CPU, x0.55 -> not comparable
 . "$top_srcdir/tests/plot-lib.sh"
 
 base="$DATA/compare-base.json" new="$DATA/compare-new.json"
@@ -83,7 +84,9 @@ row clh 2 | grep -Eq 'not comparable \(never shared a placement regime\)$' ||
 	fail "points in different regimes compared: $(row clh 2)"
 row futex 1 | grep -Eq 'not comparable \(machine speed differs 1\.40x\)$' ||
 	fail "a slower machine read as a slower build: $(row futex 1)"
-[ "$(awk '/^per lock/ { s = 1; next } s && $1 == "(all)" { print $4, $5, $6, $9 }' "$T/aa")" = "0 1 2 2" ] ||
+row ttas 1 | grep -Eq 'not comparable \(other load took 5% / 45% of its CPUs\)$' ||
+	fail "a loaded CPU read as a slower build: $(row ttas 1)"
+[ "$(awk '/^per lock/ { s = 1; next } s && $1 == "(all)" { print $4, $5, $6, $9 }' "$T/aa")" = "0 1 2 3" ] ||
 	fail "A/A summary (faster slower noise not-comparable): $(grep '^(all)' "$T/aa")"
 ok "A/A drift within noise, 2x called, regimes, changed machine"
 
