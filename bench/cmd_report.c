@@ -359,8 +359,19 @@ static void results_table(FILE *f, const struct plot_input *in, size_t nin,
 					 p->csw_voluntary + p->csw_involuntary, "%.3g");
 				cell_num(f, p->cycles_per_acq, "%.0f");
 			}
-			fprintf(f, "<td>%s%s%s</td></tr>\n", p->oversubscribed ? "oversubscribed " : "",
+			fprintf(f, "<td>%s%s%s", p->oversubscribed ? "oversubscribed " : "",
 				p->noisy ? "noisy " : "", p->machine_changed ? "machine-changed" : "");
+			/* Repeats in several placement regimes: each one's median. */
+			const json_t *rg = json_object_get(p->json, "regimes"), *r;
+			size_t ri;
+			json_array_foreach(rg, ri, r) {
+				char med[32];
+				fmt_si(results_num(r, "median"), med, sizeof(med));
+				fprintf(f, "%sregime %.0f ns: %s &times;%lld", ri ? "; " : " ",
+					results_num(r, "rtt_ns"), med,
+					(long long)json_integer_value(json_object_get(r, "repeats")));
+			}
+			fputs("</td></tr>\n", f);
 		}
 	}
 	fputs("</tbody></table></section>\n", f);
