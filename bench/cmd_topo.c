@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "topo.h"
+#include "topo_json.h"
 
 static const char topo_usage[] =
 	"Usage: contend topo [--threads N] [--pin POLICY|CPULIST] [--oversubscribe]\n"

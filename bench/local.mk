@@ -1,12 +1,36 @@
-# The `contend` command. Subcommands register in bench/commands.def.
+# bench/local.mk: the `contend` command, its subcommands (registered in
+# bench/commands.def) and the results JSON reader (results/SCHEMA.md) that
+# plot, report, compare and the tests of run share.
+RESULTS_READER_SOURCES = bench/reader.c bench/reader.h
+
 bin_PROGRAMS += contend
 contend_SOURCES = bench/main.c bench/cli.h bench/commands.h \
-	bench/commands.def bench/cmd_list.c $(CONTEND_EXTRA_SOURCES)
+	bench/commands.def bench/cmd_list.c $(RESULTS_READER_SOURCES)
 contend_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(JANSSON_CFLAGS)
 contend_LDADD = $(HARNESS_LIBS)
 contend_SOURCES += bench/cmd_run.c bench/parse.c bench/parse.h bench/run_output.h \
 	bench/run_json.c bench/run_output.c bench/atomicfile.c bench/atomicfile.h
-contend_SOURCES += bench/cmd_probe.c
+contend_SOURCES += bench/cmd_probe.c bench/cmd_topo.c bench/topo_json.c bench/topo_json.h
+contend_SOURCES += bench/plotting.c bench/plotting.h bench/cmd_plot.c \
+	bench/cmd_report.c bench/cmd_compare.c
+contend_SOURCES += bench/cmd_profile.c
+
+check_PROGRAMS += tests/test_reader
+TESTS += tests/test_reader
+tests_test_reader_SOURCES = tests/test_reader.c $(RESULTS_READER_SOURCES)
+tests_test_reader_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+tests_test_reader_LDADD = $(JANSSON_LIBS) -lm
+
+# Fixtures: hand-made sweeps of schema version 1 (two machines, one failed
+# point, null latency and cv, noisy and probe-moved points), a pair with known
+# NEW/BASE ratios for compare, and bad inputs.
+RESULTS_FIXTURES = \
+	tests/data/sweep-alpha.json tests/data/sweep-beta.json \
+	tests/data/compare-base.json tests/data/compare-new.json \
+	tests/data/compare-aa-base.json tests/data/compare-aa-new.json \
+	tests/data/bad-empty-results.json tests/data/bad-newer-schema.json \
+	tests/data/bad-not-json.json tests/data/bad-other-tool.json
+EXTRA_DIST += $(RESULTS_FIXTURES)
 
 # make bench: our locks against their peers and the harness against a bare
 # loop, as ratios measured side by side (a benchmark, not a test).

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "results/reader.h"
+#include "reader.h"
 
 enum plot_format { PLOT_PNG, PLOT_SVG, PLOT_PDF };
 enum plot_axis { AXIS_THREADS, AXIS_CS, AXIS_NCS };

@@ -11,9 +11,9 @@
 #include <unistd.h>
 
 #include "stats.h"
+#include "reader.h" /* RESULTS_SCHEMA_VERSION: the writer writes what the reader reads */
 #include "run_output.h"
-
-#define RESULTS_SCHEMA_VERSION 1
+#include "topo_json.h"
 
 /* A measured number, or null when it was not measured (NAN). */
 static json_t *num(double v)
@@ -41,9 +41,8 @@ static void read_first_line(const char *path, char *buf, size_t len)
 static json_t *meta_json(const struct sweep *s)
 {
 	struct utsname u;
-	char host[256] = "", kernel[512] = "", libc[64], governor[64], allowed[256] = "";
+	char host[256] = "", kernel[512] = "", libc[64], governor[64];
 	const struct topo *t = s->topo;
-	uint64_t caches[3];
 
 	gethostname(host, sizeof(host) - 1);
 	if (uname(&u) == 0)
@@ -51,18 +50,7 @@ static json_t *meta_json(const struct sweep *s)
 	snprintf(libc, sizeof(libc), "glibc %s", gnu_get_libc_version());
 	read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", governor,
 			sizeof(governor));
-	topo_cpulist_string(t, allowed, sizeof(allowed));
-	for (unsigned level = 1; level <= 3; level++)
-		caches[level - 1] = topo_cache_bytes(t, level);
-
-	json_t *caches_j = json_pack("{s:o, s:o, s:o}",
-		"l1d_bytes", caches[0] ? json_integer((json_int_t)caches[0]) : json_null(),
-		"l2_bytes", caches[1] ? json_integer((json_int_t)caches[1]) : json_null(),
-		"l3_bytes", caches[2] ? json_integer((json_int_t)caches[2]) : json_null());
-	json_t *topo_j = json_pack("{s:i, s:i, s:i, s:i, s:b, s:s, s:o}",
-		"packages", (int)topo_packages(t), "numa_nodes", (int)topo_numa_nodes(t),
-		"cores", (int)topo_cores(t), "pus", (int)topo_pus(t), "smt", topo_smt(t),
-		"allowed_cpus", allowed, "caches", caches_j);
+	json_t *topo_j = topo_to_json(t);
 	json_t *tsc_j = json_pack("{s:f, s:b, s:s, s:f}", "hz", s->env.tsc.hz,
 		"invariant", s->env.tsc.invariant, "source", s->env.tsc.source,
 		"read_cost_ns", s->env.tsc.rdtsc_cost_ns);

@@ -25,7 +25,7 @@ options)
 	libs="-lm"
 	;;
 results)
-	sources="$srcdir/fuzz/fuzz_results.c $srcdir/results/reader.c"
+	sources="$srcdir/fuzz/fuzz_results.c $srcdir/bench/reader.c"
 	libs="${JANSSON_LIBS:-} -lm"
 	;;
 *)

@@ -7,10 +7,10 @@ HARNESS_SOURCES += harness/hotloop.h harness/run.c harness/run.h \
 	harness/sweep.c harness/sweep.h
 
 # The harness as a library for contend and the tests; its parts add their
-# sources to HARNESS_SOURCES in harness/*.mk (included after this file, and
-# automake expands the variable when it is used).
+# sources to HARNESS_SOURCES in harness/*.mk.
 noinst_LIBRARIES += libharness.a
 libharness_a_SOURCES = $(HARNESS_SOURCES)
+libharness_a_CPPFLAGS = $(HARNESS_CPPFLAGS)
 libharness_a_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(JANSSON_CFLAGS)
 HARNESS_LIBS = libharness.a liblocks.a $(HWLOC_LIBS) $(JANSSON_LIBS) $(NUMA_LIBS) \
 	$(CK_LIBS) -lm

@@ -16,12 +16,12 @@
 #include <hwloc.h>
 #include <pthread.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "errmsg.h"
 #include "topo.h"
 
 /* One PU of the topology, in topology (hwloc logical) order. */
@@ -49,20 +49,6 @@ struct topo {
 	int *scatter;		/* OS indexes, scatter order */
 	int *cores_order;	/* OS indexes, cores order */
 };
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* ------------------------------------------------------------------------ */
 /* Loading                                                                  */
@@ -493,34 +479,6 @@ int topo_cpulist_string(const struct topo *t, char *buf, size_t len)
 	int n = hwloc_bitmap_list_snprintf(buf, len, set);
 
 	return n >= 0 && (size_t)n < len ? 0 : -1;
-}
-
-json_t *topo_to_json(const struct topo *t)
-{
-	char cpus[1024];
-	json_t *caches = json_object(), *o = json_object();
-	static const char *const names[4] = { NULL, "l1d_bytes", "l2_bytes", "l3_bytes" };
-
-	if (caches == NULL || o == NULL)
-		goto fail;
-	for (unsigned l = 1; l <= 3; l++)
-		json_object_set_new(caches, names[l], t->cache_bytes[l] != 0
-				    ? json_integer((json_int_t)t->cache_bytes[l])
-				    : json_null());
-	if (topo_cpulist_string(t, cpus, sizeof(cpus)) != 0)
-		snprintf(cpus, sizeof(cpus), "(too many to list)");
-	json_object_set_new(o, "packages", json_integer(t->packages));
-	json_object_set_new(o, "numa_nodes", json_integer(t->numa_nodes));
-	json_object_set_new(o, "cores", json_integer(t->cores));
-	json_object_set_new(o, "pus", json_integer((json_int_t)t->ncpus));
-	json_object_set_new(o, "smt", json_boolean(t->smt));
-	json_object_set_new(o, "allowed_cpus", json_string(cpus));
-	json_object_set_new(o, "caches", caches);
-	return o;
-fail:
-	json_decref(caches);
-	json_decref(o);
-	return NULL;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -34,7 +34,6 @@
 #ifndef CONTEND_TOPO_H
 #define CONTEND_TOPO_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -134,12 +133,5 @@ bool topo_plan_is_oversubscribed(const struct topo *t, const char *policy,
 int topo_pin_self(int cpu, char *err, size_t errlen);
 /* The CPU the calling thread runs on now (sched_getcpu), -1 if unknown. */
 int topo_current_cpu(void);
-
-/*
- * The topology as the results schema's meta.topology object: packages,
- * numa_nodes, cores, pus, smt, allowed_cpus, caches {l1d_bytes, l2_bytes,
- * l3_bytes} (null when unknown). New reference; NULL on allocation failure.
- */
-json_t *topo_to_json(const struct topo *t);
 
 #endif

@@ -1,14 +1,14 @@
 # harness/topo.mk: thread placement - topology from hwloc, pin plans and
-# pinning (topo), NUMA placement of memory (mem), and `contend topo`.
+# pinning (topo), NUMA placement of memory (mem).
 
-TOPO_SOURCES = harness/topo.h harness/topo.c harness/mem.h harness/mem.c
+TOPO_SOURCES = harness/topo.h harness/topo.c harness/mem.h harness/mem.c \
+	harness/errmsg.h harness/errmsg.c
 HARNESS_SOURCES += $(TOPO_SOURCES)
-CONTEND_EXTRA_SOURCES += bench/cmd_topo.c
 
 check_PROGRAMS += tests/test_topo
 TESTS += tests/test_topo tests/topo.sh
 EXTRA_DIST += tests/topo.sh
 
-tests_test_topo_SOURCES = tests/test_topo.c $(TOPO_SOURCES)
+tests_test_topo_SOURCES = tests/test_topo.c $(TOPO_SOURCES) bench/topo_json.c bench/topo_json.h
 tests_test_topo_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(JANSSON_CFLAGS)
 tests_test_topo_LDADD = $(HWLOC_LIBS) $(JANSSON_LIBS) $(NUMA_LIBS)

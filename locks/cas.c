@@ -11,7 +11,7 @@
 #include "config.h"
 #endif
 
-#include "lock.h"
+#include "lock_define.h"
 
 struct cas_lock {
 	_Atomic uint32_t word;

@@ -14,7 +14,7 @@
 
 #include <ck_spinlock.h>
 
-#include "lock.h"
+#include "lock_define.h"
 
 /* ck-fas */
 static inline int ck_fas_init(void *lk, const struct lock_params *p)

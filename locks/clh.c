@@ -19,7 +19,7 @@
 #include "config.h"
 #endif
 
-#include "lock.h"
+#include "lock_define.h"
 
 struct clh_qnode {
 	_Atomic uint32_t locked; /* 1: the owner holds or waits for the lock */

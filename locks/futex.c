@@ -30,7 +30,7 @@
 #include <stdio.h>
 
 #include "futex.h"
-#include "lock.h"
+#include "lock_define.h"
 
 /* Relax hints a futex-spin waiter spends before it sleeps, when the caller
  * leaves lock_params.spin_budget at 0. A relax hint costs ~10-40 ns on

@@ -20,7 +20,7 @@
 #include <stdio.h>
 
 #include "futex.h"
-#include "lock.h"
+#include "lock_define.h"
 
 #define LLL_LOCKED 0x80000000u
 #define LLL_WAITERS_MASK 0x7fffffffu

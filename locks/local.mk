@@ -8,7 +8,7 @@ LOCK_ALGO_SOURCES = \
 	locks/posix_sem.c
 LOCK_PEER_SOURCES = locks/ck.c
 
-LOCK_SOURCES = locks/lock.h locks/futex.h harness/hotloop.h locks/registry.c \
+LOCK_SOURCES = locks/lock.h locks/lock_define.h locks/futex.h harness/hotloop.h locks/registry.c \
 	locks/registry.def $(LOCK_ALGO_SOURCES)
 if HAVE_CK
 LOCK_SOURCES += $(LOCK_PEER_SOURCES)
@@ -16,5 +16,6 @@ endif
 
 noinst_LIBRARIES += liblocks.a
 liblocks_a_SOURCES = $(LOCK_SOURCES)
+liblocks_a_CPPFLAGS = $(LOCKS_CPPFLAGS)
 liblocks_a_CFLAGS = $(AM_CFLAGS) $(CK_CFLAGS)
 EXTRA_DIST += $(LOCK_PEER_SOURCES)

@@ -4,7 +4,8 @@
  * A lock is a descriptor (struct lock_desc) holding its name, properties,
  * sizes and operations. Each algorithm lives in one file locks/<algo>.c which
  * implements its operations as static inline functions and ends with
- * LOCK_DEFINE(); locks/registry.def lists every descriptor once. The tests,
+ * LOCK_DEFINE() (locks/lock_define.h, included only by the lock files: it
+ * brings the measured loop); locks/registry.def lists every descriptor once. The tests,
  * `contend list`, the harness and the preload library find locks only through
  * the registry (lock_registry(), lock_find()).
  *
@@ -122,44 +123,5 @@ static inline void lock_cpu_relax(void)
 	atomic_signal_fence(memory_order_seq_cst);
 #endif
 }
-
-/*
- * LOCK_DEFINE(sym, ...) ends each lock file. The file provides
- *   static inline int  sym_init(void *lock, const struct lock_params *p);
- *   static inline void sym_destroy(void *lock);
- *   static inline void sym_lock(void *lock, void *node);
- *   static inline bool sym_trylock(void *lock, void *node);
- *   static inline void sym_unlock(void *lock, void *node);
- * and the macro emits the descriptor lock_desc_sym plus the lock's measured
- * loop. Optional operations are given as designated initialisers in the
- * variadic tail (e.g. .thread_init = sym_thread_init).
- */
-#ifdef LOCK_NO_HOT_LOOP
-#define LOCK_HOT_LOOP_DEFINE(sym)
-#define LOCK_HOT_LOOP_FIELDS(sym) .hot_loop = NULL, .bare_loop = NULL,
-#else
-#include "hotloop.h"
-#define LOCK_HOT_LOOP_DEFINE(sym) HOT_LOOP_DEFINE(sym)
-#define LOCK_HOT_LOOP_FIELDS(sym) .hot_loop = sym##_hot_loop, .bare_loop = sym##_bare_loop,
-#endif
-
-#define LOCK_DEFINE(sym, cli_name, desc, orig, fam, properties, lsize, nsize, ...) \
-	LOCK_HOT_LOOP_DEFINE(sym)                                                    \
-	const struct lock_desc lock_desc_##sym = {                                   \
-		.name = cli_name,                                                    \
-		.description = desc,                                                 \
-		.origin = orig,                                                      \
-		.family = fam,                                                       \
-		.props = properties,                                                 \
-		.lock_size = lsize,                                                  \
-		.node_size = nsize,                                                  \
-		.init = sym##_init,                                                  \
-		.destroy = sym##_destroy,                                            \
-		.lock = sym##_lock,                                                  \
-		.trylock = sym##_trylock,                                            \
-		.unlock = sym##_unlock,                                              \
-		LOCK_HOT_LOOP_FIELDS(sym)                                            \
-		__VA_ARGS__                                                          \
-	}
 
 #endif

@@ -13,7 +13,7 @@
 #include "config.h"
 #endif
 
-#include "lock.h"
+#include "lock_define.h"
 
 struct mcs_node {
 	_Atomic(struct mcs_node *) next;

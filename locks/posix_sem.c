@@ -10,7 +10,7 @@
 #include <errno.h>
 #include <semaphore.h>
 
-#include "lock.h"
+#include "lock_define.h"
 
 static inline int posix_sem_init(void *lk, const struct lock_params *p)
 {

@@ -14,7 +14,7 @@
 
 #include <pthread.h>
 
-#include "lock.h"
+#include "lock_define.h"
 
 static inline int pthread_mutex_init_type(void *lk, int type)
 {

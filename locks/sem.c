@@ -20,7 +20,7 @@
 #include <stdio.h>
 
 #include "futex.h"
-#include "lock.h"
+#include "lock_define.h"
 
 #define SEM_SLEEPER (UINT64_C(1) << 32)
 #define SEM_VALUE(w) ((uint32_t)(w))

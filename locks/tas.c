@@ -10,7 +10,7 @@
 #include "config.h"
 #endif
 
-#include "lock.h"
+#include "lock_define.h"
 
 struct tas_lock {
 	_Atomic uint32_t word;

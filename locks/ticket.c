@@ -12,7 +12,7 @@
 #include "config.h"
 #endif
 
-#include "lock.h"
+#include "lock_define.h"
 
 struct ticket_lock {
 	_Atomic uint32_t next;

@@ -11,7 +11,7 @@
 #include "config.h"
 #endif
 
-#include "lock.h"
+#include "lock_define.h"
 
 #define TTAS_BACKOFF_MIN 4u
 #define TTAS_BACKOFF_MAX 1024u

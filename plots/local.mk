@@ -1,14 +1,11 @@
-# plots/local.mk: gnuplot templates and the commands that use them:
-# contend plot, report and compare (bench/cmd_{plot,report,compare}.c share
-# bench/plotting.c). Templates are installed in $(pkgdatadir)/plots; an
-# uninstalled contend finds them in the source tree.
+# plots/local.mk: the gnuplot templates of contend plot, report and compare
+# (bench/cmd_{plot,report,compare}.c, built by bench/local.mk). Templates are
+# installed in $(pkgdatadir)/plots; an uninstalled contend finds them in the
+# source tree.
 
 plotsdir = $(pkgdatadir)/plots
 dist_plots_DATA = plots/common.gp plots/throughput.gp plots/fairness.gp \
 	plots/latency.gp plots/csw.gp plots/cycles.gp
-
-CONTEND_EXTRA_SOURCES += bench/plotting.c bench/plotting.h bench/cmd_plot.c \
-	bench/cmd_report.c bench/cmd_compare.c
 
 PLOT_TESTS = tests/plot.sh tests/plot-errors.sh tests/report.sh \
 	tests/report-browser.sh tests/compare.sh

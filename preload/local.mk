@@ -1,13 +1,11 @@
 # preload/local.mk: libcontend-preload.so, the LD_PRELOAD library of
 # `contend profile` (see preload/README.md), and its tests.
 
-# Where `contend profile` finds the library once installed.
-AM_CPPFLAGS += -DCONTEND_PKGLIBDIR='"$(pkglibdir)"'
-
 pkglib_LTLIBRARIES += preload/libcontend-preload.la
 preload_libcontend_preload_la_SOURCES = preload/preload.h preload/table.c \
 	preload/interpose.c preload/subst.c preload/report.c
 # Hidden by default: the library exports only the functions it interposes.
+preload_libcontend_preload_la_CPPFLAGS = $(PRELOAD_CPPFLAGS)
 preload_libcontend_preload_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
 preload_libcontend_preload_la_LDFLAGS = -module -avoid-version -shared
 preload_libcontend_preload_la_LIBADD = preload/libpreload-locks.la $(CK_LIBS) -ldl
@@ -18,7 +16,7 @@ preload_libcontend_preload_la_LIBADD = preload/libpreload-locks.la $(CK_LIBS) -l
 # names they would come back into our own wrappers.
 noinst_LTLIBRARIES += preload/libpreload-locks.la
 preload_libpreload_locks_la_SOURCES = $(LOCK_SOURCES)
-preload_libpreload_locks_la_CPPFLAGS = $(AM_CPPFLAGS) \
+preload_libpreload_locks_la_CPPFLAGS = $(LOCKS_CPPFLAGS) -DLOCK_NO_HOT_LOOP \
 	-Dpthread_mutex_init=contend_real_mutex_init \
 	-Dpthread_mutex_destroy=contend_real_mutex_destroy \
 	-Dpthread_mutex_lock=contend_real_mutex_lock \
@@ -26,7 +24,6 @@ preload_libpreload_locks_la_CPPFLAGS = $(AM_CPPFLAGS) \
 	-Dpthread_mutex_unlock=contend_real_mutex_unlock
 preload_libpreload_locks_la_CFLAGS = $(AM_CFLAGS) $(CK_CFLAGS) -fvisibility=hidden
 
-CONTEND_EXTRA_SOURCES += bench/cmd_profile.c
 EXTRA_DIST += preload/README.md preload/overhead.sh
 
 # Tests: small programs of our own, each exercising one case the library

@@ -2,7 +2,7 @@
 #ifndef CONTEND_TESTS_BROKEN_LOCK_H
 #define CONTEND_TESTS_BROKEN_LOCK_H
 
-#include "lock.h"
+#include "lock_define.h"
 
 extern const struct lock_desc lock_desc_broken;
 

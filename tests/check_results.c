@@ -10,7 +10,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
-#include "results/reader.h"
+#include "reader.h"
 
 int main(int argc, char **argv)
 {

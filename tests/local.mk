@@ -19,6 +19,10 @@ TESTS += tests/registry.sh tests/validate tests/negative_control \
 	tests/liveness tests/sem_permits
 EXTRA_DIST += tests/registry.sh
 
+# The layers stay apart (lock.h free of the loop, preload without it).
+TESTS += tests/layering.sh
+EXTRA_DIST += tests/layering.sh
+
 check_PROGRAMS += tests/test_harness
 tests_test_harness_SOURCES = tests/test_harness.c tests/broken_lock.c tests/broken_lock.h
 tests_test_harness_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
@@ -36,7 +40,7 @@ EXTRA_DIST += tests/run_cli.sh tests/run_interrupt.sh
 
 # Validates the files contend run writes with the reader of plot/report.
 check_PROGRAMS += tests/check_results
-tests_check_results_SOURCES = tests/check_results.c results/reader.c results/reader.h
+tests_check_results_SOURCES = tests/check_results.c $(RESULTS_READER_SOURCES)
 tests_check_results_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 tests_check_results_LDADD = $(JANSSON_LIBS) -lm
 

@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lock_define.h"
 #include "lockcheck.h"
 #include "sanitizer.h"
 #include "selfexec.h"

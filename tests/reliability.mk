@@ -38,7 +38,7 @@ FUZZ_COMMON_SOURCES = fuzz/fuzz.h fuzz/replay.c
 tests_fuzz_options_SOURCES = fuzz/fuzz_options.c bench/parse.c bench/parse.h \
 	$(FUZZ_COMMON_SOURCES)
 tests_fuzz_options_LDADD = -lm
-tests_fuzz_results_SOURCES = fuzz/fuzz_results.c results/reader.c results/reader.h \
+tests_fuzz_results_SOURCES = fuzz/fuzz_results.c $(RESULTS_READER_SOURCES) \
 	$(FUZZ_COMMON_SOURCES)
 tests_fuzz_results_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 tests_fuzz_results_LDADD = $(JANSSON_LIBS) -lm

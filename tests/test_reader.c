@@ -1,5 +1,5 @@
 /*
- * test_reader.c - results/reader.c against the committed fixtures.
+ * test_reader.c - bench/reader.c against the committed fixtures.
  *
  * The strongest check is generic: every key present in a fixture's top level,
  * meta, config and first point is one SCHEMA.md requires, so deleting any of
@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "results/reader.h"
+#include "reader.h"
 
 static int failures, checks;
 

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "mem.h"
-#include "topo.h"
+#include "topo_json.h"
 
 static int failures, checks;
 

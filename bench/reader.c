@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "results/reader.h"
+#include "reader.h"
 
 enum kind {
 	K_INT,        /* JSON integer */

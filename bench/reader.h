@@ -25,7 +25,8 @@
 
 #include <jansson.h>
 
-/* The newest schema_version this reader understands. */
+/* The schema_version contend run writes, and the newest this reader
+ * understands: one definition for both. */
 #define RESULTS_SCHEMA_VERSION 1
 
 /*

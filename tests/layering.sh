@@ -1,0 +1,44 @@
+#!/bin/sh
+# layering.sh - the layers stay apart: locks <- harness <- bench, preload on
+# locks. Users of a lock see only its interface (lock.h), the measured loop
+# is instantiated only where a lock is defined (lock_define.h), and the
+# preload library carries no measured loop at all.
+set -u
+: "${top_srcdir:?}" "${top_builddir:?}"
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
+
+# lock.h is the interface: no measured loop, histogram or time base in it.
+grep -n '#include "\(hotloop\|hist\|tsc\)\.h"' "$top_srcdir/locks/lock.h" &&
+	bad "locks/lock.h includes the measured loop's headers"
+grep -q 'HOT_LOOP_DEFINE' "$top_srcdir/locks/lock.h" &&
+	bad "locks/lock.h instantiates the measured loop (belongs in lock_define.h)"
+
+# Only the lock files (and the tests' own locks) instantiate locks.
+for f in $(grep -l '#include "lock_define.h"' "$top_srcdir"/harness/* "$top_srcdir"/bench/* \
+	"$top_srcdir"/preload/* "$top_srcdir"/results/* 2>/dev/null); do
+	bad "$f includes lock_define.h; outside locks/ include lock.h"
+done
+
+# A lock includes nothing from the layers above it.
+for f in "$top_srcdir"/locks/*.c "$top_srcdir"/locks/*.h; do
+	for h in $(sed -n 's/^#include "\([^"]*\)".*/\1/p' "$f"); do
+		case $h in
+		config.h|lock.h|lock_define.h|futex.h|hotloop.h) ;;
+		*) [ -f "$top_srcdir/locks/$h" ] ||
+			bad "$(basename "$f") includes \"$h\", which is not a lock header" ;;
+		esac
+	done
+done
+
+# The preload library is built without the measured loop (LOCK_NO_HOT_LOOP).
+so=$top_builddir/preload/.libs/libcontend-preload.so
+if [ -f "$so" ] && command -v nm >/dev/null; then
+	n=$(nm "$so" | grep -c '_hot_loop$')
+	[ "$n" -eq 0 ] || bad "the preload library carries $n measured loops"
+else
+	echo "SKIP: no preload library or nm; loop-free preload not checked"
+fi
+
+[ $fail -eq 0 ] && echo "layering: ok"
+exit $fail
