@@ -131,6 +131,32 @@ size_t sweep_point_regimes(const struct sweep_point *p, struct sweep_regime *out
 	return n;
 }
 
+/* The widest gap between consecutive sorted finite values of v: when it is
+ * over min_gap, *cut is its middle. */
+static double gap_width;
+
+static bool widest_gap(const double *v, size_t n, double min_gap, double *cut)
+{
+	double w[n ? n : 1];
+	size_t m = 0;
+	gap_width = 0;
+	for (size_t i = 0; i < n; i++)
+		if (isfinite(v[i]))
+			w[m++] = v[i];
+	for (size_t i = 1; i < m; i++)
+		for (size_t j = i; j > 0 && w[j - 1] > w[j]; j--) {
+			double t = w[j];
+			w[j] = w[j - 1];
+			w[j - 1] = t;
+		}
+	for (size_t i = 1; i < m; i++)
+		if (w[i] - w[i - 1] > gap_width) {
+			gap_width = w[i] - w[i - 1];
+			*cut = (w[i] + w[i - 1]) / 2;
+		}
+	return gap_width > min_gap;
+}
+
 /* Do the repeats with state[] > cut and those at or below it have
  * throughput ranges that do not overlap (both groups non-empty)? */
 static bool split_explains(const struct sweep_point *p, const double *state, double cut,
@@ -155,10 +181,11 @@ bool sweep_machine_changed(const struct sweep_point *p, char *note, size_t len)
 {
 	struct summary th;
 	struct sweep_regime reg[8];
-	double state[p->done ? p->done : 1];
+	double state[p->done ? p->done : 1], cut = 0;
 	size_t nreg, k;
 
 	note[0] = '\0';
+	state[0] = NAN;
 	if (p->done < 2)
 		return false;
 	sweep_throughput_summary(p, &th);
@@ -176,25 +203,22 @@ bool sweep_machine_changed(const struct sweep_point *p, char *note, size_t len)
 				return true;
 			}
 
-	/* Speed: the slowest repeats' CPUs over 1.25x slower than the fastest. */
-	double fastest = INFINITY;
-	for (size_t r = 0; r < p->done; r++) {
-		state[r] = repeat_speed(&p->rep[r]);
-		if (isfinite(state[r]) && state[r] < fastest)
-			fastest = state[r];
-	}
-	if (isfinite(fastest) && split_explains(p, state, 1.25 * fastest, &k)) {
+	/* Speed: a gap of over 1.25x between the repeats' speed probes. */
+	for (size_t r = 0; r < p->done; r++)
+		state[r] = log(repeat_speed(&p->rep[r]));
+	if (widest_gap(state, p->done, log(1.25), &cut) && split_explains(p, state, cut, &k)) {
 		snprintf(note, len, "CPU speed probe over 1.25x slower in %zu of %zu repeats", k,
 			 p->done);
 		return true;
 	}
 
-	/* Other load on the point's CPUs in some repeats, not in others. */
+	/* Other load on the point's CPUs: a gap of over 0.15 between the
+	 * repeats' shares (whatever the machine's usual load). */
 	for (size_t r = 0; r < p->done; r++)
 		state[r] = p->rep[r].foreign_share;
-	if (split_explains(p, state, 0.10, &k)) {
-		snprintf(note, len, "other load over 10%% of its CPUs in %zu of %zu repeats", k,
-			 p->done);
+	if (widest_gap(state, p->done, 0.15, &cut) && split_explains(p, state, cut, &k)) {
+		snprintf(note, len, "other load on its CPUs %.0f%% higher in %zu of %zu repeats",
+			 100 * gap_width, k, p->done);
 		return true;
 	}
 	return false;

@@ -142,9 +142,10 @@ size_t sweep_point_regimes(const struct sweep_point *p, struct sweep_regime *out
  * Machine changed: the machine's state differed across the point's repeats
  * in a way that explains their spread. The point must be noisy (cv > 5 %),
  * and one of the states must split its repeats into two groups whose
- * throughput ranges do not overlap: placement regimes, the speed probe
- * (slowest repeat over 1.25x the fastest), or other load on its CPUs
- * (foreign_share over 0.10 in some repeats, not in others). note receives
+ * throughput ranges do not overlap: placement regimes, the speed probe (a
+ * gap of over 1.25x between the repeats' probes), or other load on its CPUs
+ * (a gap of over 0.15 between the repeats' foreign_share, whatever the
+ * usual load). note receives
  * what changed ("" when nothing). A flag on most points would say nothing;
  * this one needs the state and the throughput to move together.
  */

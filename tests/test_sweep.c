@@ -145,6 +145,19 @@ static void check_flag(void)
 	      "hog not flagged: '%s'", why);
 	free(p.rep);
 
+	/* The same hog on a machine that other processes already load ~75%:
+	 * the gap, not a fixed level, tells the hog's repeats apart. */
+	const double busy_hog[6] = { 0.74, 0.78, 0.97, 0.72, 0.95, 0.76 };
+	p = made_up(6, hit, NULL, quiet_sp, busy_hog);
+	CHECK(sweep_machine_changed(&p, why, sizeof(why)) && strstr(why, "other load"),
+	      "hog on a busy machine not flagged: '%s'", why);
+	free(p.rep);
+	/* A busy machine whose load did not track the throughput: no flag. */
+	const double busy[6] = { 0.74, 0.95, 0.72, 0.97, 0.78, 0.76 };
+	p = made_up(6, hit, NULL, quiet_sp, busy);
+	CHECK(!sweep_machine_changed(&p, why, sizeof(why)), "load unrelated to the spread flagged: '%s'", why);
+	free(p.rep);
+
 	/* The CPUs ran 1.6x slower in two repeats, the slow ones. */
 	const double slow_sp[6] = { 1000, 1600, 1000, 1650, 1010, 990 };
 	const double slowed[6] = { 10e6, 6.2e6, 10.1e6, 6e6, 9.9e6, 10e6 };
