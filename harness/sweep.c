@@ -131,15 +131,13 @@ size_t sweep_point_regimes(const struct sweep_point *p, struct sweep_regime *out
 	return n;
 }
 
-/* The widest gap between consecutive sorted finite values of v: when it is
- * over min_gap, *cut is its middle. */
-static double gap_width;
-
-static bool widest_gap(const double *v, size_t n, double min_gap, double *cut)
+/* The widest gap between consecutive sorted finite values of v, in *width:
+ * when it is over min_gap, *cut is its middle and the answer true. */
+static bool widest_gap(const double *v, size_t n, double min_gap, double *cut, double *width)
 {
 	double w[n ? n : 1];
 	size_t m = 0;
-	gap_width = 0;
+	double gap_width = 0;
 	for (size_t i = 0; i < n; i++)
 		if (isfinite(v[i]))
 			w[m++] = v[i];
@@ -154,6 +152,7 @@ static bool widest_gap(const double *v, size_t n, double min_gap, double *cut)
 			gap_width = w[i] - w[i - 1];
 			*cut = (w[i] + w[i - 1]) / 2;
 		}
+	*width = gap_width;
 	return gap_width > min_gap;
 }
 
@@ -181,7 +180,7 @@ bool sweep_machine_changed(const struct sweep_point *p, char *note, size_t len)
 {
 	struct summary th;
 	struct sweep_regime reg[8];
-	double state[p->done ? p->done : 1], cut = 0;
+	double state[p->done ? p->done : 1], cut = 0, width = 0;
 	size_t nreg, k;
 
 	note[0] = '\0';
@@ -206,7 +205,8 @@ bool sweep_machine_changed(const struct sweep_point *p, char *note, size_t len)
 	/* Speed: a gap of over 1.25x between the repeats' speed probes. */
 	for (size_t r = 0; r < p->done; r++)
 		state[r] = log(repeat_speed(&p->rep[r]));
-	if (widest_gap(state, p->done, log(1.25), &cut) && split_explains(p, state, cut, &k)) {
+	if (widest_gap(state, p->done, log(1.25), &cut, &width) &&
+	    split_explains(p, state, cut, &k)) {
 		snprintf(note, len, "CPU speed probe over 1.25x slower in %zu of %zu repeats", k,
 			 p->done);
 		return true;
@@ -216,9 +216,9 @@ bool sweep_machine_changed(const struct sweep_point *p, char *note, size_t len)
 	 * repeats' shares (whatever the machine's usual load). */
 	for (size_t r = 0; r < p->done; r++)
 		state[r] = p->rep[r].foreign_share;
-	if (widest_gap(state, p->done, 0.15, &cut) && split_explains(p, state, cut, &k)) {
-		snprintf(note, len, "other load on its CPUs %.0f%% higher in %zu of %zu repeats",
-			 100 * gap_width, k, p->done);
+	if (widest_gap(state, p->done, 0.15, &cut, &width) && split_explains(p, state, cut, &k)) {
+		snprintf(note, len, "other load on its CPUs %.0f points higher in %zu of %zu repeats",
+			 100 * width, k, p->done);
 		return true;
 	}
 	return false;
