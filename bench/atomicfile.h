@@ -24,4 +24,19 @@ extern char atomic_file_pending[4096];
  * writable); -1 with a message otherwise. Creates nothing. */
 int atomic_check_writable(const char *path, char *err, size_t errlen);
 
+/*
+ * An output directory built beside its target and renamed into place when
+ * complete, so a failed run never leaves something that looks finished.
+ * An existing target is replaced only if a previous contend run made it (it
+ * holds the marker file .contend-output) or it is empty.
+ */
+struct staged_dir {
+	char *target;
+	char *tmp;          /* where to write until commit */
+};
+int staged_dir_begin(struct staged_dir *sd, const char *target, char *err, size_t errlen);
+int staged_dir_commit(struct staged_dir *sd, char *err, size_t errlen);
+/* Remove the staging directory; safe after a commit or a failed begin. */
+void staged_dir_abort(struct staged_dir *sd);
+
 #endif

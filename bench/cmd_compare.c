@@ -518,7 +518,8 @@ static int write_tsv(const char *path, const struct comparison *c)
 
 static int write_outputs(const char *outdir, struct comparison *c, enum plot_format fmt)
 {
-	struct plot_request req = { .format = fmt, .x = AXIS_THREADS, .cs_chart = true };
+	struct plot_request req = { .format = fmt, .x = AXIS_THREADS, .cs_chart = true,
+				    .heatmap = true };
 	struct staged_dir sd;
 	struct chart_set set = { 0 };
 	char err[PATH_MAX + 256], path[PATH_MAX];

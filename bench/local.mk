@@ -11,8 +11,10 @@ contend_LDADD = $(HARNESS_LIBS)
 contend_SOURCES += bench/cmd_run.c bench/parse.c bench/parse.h bench/run_output.h \
 	bench/run_json.c bench/run_output.c bench/atomicfile.c bench/atomicfile.h
 contend_SOURCES += bench/cmd_probe.c bench/cmd_topo.c bench/topo_json.c bench/topo_json.h
-contend_SOURCES += bench/plotting.c bench/plotting.h bench/cmd_plot.c \
-	bench/cmd_report.c bench/cmd_compare.c
+contend_SOURCES += bench/plotting.h bench/plot_internal.h bench/plot_options.c \
+	bench/plot_data.c bench/plot_charts.c bench/plot_heatmap.c bench/plot_gnuplot.c \
+	bench/fmt.c bench/fmt.h bench/findings.c bench/findings.h bench/report_html.c \
+	bench/report_html.h bench/cmd_plot.c bench/cmd_report.c bench/cmd_compare.c
 contend_SOURCES += bench/cmd_profile.c
 
 check_PROGRAMS += tests/test_reader

@@ -1,8 +1,8 @@
 /*
  * plotting.h - what `contend plot`, `report` and `compare` share: turning
  * results files into TSV + gnuplot charts, finding gnuplot and the chart
- * templates, building an output directory that appears only when complete,
- * and formatting figures for tables.
+ * templates. The staged output directory is in atomicfile.h, the figure
+ * formatters in fmt.h (both included here for the commands).
  */
 #ifndef CONTEND_PLOTTING_H
 #define CONTEND_PLOTTING_H
@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "atomicfile.h"
+#include "fmt.h"
 #include "reader.h"
 
 enum plot_format { PLOT_PNG, PLOT_SVG, PLOT_PDF };
@@ -30,12 +32,17 @@ struct plot_request {
 	/* With x = threads, add throughput vs critical-section length when the
 	 * sweep varied cs_ns. */
 	bool cs_chart;
+	/* Add heatmaps: locks x scenarios, throughput relative to the best
+	 * lock of each scenario; with several inputs, NEW/BASE ratios too. */
+	bool heatmap;
 };
 
 struct chart {
 	char *image;        /* file name inside the output directory */
 	char *tsv;          /* the data it was drawn from */
 	char *title;        /* one line */
+	bool heatmap;       /* a heatmap, not a line chart */
+	int width, height;  /* pixels, as drawn (SVG and PNG) */
 };
 
 struct chart_set {
@@ -44,6 +51,10 @@ struct chart_set {
 	char **notes;       /* charts skipped and why */
 	size_t nnotes;
 };
+
+/* The drift flag of a point, read from its JSON: machine_changed (schema
+ * 2), else probe_moved (schema 1). */
+bool plot_point_changed(const struct result_point *p);
 
 /* Fill legend and label of each input from its file; legends stay unique. */
 void plot_inputs_name(struct plot_input *in, size_t n);
@@ -87,24 +98,5 @@ int plot_charts(const char *dir, const struct plot_input *in, size_t nin,
 		const struct plot_request *req, struct chart_set *out,
 		char *err, size_t errlen);
 void chart_set_free(struct chart_set *set);
-
-/*
- * An output directory built beside its target and renamed into place when
- * complete, so a failed run never leaves something that looks finished.
- * An existing target is replaced only if a previous contend run made it (it
- * holds the marker file .contend-output) or it is empty.
- */
-struct staged_dir {
-	char *target;
-	char *tmp;          /* where to write until commit */
-};
-int staged_dir_begin(struct staged_dir *sd, const char *target, char *err, size_t errlen);
-int staged_dir_commit(struct staged_dir *sd, char *err, size_t errlen);
-/* Remove the staging directory; safe after a commit or a failed begin. */
-void staged_dir_abort(struct staged_dir *sd);
-
-/* Figures for tables: "4.10M", "12.3k", "0.998"; "-" for NaN (not measured). */
-void fmt_si(double v, char *buf, size_t len);
-void fmt_num(double v, const char *printf_fmt, char *buf, size_t len);
 
 #endif

@@ -557,7 +557,7 @@ static int check_point_semantics(const json_t *p, size_t idx, char *err, size_t 
 
 int results_validate(const json_t *root, char *err, size_t errlen)
 {
-	static const char *const tsc_sources[] = { "rdtsc", "clock_gettime", NULL };
+	static const char *const tsc_sources[] = { "rdtsc", "cntvct_el0", "clock_gettime", NULL };
 	static const char *const dists[] = { "fixed", "exp", NULL };
 	struct vctx c = { .path = "", .err = err, .errlen = errlen };
 	const json_t *ver, *results, *p;

@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
+#if defined(__aarch64__)
+#include <sys/auxv.h>
+#endif
 #include <unistd.h>
 
 #include "stats.h"
@@ -38,6 +41,48 @@ static void read_first_line(const char *path, char *buf, size_t len)
 	buf[strcspn(buf, "\n")] = '\0';
 }
 
+/* HWCAP_ATOMICS: the CPU has the LSE atomics (Linux arch/arm64 hwcap bit 8). */
+#if defined(__aarch64__) && !defined(HWCAP_ATOMICS)
+#define HWCAP_ATOMICS (1UL << 8)
+#endif
+
+/*
+ * meta.arch: what the figures depend on in the architecture. The machine
+ * and the atomics are those compiled in (configure detects the atomics from
+ * the code $CC emits); with -moutline-atomics, libgcc picks LSE or LL/SC at
+ * run time by the HWCAP_ATOMICS bit, so that is read here too.
+ */
+static json_t *arch_json(const struct topo *t)
+{
+#if defined(__x86_64__)
+	const char *machine = "x86_64";
+#elif defined(__aarch64__)
+	const char *machine = "aarch64";
+#elif defined(__i386__)
+	const char *machine = "i386";
+#else
+	const char *machine = "other";
+#endif
+	const char *run_atomics = CONTEND_ATOMICS;
+#if defined(__aarch64__)
+	if (strcmp(CONTEND_ATOMICS, "outline") == 0)
+		run_atomics = getauxval(AT_HWCAP) & HWCAP_ATOMICS ? "lse" : "llsc";
+#endif
+	unsigned line = topo_cache_line_bytes(t);
+	char note[160] = "";
+	if (line > LOCK_CACHELINE)
+		snprintf(note, sizeof(note), "hwloc reports %u-byte cache lines, larger than "
+			 "the %d contend aligns hot data to: rebuild with --with-cache-line=%u",
+			 line, LOCK_CACHELINE, line);
+
+	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:i, s:i, s:o}",
+		"machine", machine, "atomics", CONTEND_ATOMICS,
+		"atomics_at_run_time", run_atomics, "relax", LOCK_CPU_RELAX_NAME,
+		"cache_line_bytes", line ? json_integer(line) : json_null(),
+		"lock_cacheline_bytes", (int)LOCK_CACHELINE, "lock_pad_bytes", (int)LOCK_PAD,
+		"cache_line_note", str_or_null(note[0] ? note : NULL));
+}
+
 static json_t *meta_json(const struct sweep *s)
 {
 	struct utsname u;
@@ -51,9 +96,11 @@ static json_t *meta_json(const struct sweep *s)
 	read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", governor,
 			sizeof(governor));
 	json_t *topo_j = topo_to_json(t);
-	json_t *tsc_j = json_pack("{s:f, s:b, s:s, s:f}", "hz", s->env.tsc.hz,
+	json_t *tsc_j = json_pack("{s:f, s:b, s:s, s:f, s:o}", "hz", s->env.tsc.hz,
 		"invariant", s->env.tsc.invariant, "source", s->env.tsc.source,
-		"read_cost_ns", s->env.tsc.rdtsc_cost_ns);
+		"read_cost_ns", s->env.tsc.rdtsc_cost_ns,
+		"nominal_hz", s->env.tsc.nominal_hz > 0 ? json_real(s->env.tsc.nominal_hz)
+							 : json_null());
 	json_t *perf_j = json_pack("{s:b, s:b, s:o, s:o}",
 		"software", s->env.counters.sw, "hardware", s->env.counters.hw,
 		"software_unavailable_reason",
@@ -63,12 +110,13 @@ static json_t *meta_json(const struct sweep *s)
 	json_t *numa_j = json_pack("{s:i, s:s, s:o}", "nodes", (int)topo_numa_nodes(t),
 		"placement", s->cfg.mem_text, "note", str_or_null(s->mem_note));
 
-	return json_pack("{s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:I}",
+	return json_pack("{s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:s, s:I}",
 		"timestamp", s->timestamp, "hostname", host,
 		"cpu_model", str_or_null(topo_cpu_model(t)), "topology", topo_j,
 		"kernel", kernel, "libc", libc,
 		"compiler", CONTEND_COMPILER, "cflags", CONTEND_CFLAGS,
-		"tsc", tsc_j, "governor", str_or_null(governor), "perf", perf_j,
+		"tsc", tsc_j, "arch", arch_json(t), "governor", str_or_null(governor),
+		"perf", perf_j,
 		"numa", numa_j, "command_line", s->cfg.command_line,
 		"seed", (json_int_t)s->cfg.seed);
 }

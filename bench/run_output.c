@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "findings.h"
 #include "stats.h"
 #include "run_output.h"
 
@@ -168,6 +169,10 @@ void sweep_print_table(const struct sweep *s, FILE *out)
 			any_noisy ? "  ~ noisy (CV > 5%)" : "",
 			any_moved ? "  ! machine changed: a probe's state (placement, CPU speed, other "
 				    "load) split the repeats and their throughput" : "");
+	/* The same findings as the summary of `contend report`. */
+	json_t *doc = sweep_to_json(s);
+	findings_print_json(doc, out);
+	json_decref(doc);
 }
 
 void sweep_print_csv(const struct sweep *s, FILE *out)

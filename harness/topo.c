@@ -44,6 +44,7 @@ struct topo {
 	unsigned packages, numa_nodes, cores;
 	bool smt;
 	uint64_t cache_bytes[4];	/* index = level; [0] unused */
+	unsigned cache_line_bytes;	/* of the first L1 data cache; 0: unknown */
 	size_t ncpus;
 	struct topo_cpu *cpus;	/* topology order = the compact order */
 	int *scatter;		/* OS indexes, scatter order */
@@ -396,6 +397,10 @@ int topo_load(struct topo **out, const char *source, char *err, size_t errlen)
 	t->cache_bytes[1] = cache_size(t->hw, HWLOC_OBJ_L1CACHE);
 	t->cache_bytes[2] = cache_size(t->hw, HWLOC_OBJ_L2CACHE);
 	t->cache_bytes[3] = cache_size(t->hw, HWLOC_OBJ_L3CACHE);
+	hwloc_obj_t l1 = hwloc_get_obj_by_type(t->hw, HWLOC_OBJ_L1CACHE, 0);
+	if (l1 != NULL && l1->attr != NULL &&
+	    l1->attr->cache.type != HWLOC_OBJ_CACHE_INSTRUCTION)
+		t->cache_line_bytes = l1->attr->cache.linesize;
 	if (t->source == NULL) {
 		seterr(err, errlen, "out of memory");
 		goto fail;
@@ -437,6 +442,8 @@ uint64_t topo_cache_bytes(const struct topo *t, unsigned level)
 {
 	return level >= 1 && level <= 3 ? t->cache_bytes[level] : 0;
 }
+
+unsigned topo_cache_line_bytes(const struct topo *t) { return t->cache_line_bytes; }
 
 size_t topo_cpus(const struct topo *t, int *cpus, size_t max)
 {

@@ -78,6 +78,9 @@ const char *topo_cpu_model(const struct topo *t);
 /* Size in bytes of the first level-1 data, level-2 or level-3 cache (level
  * 1, 2 or 3); 0 when unknown, which callers report as null. */
 uint64_t topo_cache_bytes(const struct topo *t, unsigned level);
+/* Line size in bytes of the first level-1 data cache as hwloc reports it
+ * (sysfs coherency_line_size on Linux); 0 when unknown. */
+unsigned topo_cache_line_bytes(const struct topo *t);
 
 /* The topology's CPUs (PU OS indexes) in topology order: writes at most max,
  * returns how many there are (topo_pus()). */

@@ -31,6 +31,8 @@
 #define DELAY_ROUNDS 9
 #define DELAY_ROUND_NS 500000.0 /* ~0.5 ms per delay round */
 #define PROBE_LOOPS 20000       /* delay_loops() iterations of the speed probe */
+#define NOMINAL_TOLERANCE 0.01  /* cntfrq_el0 is trusted within 1 % of the
+                                   measured rate */
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -61,7 +63,7 @@ static int mono_ns(uint64_t *ns)
  * discarded. The tick value is the bracket's midpoint. (The clock_gettime
  * time base needs no calibration, hence no pairs.)
  */
-#if TSC_HAVE_RDTSC
+#if TSC_HAVE_RDTSC || TSC_HAVE_CNTVCT
 static int read_pair(uint64_t *ticks, uint64_t *ns)
 {
 	uint64_t best_gap = UINT64_MAX;
@@ -80,6 +82,9 @@ static int read_pair(uint64_t *ticks, uint64_t *ns)
 	return 0;
 }
 
+#endif
+
+#if TSC_HAVE_RDTSC
 /* Advanced power management leaf: EDX bit 8 = invariant TSC (Intel SDM
  * vol. 2 CPUID; AMD APM vol. 3, "TscInvariant"). */
 static bool cpuid_invariant_tsc(void)
@@ -130,13 +135,15 @@ static void check_invariant(struct tsc_info *out)
 			 "cpuid 0x80000007 EDX bit 8 clear and /proc/cpuinfo lacks "
 			 "constant_tsc+nonstop_tsc");
 #else
-	out->invariant = true; /* CLOCK_MONOTONIC_RAW ticks at 1 GHz by definition */
+	/* CLOCK_MONOTONIC_RAW ticks at 1 GHz by definition; the generic timer
+	 * has a constant rate and runs in every power state by architecture. */
+	out->invariant = true;
 #endif
 }
 
 static int measure_hz(double *hz)
 {
-#if TSC_HAVE_RDTSC
+#if TSC_HAVE_RDTSC || TSC_HAVE_CNTVCT
 	double rounds[CALIB_ROUNDS];
 	const struct timespec pause = { 0, CALIB_ROUND_NS };
 
@@ -186,15 +193,22 @@ int tsc_calibrate(struct tsc_info *out)
 	double hz = 0;
 
 	memset(out, 0, sizeof(*out));
-	out->source = TSC_HAVE_RDTSC ? "rdtsc" : "clock_gettime";
+	out->source = TSC_HAVE_RDTSC ? "rdtsc" : TSC_HAVE_CNTVCT ? "cntvct_el0" : "clock_gettime";
 	check_invariant(out);
-	/* Plausible rates: 100 MHz .. 100 GHz; anything else is a broken
-	 * clock, not a CPU. */
-	if (measure_hz(&hz) != 0 || !(hz > 1e8 && hz < 1e11)) {
+	/* Plausible rates: 100 MHz .. 100 GHz for a TSC, anything else is a
+	 * broken clock, not a CPU; the generic timer runs at 1-1000 MHz
+	 * (1 GHz from Armv8.6 on, tens of MHz before, 62.5 MHz in qemu). */
+	double lo = TSC_HAVE_CNTVCT ? 1e6 : 1e8, hi = TSC_HAVE_CNTVCT ? 2e9 : 1e11;
+	if (measure_hz(&hz) != 0 || !(hz > lo && hz < hi)) {
 		out->hz = 0;
 		out->rdtsc_cost_ns = NAN;
 		return -1;
 	}
+#if TSC_HAVE_CNTVCT
+	out->nominal_hz = (double)tsc_cntfrq();
+	if (fabs(out->nominal_hz - hz) <= NOMINAL_TOLERANCE * hz)
+		hz = out->nominal_hz;
+#endif
 	out->hz = hz;
 	out->rdtsc_cost_ns = measure_tsc_cost_ns(hz);
 	return 0;

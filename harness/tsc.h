@@ -3,14 +3,15 @@
  * probe.
  *
  * Time base
- *   tsc_now() returns a raw tick count: the TSC (rdtsc) on x86, otherwise
- *   CLOCK_MONOTONIC_RAW in nanoseconds (the project allows no inline assembly
- *   beyond the relax hint, so the aarch64 counter register is not read
- *   directly). tsc_calibrate() finds the tick rate once at start-up; the
- *   conversions below turn ticks into nanoseconds and back.
+ *   tsc_now() returns a raw tick count: the TSC (rdtsc) on x86, the generic
+ *   timer's virtual count (cntvct_el0) on aarch64, otherwise
+ *   CLOCK_MONOTONIC_RAW in nanoseconds. tsc_calibrate() finds the tick rate
+ *   once at start-up; the conversions below turn ticks into nanoseconds and
+ *   back.
  *   No serialising fence is taken: rdtsc may be reordered by a few
  *   instructions, which is noise next to its own ~11 ns cost on the
  *   development machine, and a fence would double that cost in the hot loop.
+ *   The same holds for cntvct_el0 without an isb.
  *
  * Busy delays
  *   Critical and non-critical sections are spent in delay_loops(), a loop that
@@ -36,9 +37,39 @@
 #if defined(__x86_64__) || defined(__i386__)
 #include <x86intrin.h>
 #define TSC_HAVE_RDTSC 1
+#define TSC_HAVE_CNTVCT 0
+#elif defined(__aarch64__)
+#define TSC_HAVE_RDTSC 0
+#define TSC_HAVE_CNTVCT 1
 #else
 #include <time.h>
 #define TSC_HAVE_RDTSC 0
+#define TSC_HAVE_CNTVCT 0
+#endif
+
+#if TSC_HAVE_CNTVCT
+/*
+ * The aarch64 generic timer: the project's only inline assembly besides the
+ * relax hint (locks/lock.h), kept to these two register reads. cntvct_el0
+ * is the virtual count, one counter for the whole system that ticks at a
+ * constant rate in every power state; Linux lets user space read it
+ * (CNTKCTL_EL1.EL0VCTEN), which is how its own vDSO clock_gettime() works,
+ * at a fraction of that function's cost. cntfrq_el0 holds the rate the
+ * firmware programmed, in Hz.
+ */
+static inline uint64_t tsc_cntvct(void)
+{
+	uint64_t t;
+	__asm__ __volatile__("mrs %0, cntvct_el0" : "=r"(t));
+	return t;
+}
+
+static inline uint64_t tsc_cntfrq(void)
+{
+	uint64_t f;
+	__asm__ __volatile__("mrs %0, cntfrq_el0" : "=r"(f));
+	return f;
+}
 #endif
 
 /* Ticks of the time base; see tsc_info.hz for their rate. */
@@ -46,6 +77,8 @@ static inline uint64_t tsc_now(void)
 {
 #if TSC_HAVE_RDTSC
 	return __rdtsc();
+#elif TSC_HAVE_CNTVCT
+	return tsc_cntvct();
 #else
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
@@ -55,9 +88,12 @@ static inline uint64_t tsc_now(void)
 
 struct tsc_info {
 	double hz;              /* ticks of tsc_now() per second */
+	double nominal_hz;      /* the rate the hardware states (cntfrq_el0),
+	                           0 where it states none (rdtsc, clock_gettime) */
 	bool invariant;         /* the tick rate is constant and keeps running in
-	                           idle states (always true for clock_gettime) */
-	const char *source;     /* "rdtsc" or "clock_gettime" */
+	                           idle states (always true for clock_gettime and
+	                           the generic timer) */
+	const char *source;     /* "rdtsc", "cntvct_el0" or "clock_gettime" */
 	double rdtsc_cost_ns;   /* cost of one tsc_now() call, median of rounds */
 	char why_not_invariant[128]; /* empty when invariant */
 };
@@ -65,9 +101,11 @@ struct tsc_info {
 /*
  * Fill *out: invariance (cpuid leaf 0x80000007 EDX bit 8, else the
  * constant_tsc and nonstop_tsc flags of /proc/cpuinfo), the tick rate (the
- * median of several ~10 ms rounds against CLOCK_MONOTONIC_RAW) and the cost
- * of tsc_now(). Takes about 0.1 s. Returns 0, or -1 when the clock cannot be
- * read or the measured rate is implausible (out->hz is then 0).
+ * median of several ~10 ms rounds against CLOCK_MONOTONIC_RAW; for the
+ * generic timer, cntfrq_el0 when the measurement agrees with it within 1 %,
+ * else the measured rate, since firmware can program cntfrq_el0 wrong) and
+ * the cost of tsc_now(). Takes about 0.1 s. Returns 0, or -1 when the clock
+ * cannot be read or the measured rate is implausible (out->hz is then 0).
  */
 int tsc_calibrate(struct tsc_info *out);
 

@@ -35,7 +35,31 @@ static inline int ck_ticket_init(void *lk, const struct lock_params *p)
 }
 static inline void ck_ticket_destroy(void *lk) { }
 static inline void ck_ticket_lock(void *lk, void *node) { ck_spinlock_ticket_lock(lk); }
-static inline bool ck_ticket_trylock(void *lk, void *node) { return ck_spinlock_ticket_trylock(lk); }
+/* concurrencykit 0.7.1 has a ticket trylock only where it packs both counters
+ * into one word (x86, CK_F_SPINLOCK_TICKET_TRYLOCK). Elsewhere (aarch64...)
+ * the lock is two counters, next (tickets handed out) and position (ticket
+ * now served), and it is free exactly when they are equal; trylock then takes
+ * ticket `position` by moving next from position to position + 1 with ck's
+ * own CAS, which is lock() without the wait. If the CAS succeeds, next was
+ * still the position read, and since position never passes next, position
+ * was unchanged too: the ticket is served at once. ck's atomics are not
+ * fences: ck_pr_fence_lock() makes the success an acquire (pairs with the
+ * ck_pr_fence_unlock() before the holder's position store in
+ * ck_spinlock_ticket_unlock()), as at the end of ck_spinlock_ticket_lock(). */
+static inline bool ck_ticket_trylock(void *lk, void *node)
+{
+#ifdef CK_F_SPINLOCK_TICKET_TRYLOCK
+	return ck_spinlock_ticket_trylock(lk);
+#else
+	ck_spinlock_ticket_t *t = lk;
+	unsigned int position = ck_pr_load_uint(&t->position);
+
+	if (!ck_pr_cas_uint(&t->next, position, position + 1))
+		return false;
+	ck_pr_fence_lock();
+	return true;
+#endif
+}
 static inline void ck_ticket_unlock(void *lk, void *node) { ck_spinlock_ticket_unlock(lk); }
 
 /* ck-mcs: the lock is ck's queue pointer, the node is ck's context. */

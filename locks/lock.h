@@ -38,10 +38,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+/* The cache-line size chosen at configure time (--with-cache-line, default
+ * 64); meta.arch in the results sets it beside the size hwloc reports. */
+#ifdef CONTEND_CACHE_LINE
+#define LOCK_CACHELINE CONTEND_CACHE_LINE
+#else
 #define LOCK_CACHELINE 64
+#endif
 /* Adjacent-line prefetchers pull cache lines in pairs: keep hot per-thread
  * data apart by two lines. */
-#define LOCK_PAD 128
+#define LOCK_PAD (2 * LOCK_CACHELINE)
 
 enum lock_family {
 	LOCK_FAMILY_SPIN,     /* busy-waits on a shared word */
@@ -112,7 +122,16 @@ const char *lock_family_name(enum lock_family f);
  * Helpers for the implementations.
  */
 
-/* The CPU's spin-wait hint: the only inline assembly the project allows. */
+/* The CPU's spin-wait hint (with the generic timer reads of harness/tsc.h,
+ * the only inline assembly the project allows); LOCK_CPU_RELAX_NAME names
+ * it for the results' meta.arch.relax. */
+#if defined(__x86_64__) || defined(__i386__)
+#define LOCK_CPU_RELAX_NAME "pause"
+#elif defined(__aarch64__)
+#define LOCK_CPU_RELAX_NAME "yield"
+#else
+#define LOCK_CPU_RELAX_NAME "none (compiler barrier)"
+#endif
 static inline void lock_cpu_relax(void)
 {
 #if defined(__x86_64__) || defined(__i386__)

@@ -1,22 +1,22 @@
 # common.gp - look shared by every contend chart; each chart template loads it.
 #
 # `contend plot` writes, per chart, a small driver (<chart>.gp next to the
-# image) that defines the variables below and then loads the chart's template.
-# Change the look here or in a chart template; the data and the variables come
-# from the driver, so re-running `gnuplot <chart>.gp` in the output directory
-# redraws a chart after an edit.
+# image) that defines the variables below and then loads the chart's template
+# (chart.gp, heatmap.gp). The templates are copied beside the drivers, so an
+# output directory is self-contained: `gnuplot DIR/<chart>.gp` redraws a
+# chart from anywhere, with the look edited in DIR's copy of a template.
 #
 # Variables from the driver:
-#   plotsdir       this directory
+#   plotsdir       the directory of the templates (the driver's own)
 #   fmt            'png', 'svg' or 'pdf';  outfile: the image to write
 #   datafile       the TSV: one block per series (gnuplot `index`), columns
 #                  numbered by col_* (col_x, col_tput, col_tput_lo, col_tput_hi,
 #                  col_jain, col_p99, col_csw, col_cycles, col_over); NaN = not
 #                  measured or a failed point (never drawn)
 #   chart_title, xlabel
-#   nseries, blk[i] (block index), titles[i], lock_idx[i] (colour: same lock,
-#                  same colour in every chart), machine_idx[i] (dash and point
-#                  type: one per input file)
+#   nseries, blk[i] (block index), titles[i], lock_idx[i] (colour and point
+#                  type: a lock looks the same in every chart), machine_idx[i]
+#                  (dash type, open points past the first: one per input file)
 #   logx           0, or the base of a logarithmic x axis;  logy: 0 or 1
 #   xtics_list     '' or a gnuplot tic list such as '(1,2,4,8)'
 #   n_over, over_from[i], over_text[i]: shade x > over_from[i] (threads beyond
@@ -25,13 +25,15 @@
 #   n_failed, failed_x[i], failed_y[i] (graph fraction), failed_text[i]
 
 reset
+# 900 x 540 pixels: the report shows two charts side by side on a wide
+# screen, so the text is sized for that (bench/plot_charts.c knows the size).
 if (fmt eq 'svg') {
-	set terminal svg size 1000,560 font 'Sans,12' noenhanced background rgb 'white'
+	set terminal svg size 900,540 font 'Sans,14' noenhanced background rgb 'white'
 } else {
 	if (fmt eq 'pdf') {
-		set terminal pdfcairo size 10in,5.6in font 'Sans,10' noenhanced
+		set terminal pdfcairo size 9in,5.4in font 'Sans,10' noenhanced
 	} else {
-		set terminal pngcairo size 1000,560 font 'Sans,10' noenhanced
+		set terminal pngcairo size 900,540 font 'Sans,11' noenhanced
 	}
 }
 set output outfile
@@ -50,15 +52,20 @@ if (logx > 0) { set logscale x logx }
 if (logy) { set logscale y 10; set format y '%.0s%c' }
 if (strlen(xtics_list) > 0) { eval 'set xtics '.xtics_list }
 
-# Colour per lock (Okabe-Ito, readable by the colour blind, then extras).
-array lock_colors[10] = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', \
-                         '#56B4E9', '#000000', '#F0E442', '#8C564B', '#7F7F7F']
-lock_color(i) = lock_colors[(lock_idx[i] - 1) % 10 + 1]
-# Point type per machine: filled circle, square, triangle, diamond, ...
-# Locks past the tenth reuse the colours, so they get the open variant of
-# the same shape (gnuplot numbers it one below the filled one).
-array machine_points[6] = [7, 5, 9, 13, 11, 15]
-machine_pt(i) = machine_points[(machine_idx[i] - 1) % 6 + 1] - ((lock_idx[i] - 1) / 10) % 2
+# Colour per lock: 20 colours (ten strong, then their light variants), so
+# that the locks of one family, which come one after another, never share
+# one; the point type (below) tells apart the colour-blind's look-alikes.
+array lock_colors[20] = ['#1F77B4', '#FF7F0E', '#2CA02C', '#D62728', '#9467BD', \
+                         '#8C564B', '#E377C2', '#7F7F7F', '#BCBD22', '#17BECF', \
+                         '#0B3C5D', '#B35806', '#1B7837', '#8E0152', '#542788', \
+                         '#C49C94', '#F781BF', '#252525', '#808000', '#5AB4AC']
+lock_color(i) = lock_colors[(lock_idx[i] - 1) % 20 + 1]
+# Point type per lock too: filled circle, square, triangle, diamond, ...;
+# 20 colours and 6 shapes give 60 locks a look of their own. A second
+# machine's curves get the open variant of the shape (gnuplot numbers it one
+# below the filled one) and its own dash type.
+array lock_points[6] = [7, 5, 9, 13, 11, 15]
+lock_pt(i) = lock_points[(lock_idx[i] - 1) % 6 + 1] - (machine_idx[i] > 1 ? 1 : 0)
 
 # Oversubscription: threads past a machine's CPU count share CPUs, so
 # spinning waiters burn the owner's time slice; shade that part of the axis.

@@ -46,7 +46,7 @@ check_png() {
 	set -- $(od -An -tu1 -j16 -N8 "$f")
 	w=$(( ($1 << 24) + ($2 << 16) + ($3 << 8) + $4 ))
 	h=$(( ($5 << 24) + ($6 << 16) + ($7 << 8) + $8 ))
-	[ "$w" -eq 1000 ] && [ "$h" -eq 560 ] || { fail "$f: ${w}x$h, want 1000x560"; return; }
+	[ "$w" -eq 900 ] && [ "$h" -eq 540 ] || { fail "$f: ${w}x$h, want 900x540"; return; }
 	s=$(size_of "$f")
 	[ "$s" -gt 15000 ] && [ "$s" -lt 2000000 ] || { fail "$f: $s bytes"; return; }
 }

@@ -48,10 +48,19 @@ grep -q "alpha (AMD EPYC 7B13, 2 CPUs)" "$out/cycles-vs-threads-cs100.gp" || fai
 grep -q "logy = 1" "$out/throughput-vs-threads-cs100.gp" || fail "wide throughput range not log y"
 ok "TSV kept; failed point NaN + red mark; null p99 skipped; oversubscription shaded"
 
-# Re-running a driver by hand redraws its chart (the drivers are for users).
+# Re-running a driver by hand redraws its chart (the drivers are for users),
+# in its directory or from anywhere, after the directory moved: the drivers
+# name nothing outside it (the templates are copied beside them).
 rm "$out/fairness-vs-threads-cs100.png"
 (cd "$out" && gnuplot fairness-vs-threads-cs100.gp) || fail "driver does not rerun"
 check_png "$out/fairness-vs-threads-cs100.png"
+grep -l "^plotsdir = '/" "$out"/*.gp && fail "a driver names the tree that made it"
+mv "$out" "$T/moved"
+rm "$T/moved/throughput-vs-threads-cs1000.png"
+(cd / && gnuplot "$T/moved/throughput-vs-threads-cs1000.gp") >"$T/gp.log" 2>&1 ||
+	fail "driver does not rerun from another directory ($(tail -1 "$T/gp.log"))"
+check_png "$T/moved/throughput-vs-threads-cs1000.png"
+mv "$T/moved" "$out"
 
 # --- SVG and PDF
 "$CONTEND" plot "$DATA/sweep-alpha.json" -o "$T/svg" --format svg >/dev/null 2>&1 || fail "svg exited $?"
@@ -83,6 +92,37 @@ sed -E 's/"p99": [0-9.eE+-]+/"p99": null/' "$DATA/sweep-beta.json" >"$T/nop99.js
 grep -q "latency-p99-vs-threads.png not drawn" "$T/stderr" || fail "no note about the skipped chart"
 check_png "$T/nop99/throughput-vs-threads.png"
 ok "all-null metric skipped with a note"
+
+# --- many locks: one family per chart, none with more than 8 series, a
+# family past 8 split in parts, an overview of each family's best lock, and
+# a lock's colour and marker (lock_idx) the same on every chart. Nine locks
+# renamed to names the registry lacks form the "other" family (9 > 8).
+jq '.results |= map(.lock |= ({"tas":"m1","ttas":"m2","cas":"m3","ticket":"m4","mcs":"m5",
+	"clh":"m6","futex":"m7","futex-spin":"m8","lll":"m9"}[.] // .))' \
+	"$top_srcdir/results/reference/default.json" >"$T/many.json"
+"$CONTEND" plot "$T/many.json" -o "$T/many" --format svg >/dev/null 2>"$T/stderr" ||
+	fail "18 locks exited $? ($(cat "$T/stderr"))"
+for f in other1 other2 sleeping baseline best; do
+	[ -s "$T/many/throughput-vs-threads-cs50-$f.svg" ] || fail "no $f chart"
+done
+[ -e "$T/many/throughput-vs-threads-cs50.svg" ] && fail "an all-locks chart beside the family charts"
+max=$(grep -h '^nseries = ' "$T"/many/*.gp | sed 's/nseries = //' | sort -n | tail -1)
+[ "$max" -le 8 ] || fail "a chart with $max series"
+grep -q "titles\[1\] = 'sem'" "$T/many/fairness-vs-threads-cs1000-sleeping.gp" || fail "sem not among the sleeping locks"
+grep -q "'pthread'" "$T/many/throughput-vs-threads-cs50-baseline.gp" || fail "pthread not among the baselines"
+# pthread's lock_idx: one value wherever it is drawn.
+idx=$(grep -h "titles\[[0-9]*\] = 'pthread'$" "$T"/many/*.gp | sed 's/.*lock_idx\[[0-9]*\] = \([0-9]*\);.*/\1/' | sort -u)
+[ "$(printf '%s\n' "$idx" | wc -l)" -eq 1 ] && [ -n "$idx" ] || fail "pthread's look differs between charts: $idx"
+# ... and between outputs: its look comes from the registry, not from which
+# locks a file holds (sweep-alpha has 4, this one 18).
+"$CONTEND" plot "$DATA/sweep-alpha.json" -o "$T/alpha4" >/dev/null 2>&1 || fail "alpha exited $?"
+idx4=$(grep -h "titles\[[0-9]*\] = 'pthread'$" "$T"/alpha4/*.gp | sed 's/.*lock_idx\[[0-9]*\] = \([0-9]*\);.*/\1/' | sort -u)
+[ "$idx4" = "$idx" ] || fail "pthread's look differs between two outputs: $idx4 vs $idx"
+# Three families (sleeping, baseline, other): three series in the overview,
+# the baselines' one pthread-adaptive, the fastest of them at cs 50 ns.
+grep -q '^nseries = 3$' "$T/many/throughput-vs-threads-cs50-best.gp" || fail "overview not one lock per family"
+grep -q "'pthread-adaptive'" "$T/many/throughput-vs-threads-cs50-best.gp" || fail "the best baseline not in the overview"
+ok "one family per chart, at most $max series, a lock looks the same on every chart"
 
 # --- an earlier output is replaced whole; anything else is left alone
 touch "$out/stale-file"

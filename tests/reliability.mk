@@ -86,7 +86,7 @@ fuzz-smoke-options:
 fuzz-smoke-results:
 	$(FUZZ_ENV) $(SHELL) $(srcdir)/fuzz/smoke.sh results
 
-clean-local: clean-sanitize
+clean-local: clean-sanitize clean-aarch64
 clean-sanitize:
 	-rm -rf '$(SANITIZE_DIR)'
 	rmdir '$(abs_top_builddir)/build' 2>/dev/null || :

@@ -13,6 +13,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "tsc.h"
@@ -55,7 +56,18 @@ int main(void)
 	       ti.rdtsc_cost_ns, calib_s);
 	if (rc != 0)
 		return 1;
+#if TSC_HAVE_CNTVCT
+	/* The generic timer: its own rate range, and the time base is the
+	 * register itself, not clock_gettime. */
+	CHECK(strcmp(ti.source, "cntvct_el0") == 0, "aarch64 time base is '%s'", ti.source);
+	CHECK(ti.hz > 1e6 && ti.hz < 2e9, "hz %.6g outside 1 MHz..2 GHz", ti.hz);
+	CHECK(ti.nominal_hz > 0, "cntfrq_el0 reads %.6g", ti.nominal_hz);
+	printf("info cntfrq_el0=%.6g Hz, %s\n", ti.nominal_hz,
+	       ti.hz == ti.nominal_hz ? "used as the rate" : "not the measured rate");
+#else
 	CHECK(ti.hz > 1e8 && ti.hz < 1e10, "hz %.6g outside 100 MHz..10 GHz", ti.hz);
+	CHECK(ti.nominal_hz == 0, "nominal_hz %.6g without a rate register", ti.nominal_hz);
+#endif
 	CHECK(ti.rdtsc_cost_ns > 0 && ti.rdtsc_cost_ns < 10000,
 	      "rdtsc cost %.3g ns implausible", ti.rdtsc_cost_ns);
 	CHECK(ti.invariant == (ti.why_not_invariant[0] == '\0'),

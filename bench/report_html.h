@@ -1,0 +1,30 @@
+/*
+ * report_html.h - the parts of `contend report`'s page that are not the
+ * summary or the charts: HTML escaping, the key/value tables of meta and
+ * config, the table of every point (sortable and filterable by a few lines
+ * of inline script that works offline from file://), and the page's style
+ * and script.
+ */
+#ifndef CONTEND_REPORT_HTML_H
+#define CONTEND_REPORT_HTML_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "plotting.h"
+
+/* S with <, >, &, " and ' escaped. */
+void html(FILE *f, const char *s);
+/* A table of one top-level member (meta, config, tool) of each input, side
+ * by side. */
+void member_table(FILE *f, const struct plot_input *in, size_t nin, const char *member);
+/* The results section: filters, the flags explained, the table. */
+void results_table(FILE *f, const struct plot_input *in, size_t nin,
+		   const struct plot_request *req);
+/* True when the request includes LOCK (cmd_report.c). */
+bool lock_selected(const char *const *locks, size_t n, const char *lock);
+
+extern const char report_css[];
+extern const char report_script[];
+
+#endif

@@ -1,0 +1,36 @@
+# Driver of one contend chart: its data and settings; the look is in
+# the template loaded at the end, beside this file. `gnuplot throughput-vs-cs-t2-baseline.gp`
+# redraws it, from this directory or from anywhere else.
+_n = strlen(ARG0); while (_n > 0 && ARG0[_n:_n] ne '/') { _n = _n - 1 }
+if (_n > 0) { cd ARG0[1:_n] }
+plotsdir = '.'
+fmt = 'svg'
+outfile = 'throughput-vs-cs-t2-baseline.svg'
+datafile = 'data-vs-cs-t2.tsv'
+chart_title = 'Throughput vs critical section length: 2 threads, ncs 0 ns, pin compact; baselines and peers'."\n".'vm (AMD EPYC, 2 CPUs)'
+xlabel = 'critical section length (ns)'
+ylabel = 'throughput (acquisitions/s, median, 95% CI)'
+col_x = 1; col_y = 2; col_over = 9
+col_lo = 3; col_hi = 4
+nseries = 7
+array blk[7]
+array titles[7]
+array lock_idx[7]
+array machine_idx[7]
+blk[1] = 9; lock_idx[1] = 15; machine_idx[1] = 1; titles[1] = 'ck-fas'
+blk[2] = 10; lock_idx[2] = 16; machine_idx[2] = 1; titles[2] = 'ck-ticket'
+blk[3] = 11; lock_idx[3] = 17; machine_idx[3] = 1; titles[3] = 'ck-mcs'
+blk[4] = 12; lock_idx[4] = 18; machine_idx[4] = 1; titles[4] = 'ck-clh'
+blk[5] = 13; lock_idx[5] = 11; machine_idx[5] = 1; titles[5] = 'pthread'
+blk[6] = 14; lock_idx[6] = 12; machine_idx[6] = 1; titles[6] = 'pthread-adaptive'
+blk[7] = 15; lock_idx[7] = 13; machine_idx[7] = 1; titles[7] = 'pthread-spin'
+logx = 0
+logy = 0
+y_range = '[0:*]'
+y_format = '%.2s%c'
+xtics_list = ''
+has_over_points = 0
+n_over = 0
+n_failed = 0
+load plotsdir.'/chart.gp'
+set output

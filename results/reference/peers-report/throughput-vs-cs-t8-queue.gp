@@ -1,0 +1,31 @@
+# Driver of one contend chart: its data and settings; the look is in
+# the template loaded at the end, beside this file. `gnuplot throughput-vs-cs-t8-queue.gp`
+# redraws it, from this directory or from anywhere else.
+_n = strlen(ARG0); while (_n > 0 && ARG0[_n:_n] ne '/') { _n = _n - 1 }
+if (_n > 0) { cd ARG0[1:_n] }
+plotsdir = '.'
+fmt = 'svg'
+outfile = 'throughput-vs-cs-t8-queue.svg'
+datafile = 'data-vs-cs-t8.tsv'
+chart_title = 'Throughput vs critical section length: 8 threads, ncs 0 ns, pin compact; queue locks'."\n".'vm (AMD EPYC, 2 CPUs)'
+xlabel = 'critical section length (ns)'
+ylabel = 'throughput (acquisitions/s, median, 95% CI)'
+col_x = 1; col_y = 2; col_over = 9
+col_lo = 3; col_hi = 4
+nseries = 2
+array blk[2]
+array titles[2]
+array lock_idx[2]
+array machine_idx[2]
+blk[1] = 4; lock_idx[1] = 5; machine_idx[1] = 1; titles[1] = 'mcs'
+blk[2] = 5; lock_idx[2] = 6; machine_idx[2] = 1; titles[2] = 'clh'
+logx = 0
+logy = 0
+y_range = '[0:*]'
+y_format = '%.2s%c'
+xtics_list = ''
+has_over_points = 1
+n_over = 0
+n_failed = 0
+load plotsdir.'/chart.gp'
+set output

@@ -1,0 +1,34 @@
+# Driver of one contend chart: its data and settings; the look is in
+# the template loaded at the end, beside this file. `gnuplot throughput-vs-threads-cs0-queue.gp`
+# redraws it, from this directory or from anywhere else.
+_n = strlen(ARG0); while (_n > 0 && ARG0[_n:_n] ne '/') { _n = _n - 1 }
+if (_n > 0) { cd ARG0[1:_n] }
+plotsdir = '.'
+fmt = 'svg'
+outfile = 'throughput-vs-threads-cs0-queue.svg'
+datafile = 'data-vs-threads-cs0.tsv'
+chart_title = 'Throughput vs threads: cs 0 ns, ncs 0 ns, pin compact; queue locks'."\n".'vm (AMD EPYC, 2 CPUs)'
+xlabel = 'threads'
+ylabel = 'throughput (acquisitions/s, median, 95% CI)'
+col_x = 1; col_y = 2; col_over = 9
+col_lo = 3; col_hi = 4
+nseries = 2
+array blk[2]
+array titles[2]
+array lock_idx[2]
+array machine_idx[2]
+blk[1] = 4; lock_idx[1] = 5; machine_idx[1] = 1; titles[1] = 'mcs'
+blk[2] = 5; lock_idx[2] = 6; machine_idx[2] = 1; titles[2] = 'clh'
+logx = 2
+logy = 1
+y_range = ''
+y_format = ''
+xtics_list = '(1,2,8)'
+has_over_points = 1
+n_over = 1
+array over_from[1]
+array over_text[1]
+over_from[1] = 2; over_text[1] = 'oversubscribed (> 2 CPUs)'
+n_failed = 0
+load plotsdir.'/chart.gp'
+set output

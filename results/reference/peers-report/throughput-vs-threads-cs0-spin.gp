@@ -1,0 +1,36 @@
+# Driver of one contend chart: its data and settings; the look is in
+# the template loaded at the end, beside this file. `gnuplot throughput-vs-threads-cs0-spin.gp`
+# redraws it, from this directory or from anywhere else.
+_n = strlen(ARG0); while (_n > 0 && ARG0[_n:_n] ne '/') { _n = _n - 1 }
+if (_n > 0) { cd ARG0[1:_n] }
+plotsdir = '.'
+fmt = 'svg'
+outfile = 'throughput-vs-threads-cs0-spin.svg'
+datafile = 'data-vs-threads-cs0.tsv'
+chart_title = 'Throughput vs threads: cs 0 ns, ncs 0 ns, pin compact; spinlocks'."\n".'vm (AMD EPYC, 2 CPUs)'
+xlabel = 'threads'
+ylabel = 'throughput (acquisitions/s, median, 95% CI)'
+col_x = 1; col_y = 2; col_over = 9
+col_lo = 3; col_hi = 4
+nseries = 4
+array blk[4]
+array titles[4]
+array lock_idx[4]
+array machine_idx[4]
+blk[1] = 0; lock_idx[1] = 1; machine_idx[1] = 1; titles[1] = 'tas'
+blk[2] = 1; lock_idx[2] = 2; machine_idx[2] = 1; titles[2] = 'ttas'
+blk[3] = 2; lock_idx[3] = 3; machine_idx[3] = 1; titles[3] = 'cas'
+blk[4] = 3; lock_idx[4] = 4; machine_idx[4] = 1; titles[4] = 'ticket'
+logx = 2
+logy = 1
+y_range = ''
+y_format = ''
+xtics_list = '(1,2,8)'
+has_over_points = 1
+n_over = 1
+array over_from[1]
+array over_text[1]
+over_from[1] = 2; over_text[1] = 'oversubscribed (> 2 CPUs)'
+n_failed = 0
+load plotsdir.'/chart.gp'
+set output
