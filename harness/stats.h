@@ -90,8 +90,9 @@ void stats_shares(const double *x, size_t n, double *min_share,
 /* Adjacent values more than this factor apart start a new regime. */
 #define STATS_REGIME_GAP 1.6
 /* A round trip beyond this (ns) is a probe that was preempted, not a
- * placement: it joins no regime. */
-#define STATS_REGIME_MAX_NS 5000.0
+ * placement (placements here: ~60 and ~320 ns; across sockets of real
+ * machines a few hundred ns): it joins no regime. */
+#define STATS_REGIME_MAX_NS 2000.0
 #define STATS_REGIME_NONE (-1)   /* no probe value (one thread, unpinned) */
 #define STATS_REGIME_MIXED (-2)  /* probes before and after disagree */
 

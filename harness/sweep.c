@@ -40,12 +40,15 @@ void sweep_throughput_summary(const struct sweep_point *p, struct summary *s)
 	stats_summarize(v, p->done, s);
 }
 
-/* A repeat's round trip: the mean of its probes before and after. */
+/* A repeat's round trip: the mean of its probes before and after, leaving
+ * out a probe that was preempted (over STATS_REGIME_MAX_NS). */
 static double repeat_rtt(const struct repeat_figures *f)
 {
-	if (isfinite(f->rtt_before) && isfinite(f->rtt_after))
+	bool b = isfinite(f->rtt_before) && f->rtt_before <= STATS_REGIME_MAX_NS;
+	bool a = isfinite(f->rtt_after) && f->rtt_after <= STATS_REGIME_MAX_NS;
+	if (a && b)
 		return (f->rtt_before + f->rtt_after) / 2;
-	return isfinite(f->rtt_before) ? f->rtt_before : f->rtt_after;
+	return b ? f->rtt_before : a ? f->rtt_after : NAN;
 }
 
 static double repeat_speed(const struct repeat_figures *f)

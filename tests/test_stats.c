@@ -194,16 +194,17 @@ static void check_fairness(void)
  * placements ~5x apart; probe noise within each must not split them. */
 static void check_regimes(void)
 {
-	const double v[] = { 312, 63, 341, 331, 62, NAN, 318, 66, 0, 400, 71213 };
-	int id[11];
-	double center[11];
-	size_t n = stats_regimes(v, 11, id, center);
+	const double v[] = { 312, 63, 341, 331, 62, NAN, 318, 66, 0, 400, 71213, 3537 };
+	int id[12];
+	double center[12];
+	size_t n = stats_regimes(v, 12, id, center);
 	CHECK(n == 2, "two placements, got %zu regimes", n);
 	CHECK(id[1] == 0 && id[4] == 0 && id[7] == 0, "fast regime 0: %d %d %d", id[1], id[4], id[7]);
 	CHECK(id[0] == 1 && id[2] == 1 && id[3] == 1 && id[6] == 1 && id[9] == 1,
 	      "slow regime 1: %d %d %d %d %d", id[0], id[2], id[3], id[6], id[9]);
 	CHECK(id[5] == STATS_REGIME_NONE && id[8] == STATS_REGIME_NONE, "NAN and 0: no regime");
-	CHECK(id[10] == STATS_REGIME_NONE, "a preempted probe (71 us) is no placement: %d", id[10]);
+	CHECK(id[10] == STATS_REGIME_NONE && id[11] == STATS_REGIME_NONE,
+	      "preempted probes (71 us, 3.5 us) are no placement: %d %d", id[10], id[11]);
 	CHECK(center[0] == 63 && near(center[1], 331, 1e-9), "centers %g %g", center[0], center[1]);
 
 	const double flat[] = { 70, 75, 80, 86, 92 }; /* drift of 1.07x steps: one regime */

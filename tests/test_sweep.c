@@ -173,6 +173,7 @@ static void check_flag(void)
 	struct sweep s;
 	memset(&s, 0, sizeof(s));
 	p = made_up(6, regimed, rtt, quiet_sp, none);
+	p.rep[0].rtt_after = 71213; /* a preempted probe: neither a regime nor its round trip */
 	int cpus[2] = { 0, 1 };
 	p.cpus = cpus;
 	s.points = &p;
