@@ -147,7 +147,9 @@ static inline bool malthusian_trylock(void *lk, void *node)
 	struct malthusian_lock *l = lk;
 	if (!malthusian_cas_free(l))
 		return false;
-	malthusian_note_holder(l, park_cpu());
+	/* Relaxed: a hint, as in malthusian_lock(). */
+	if (atomic_load_explicit(&l->head, memory_order_relaxed) != NULL)
+		malthusian_note_holder(l, park_cpu());
 	return true;
 }
 
@@ -285,10 +287,16 @@ static inline void malthusian_lock(void *lk, void *node)
 {
 	struct malthusian_lock *l = lk;
 	struct park_node *me = node, *pred;
-	int cpu = park_cpu();
+	int cpu;
 
-	if (malthusian_cas_free(l))
-		goto locked;
+	if (malthusian_cas_free(l)) {
+		/* The holder's CPU is a hint for a spinning head: with no
+		 * head, skip the look-up (relaxed: a hint too). */
+		if (atomic_load_explicit(&l->head, memory_order_relaxed) != NULL)
+			malthusian_note_holder(l, park_cpu());
+		return;
+	}
+	cpu = park_cpu();
 
 	atomic_store_explicit(&me->next, NULL, memory_order_relaxed);
 	atomic_store_explicit(&me->state, PARK_WAIT, memory_order_relaxed);
@@ -317,7 +325,6 @@ static inline void malthusian_lock(void *lk, void *node)
 	}
 	malthusian_head_wait(l, me, cpu);
 	malthusian_leave_queue(l, me);
-locked:
 	malthusian_note_holder(l, cpu);
 }
 
