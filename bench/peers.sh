@@ -33,10 +33,12 @@ mkdir -p "$out"
 ncpu=$(nproc)
 over=$((4 * ncpu))
 ours="tas,ttas,cas,ticket,mcs,clh,futex,futex-spin,lll"
+# The queue locks of issue 13, held to mcs where queue locks shine.
+newq="qspinlock,hemlock,mcs-tp,clh-tp"
 peers="ck-fas,ck-ticket,ck-mcs,ck-clh,pthread,pthread-adaptive,pthread-spin"
 
 echo "peers.sh: one sweep, $repeat rounds of every point in shuffled order ($duration each)"
-"$CONTEND" run --locks "$ours,$peers" --threads "1,2,$over" --oversubscribe --pin compact \
+"$CONTEND" run --locks "$ours,$newq,$peers" --threads "1,2,$over" --oversubscribe --pin compact \
 	--cs 0,100ns --duration "$duration" --warmup 20ms --repeat "$repeat" -q \
 	-o "$out/peers.json" > "$out/peers.txt"
 
@@ -95,6 +97,15 @@ for cs in 0 100; do
 	done
 	line "futex-spin / pthread-adaptive" "$(ratio "$(th futex-spin 2 $cs)" "$(th pthread-adaptive 2 $cs)")" ">=" 1.00
 	line "futex / pthread" "$(ratio "$(th futex 2 $cs)" "$(th pthread 2 $cs)")" ">=" 1.00
+done
+
+echo "== New queue locks against mcs: uncontended (mcs ns / lock ns) and 2 pinned threads (lock / mcs throughput)" |
+	tee -a "$report"
+for l in $(printf '%s' "$newq" | tr , ' '); do
+	line "$l 1 thread: mcs ns / $l ns" "$(ratio "$(ns mcs 1 0)" "$(ns "$l" 1 0)")" ">=" 0.90
+	for cs in 0 100; do
+		line "$l 2 threads cs ${cs}ns: $l / mcs" "$(ratio "$(th "$l" 2 $cs)" "$(th mcs 2 $cs)")" ">=" 0.90
+	done
 done
 
 echo "== Oversubscribed ($over threads on $ncpu CPUs), cs 100ns" | tee -a "$report"
