@@ -35,10 +35,17 @@ tests_liveness_lossy_LDADD = $(LOCKCHECK_LDADD)
 TESTS += tests/liveness_lossy
 tests_sem_permits_SOURCES = tests/sem_permits.c $(LOCKCHECK_SOURCES)
 tests_sem_permits_LDADD = $(LOCKCHECK_LDADD)
+check_PROGRAMS += tests/fair_shares
+tests_fair_shares_SOURCES = tests/fair_shares.c
+tests_fair_shares_LDADD = $(LOCKCHECK_LDADD)
 
 TESTS += tests/registry.sh tests/validate tests/negative_control \
-	tests/liveness tests/sem_permits tests/trylock_prompt
+	tests/liveness tests/sem_permits tests/trylock_prompt tests/fair_shares
 EXTRA_DIST += tests/registry.sh
+
+# clh-tp's removal protocol, model-checked with spin (skips without it).
+TESTS += tests/clh_tp_model.sh
+EXTRA_DIST += tests/clh_tp_model.sh locks/clh_tp.pml
 
 # The layers stay apart (lock.h free of the loop, preload without it).
 TESTS += tests/layering.sh
