@@ -6,8 +6,9 @@ RESULTS_READER_SOURCES = bench/reader.c bench/reader.h
 bin_PROGRAMS += contend
 contend_SOURCES = bench/main.c bench/cli.h bench/commands.h \
 	bench/commands.def bench/cmd_list.c $(RESULTS_READER_SOURCES)
-contend_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(JANSSON_CFLAGS)
-contend_LDADD = $(HARNESS_LIBS)
+# DW_*: elfutils libdw, optional (configure), for contend profile's symbols.
+contend_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(JANSSON_CFLAGS) $(DW_CFLAGS)
+contend_LDADD = $(HARNESS_LIBS) $(DW_LIBS)
 contend_SOURCES += bench/cmd_run.c bench/parse.c bench/parse.h bench/sweep.h \
 	bench/run_json.c bench/run_output.c bench/atomicfile.c bench/atomicfile.h
 contend_SOURCES += bench/cmd_probe.c bench/cmd_topo.c bench/topo_json.c bench/topo_json.h
@@ -15,7 +16,7 @@ contend_SOURCES += bench/plotting.h bench/plot_internal.h bench/plot_options.c \
 	bench/plot_data.c bench/plot_charts.c bench/plot_heatmap.c bench/plot_gnuplot.c \
 	bench/fmt.c bench/fmt.h bench/findings.c bench/findings.h bench/report_html.c \
 	bench/report_html.h bench/cmd_plot.c bench/cmd_report.c bench/cmd_compare.c
-contend_SOURCES += bench/cmd_profile.c
+contend_SOURCES += bench/cmd_profile.c bench/symbolize.c bench/symbolize.h
 
 check_PROGRAMS += tests/test_reader
 TESTS += tests/test_reader

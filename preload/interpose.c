@@ -27,6 +27,7 @@
 #include <errno.h>
 #include <execinfo.h>
 #include <fcntl.h>
+#include <link.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,8 @@ static PRELOAD_TLS char thread_marker;
 static bool config_done;
 static bool ctor_done; /* backtrace() is primed: safe to take call sites */
 static void *our_base; /* load address of this library (dladdr) */
+/* The addresses of this library's loaded segments: frames in it are ours. */
+static uintptr_t our_lo, our_hi;
 
 uint64_t preload_now_ns(void)
 {
@@ -115,13 +118,20 @@ static void read_config(char **envp)
 			static const char msg[] = "contend-preload: unknown lock in "
 				"CONTEND_PROFILE_LOCK, profiling only\n";
 			(void)!write(2, msg, sizeof(msg) - 1);
+		} else if (preload_cfg.subst->props & LOCK_TRYLOCK_MAY_BLOCK) {
+			/* A program's trylock back-off would deadlock. */
+			static const char msg[] = "contend-preload: the lock in "
+				"CONTEND_PROFILE_LOCK has a trylock that may wait for a "
+				"holder, profiling only\n";
+			(void)!write(2, msg, sizeof(msg) - 1);
+			preload_cfg.subst = NULL;
 		}
 	}
 	if ((s = env_in(envp, "CONTEND_PROFILE_OUT")) != NULL &&
 	    strlen(s) < sizeof(preload_cfg.out_path))
 		strcpy(preload_cfg.out_path, s);
 	preload_cfg.top = env_int(envp, "CONTEND_PROFILE_TOP", 10, 1, 1000000);
-	preload_cfg.frames = env_int(envp, "CONTEND_PROFILE_FRAMES", 6, 1,
+	preload_cfg.frames = env_int(envp, "CONTEND_PROFILE_FRAMES", 6, 0,
 				     PRELOAD_MAX_FRAMES);
 	preload_cfg.quiet = env_int(envp, "CONTEND_PROFILE_QUIET", 0, 0, 1) == 1;
 	/* The process `contend` started keeps the plain file name; others
@@ -185,6 +195,11 @@ static void *resolve(const char *name, const char *version)
 	return p;
 }
 
+static void *resolve_opt(const char *name)
+{
+	return dlsym(RTLD_NEXT, name);
+}
+
 void preload_init(void)
 {
 	int expected = 0;
@@ -216,6 +231,7 @@ void preload_init(void)
 	real.cond_signal = resolve("pthread_cond_signal", "GLIBC_2.3.2");
 	real.cond_broadcast = resolve("pthread_cond_broadcast", "GLIBC_2.3.2");
 	real.exit_ = resolve("_exit", NULL);
+	more_resolve(resolve_opt);
 	extern char **environ;
 	if (environ != NULL)
 		read_config(environ);
@@ -246,6 +262,30 @@ static void atfork_child(void)
 	report_reset_child();
 }
 
+static int find_our_range(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	(void)size;
+	(void)arg;
+	uintptr_t lo = UINTPTR_MAX, hi = 0;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type != PT_LOAD)
+			continue;
+		uintptr_t a = info->dlpi_addr + ph->p_vaddr;
+		if (a < lo)
+			lo = a;
+		if (a + ph->p_memsz > hi)
+			hi = a + ph->p_memsz;
+	}
+	uintptr_t self = (uintptr_t)(void *)find_our_range;
+	if (self >= lo && self < hi) {
+		our_lo = lo;
+		our_hi = hi;
+		return 1;
+	}
+	return 0;
+}
+
 __attribute__((constructor)) static void preload_ctor(int argc, char **argv, char **envp)
 {
 	void *frames[2];
@@ -258,6 +298,7 @@ __attribute__((constructor)) static void preload_ctor(int argc, char **argv, cha
 		read_config(envp);
 	if (dladdr((void *)preload_ctor, &info) != 0)
 		our_base = info.dli_fbase;
+	dl_iterate_phdr(find_our_range, NULL);
 	/* The first backtrace() loads libgcc_s; do it here, not inside the
 	 * first pthread_mutex_lock, which may run in an allocator. */
 	in_backtrace = true;
@@ -321,9 +362,120 @@ static __attribute__((noinline)) void capture_site(struct mutex_rec *r)
 	atomic_store_explicit(&r->site_state, 2, memory_order_release);
 }
 
+static inline bool is_ours(const void *pc)
+{
+	return (uintptr_t)pc >= our_lo && (uintptr_t)pc < our_hi;
+}
+
+/* backtrace() (libgcc's unwinder, from the unwind tables every Debian
+ * binary has) rather than a frame-pointer walk, which breaks on the first
+ * function built without frame pointers, i.e. on most distribution code.
+ * Called only on a contended path, before blocking, while the caller holds
+ * no lock of ours and not the mutex (see rec_of() on the loader's lock). */
+__attribute__((noinline)) void preload_stack(struct stack *st)
+{
+	void *buf[PRELOAD_MAX_FRAMES + 8];
+
+	st->n = 0;
+	if (in_backtrace || !ctor_done || preload_cfg.frames == 0)
+		return;
+	in_backtrace = true;
+	/* The unwinder's cost grows with each frame (some 0.2-0.4 us): ask for
+	 * the frames kept plus ours (this function, the contended path, the
+	 * wrapper) and one spare. */
+	int n = backtrace(buf, preload_cfg.frames + 4);
+	in_backtrace = false;
+	/* Frames before our first one belong to a sanitizer's interceptor of
+	 * backtrace(); then ours; the caller's start after them. */
+	int i = 0;
+	while (i < n && !is_ours(buf[i]))
+		i++;
+	if (i == n)
+		i = 0;
+	while (i < n && is_ours(buf[i]))
+		i++;
+	for (; i < n && st->n < preload_cfg.frames; i++)
+		st->pc[st->n++] = buf[i];
+}
+
+static uint64_t stack_hash(const struct stack *st, int kind)
+{
+	uint64_t h = 0xcbf29ce484222325ull ^ (uint64_t)kind;
+	for (int i = 0; i < st->n; i++) {
+		h ^= (uint64_t)(uintptr_t)st->pc[i];
+		h *= 0x100000001b3ull;
+	}
+	return h | 1; /* 0 marks a free site */
+}
+
+static bool same_site(struct wait_site *s, const struct stack *st, int kind)
+{
+	int n;
+	/* ACQUIRE: pairs with the RELEASE store of nframes by the thread that
+	 * claimed the site, so its frames and kind are visible. It stores
+	 * them right after its CAS: wait for it. */
+	while ((n = atomic_load_explicit(&s->nframes, memory_order_acquire)) == 0)
+		sched_yield();
+	if (n - 1 != st->n || s->kind != kind)
+		return false;
+	return memcmp(s->frames, st->pc, (size_t)st->n * sizeof(void *)) == 0;
+}
+
+void rec_wait(struct mutex_rec *r, const struct stack *st, int kind, uint64_t wait_ns)
+{
+	/* ACQUIRE: pairs with the RELEASE CAS below (a zeroed wait_info). */
+	struct wait_info *w = atomic_load_explicit(&r->waits, memory_order_acquire);
+	if (unlikely(w == NULL)) {
+		struct wait_info *mine = arena_alloc(sizeof(*mine));
+		if (mine == NULL)
+			return;
+		/* RELEASE: publishes the zeroed memory. A loser's copy stays
+		 * unused in the arena (two threads' first contended waits on
+		 * one shared lock at once: rare, and bounded by the threads). */
+		if (atomic_compare_exchange_strong_explicit(&r->waits, &w, mine,
+							    memory_order_release,
+							    memory_order_acquire))
+			w = mine;
+	}
+	int b = wait_ns == 0 ? 0 : 64 - __builtin_clzll(wait_ns);
+	if (b >= PRELOAD_HIST_BUCKETS)
+		b = PRELOAD_HIST_BUCKETS - 1;
+	/* Relaxed RMWs: counters, read only by the report. */
+	atomic_fetch_add_explicit(&w->hist[b], 1, memory_order_relaxed);
+	if (st->n > 0) {
+		uint64_t h = stack_hash(st, kind);
+		for (unsigned k = 0; k < PRELOAD_SITES; k++) {
+			struct wait_site *s = &w->site[(h + k) % PRELOAD_SITES];
+			uint64_t sh = atomic_load_explicit(&s->hash, memory_order_relaxed);
+			if (sh == 0) {
+				/* Relaxed CAS: the frames are published by the
+				 * RELEASE store of nframes, not by the hash. */
+				if (atomic_compare_exchange_strong_explicit(
+					    &s->hash, &sh, h, memory_order_relaxed,
+					    memory_order_relaxed)) {
+					memcpy(s->frames, st->pc, (size_t)st->n * sizeof(void *));
+					s->kind = kind;
+					/* RELEASE: pairs with same_site()/the report. */
+					atomic_store_explicit(&s->nframes, st->n + 1,
+							      memory_order_release);
+					sh = h;
+				}
+			}
+			if (sh == h && same_site(s, st, kind)) {
+				atomic_fetch_add_explicit(&s->count, 1, memory_order_relaxed);
+				atomic_fetch_add_explicit(&s->wait_ns, wait_ns, memory_order_relaxed);
+				return;
+			}
+		}
+	}
+	atomic_fetch_add_explicit(&w->dropped, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&w->dropped_ns, wait_ns, memory_order_relaxed);
+}
+
 /* The caller has just acquired r's mutex; wait_ns: time blocked, 0 when the
  * first try succeeded. */
-static inline void acquired(struct mutex_rec *r, bool contended, uint64_t wait_ns)
+static inline __attribute__((always_inline)) void acquired(struct mutex_rec *r, bool contended,
+							     uint64_t wait_ns)
 {
 	uint64_t acq = atomic_load_explicit(&r->acquisitions, memory_order_relaxed) + 1;
 	atomic_store_explicit(&r->acquisitions, acq, memory_order_relaxed);
@@ -349,6 +501,27 @@ static inline void acquired(struct mutex_rec *r, bool contended, uint64_t wait_n
 void rec_acquired(struct mutex_rec *r, bool contended, uint64_t wait_ns)
 {
 	acquired(r, contended, wait_ns);
+}
+
+void rec_acquired_shared(struct mutex_rec *r, bool contended, uint64_t wait_ns, bool read)
+{
+	/* Relaxed RMWs: counters only, read by the report. */
+	atomic_fetch_add_explicit(&r->acquisitions, 1, memory_order_relaxed);
+	if (read)
+		atomic_fetch_add_explicit(&r->rd_acquisitions, 1, memory_order_relaxed);
+	if (!contended)
+		return;
+	atomic_fetch_add_explicit(&r->contended, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&r->wait_ns, wait_ns, memory_order_relaxed);
+	if (read) {
+		atomic_fetch_add_explicit(&r->rd_contended, 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(&r->rd_wait_ns, wait_ns, memory_order_relaxed);
+	}
+	uint64_t m = atomic_load_explicit(&r->wait_max_ns, memory_order_relaxed);
+	while (wait_ns > m && !atomic_compare_exchange_weak_explicit(
+				      &r->wait_max_ns, &m, wait_ns, memory_order_relaxed,
+				      memory_order_relaxed))
+		;
 }
 
 void rec_cond_reacquired(struct mutex_rec *r)
@@ -437,7 +610,23 @@ PRELOAD_API int pthread_mutex_destroy(pthread_mutex_t *m)
 	return real.mutex_destroy(m);
 }
 
-PRELOAD_API int pthread_mutex_lock(pthread_mutex_t *m)
+/* The first try failed: take the stack, then block, timed. Out of line,
+ * so that the uncontended path's frame stays small. */
+static __attribute__((noinline)) int lock_contended(pthread_mutex_t *m, struct mutex_rec *r)
+{
+	struct stack st;
+	preload_stack(&st);
+	uint64_t t0 = preload_now_ns();
+	int rc = real.mutex_lock(m);
+	if (got_it(rc)) {
+		uint64_t w = preload_now_ns() - t0;
+		acquired(r, true, w);
+		rec_wait(r, &st, WAIT_LOCK, w);
+	}
+	return rc;
+}
+
+static inline __attribute__((always_inline)) int do_mutex_lock(pthread_mutex_t *m)
 {
 	if (unlikely(!ready()))
 		return __pthread_mutex_lock(m);
@@ -453,14 +642,10 @@ PRELOAD_API int pthread_mutex_lock(pthread_mutex_t *m)
 	}
 	/* EBUSY, or an error the blocking call will report again (EDEADLK
 	 * comes from the lock, not the trylock, for an error-checking mutex). */
-	uint64_t t0 = preload_now_ns();
-	rc = real.mutex_lock(m);
-	if (got_it(rc))
-		acquired(r, true, preload_now_ns() - t0);
-	return rc;
+	return lock_contended(m, r);
 }
 
-PRELOAD_API int pthread_mutex_trylock(pthread_mutex_t *m)
+static inline __attribute__((always_inline)) int do_mutex_trylock(pthread_mutex_t *m)
 {
 	if (unlikely(!ready()))
 		return __pthread_mutex_trylock(m);
@@ -492,17 +677,26 @@ static int timed(pthread_mutex_t *m, clockid_t clk, const struct timespec *absti
 		acquired(r, false, 0);
 		return rc;
 	}
+	struct stack st;
+	preload_stack(&st);
 	uint64_t t0 = preload_now_ns();
 	rc = clock_given ? real.mutex_clocklock(m, clk, abstime) :
 		real.mutex_timedlock(m, abstime);
-	if (got_it(rc))
-		acquired(r, true, preload_now_ns() - t0);
-	else if (rc == ETIMEDOUT)
+	if (got_it(rc)) {
+		uint64_t w = preload_now_ns() - t0;
+		acquired(r, true, w);
+		rec_wait(r, &st, WAIT_LOCK, w);
+	} else if (rc == ETIMEDOUT)
 		atomic_fetch_add_explicit(&r->timeouts, 1, memory_order_relaxed);
 	return rc;
 }
 
 PRELOAD_API int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *abstime)
+{
+	return timed(m, CLOCK_REALTIME, abstime, false);
+}
+
+int preload_mutex_timedlock(pthread_mutex_t *m, const struct timespec *abstime)
 {
 	return timed(m, CLOCK_REALTIME, abstime, false);
 }
@@ -513,7 +707,7 @@ PRELOAD_API int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clk,
 	return timed(m, clk, abstime, true);
 }
 
-PRELOAD_API int pthread_mutex_unlock(pthread_mutex_t *m)
+static inline __attribute__((always_inline)) int do_mutex_unlock(pthread_mutex_t *m)
 {
 	if (unlikely(!ready()))
 		return __pthread_mutex_unlock(m);
@@ -526,6 +720,37 @@ PRELOAD_API int pthread_mutex_unlock(pthread_mutex_t *m)
 		return subst_unlock(r);
 	rec_releasing(r);
 	return real.mutex_unlock(m);
+}
+
+PRELOAD_API int pthread_mutex_lock(pthread_mutex_t *m)
+{
+	return do_mutex_lock(m);
+}
+
+PRELOAD_API int pthread_mutex_trylock(pthread_mutex_t *m)
+{
+	return do_mutex_trylock(m);
+}
+
+PRELOAD_API int pthread_mutex_unlock(pthread_mutex_t *m)
+{
+	return do_mutex_unlock(m);
+}
+
+/* The same, for the C11 wrappers of more.c. */
+int preload_mutex_lock(pthread_mutex_t *m)
+{
+	return do_mutex_lock(m);
+}
+
+int preload_mutex_trylock(pthread_mutex_t *m)
+{
+	return do_mutex_trylock(m);
+}
+
+int preload_mutex_unlock(pthread_mutex_t *m)
+{
+	return do_mutex_unlock(m);
 }
 
 /* ---- pthread_cond_* ---------------------------------------------------- */
@@ -567,6 +792,20 @@ PRELOAD_API int pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m, cl
 			   const struct timespec *abstime)
 {
 	return cond_wait_any(c, m, clk, abstime, 2);
+}
+
+int preload_cond_wait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *abstime)
+{
+	return abstime ? cond_wait_any(c, m, CLOCK_REALTIME, abstime, 1) :
+		cond_wait_any(c, m, CLOCK_REALTIME, NULL, 0);
+}
+
+int preload_cond_signal(pthread_cond_t *c, bool broadcast)
+{
+	ready();
+	if (preload_cfg.subst != NULL)
+		return subst_cond_signal(c, broadcast);
+	return broadcast ? real.cond_broadcast(c) : real.cond_signal(c);
 }
 
 PRELOAD_API int pthread_cond_signal(pthread_cond_t *c)

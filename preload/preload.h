@@ -44,6 +44,48 @@
  * acquisition would double the cost of an uncontended lock+unlock. */
 #define PRELOAD_HOLD_SAMPLE 64
 
+/* Wait attribution: the distinct call stacks that waited for one mutex,
+ * kept per mutex (more go to a "did not fit" counter), and a histogram of
+ * the wait times, bucket b >= 1 counting waits in [2^(b-1), 2^b) ns. */
+#define PRELOAD_SITES 32
+#define PRELOAD_HIST_BUCKETS 48
+
+/* What a thread waited for (the kind of a wait site). */
+enum wait_kind {
+	WAIT_LOCK,        /* pthread_mutex_lock/timedlock/clocklock */
+	WAIT_COND_RETAKE, /* re-taking the mutex after a condition wait (--lock) */
+	WAIT_RDLOCK,      /* pthread_rwlock_rdlock/timedrdlock/clockrdlock */
+	WAIT_WRLOCK,      /* pthread_rwlock_wrlock/timedwrlock/clockwrlock */
+	WAIT_SPIN,        /* pthread_spin_lock */
+	WAIT_SEM,         /* sem_wait/sem_timedwait/sem_clockwait */
+	WAIT_KINDS
+};
+
+/* One call stack that waited. hash is claimed once by CAS (0: free);
+ * nframes is stored RELEASE after frames, so whoever reads nframes != 0
+ * with ACQUIRE sees the frames. count and wait_ns are atomic adds: for a
+ * mutex the adder holds it, but a shared (read) lock has several holders. */
+struct wait_site {
+	_Atomic uint64_t hash;
+	_Atomic int nframes;
+	int kind; /* enum wait_kind, written before nframes */
+	_Atomic uint64_t count, wait_ns;
+	void *frames[PRELOAD_MAX_FRAMES];
+};
+
+struct wait_info {
+	_Atomic uint64_t dropped, dropped_ns; /* waits whose stack did not fit */
+	_Atomic uint64_t hist[PRELOAD_HIST_BUCKETS];
+	struct wait_site site[PRELOAD_SITES];
+};
+
+/* A call stack taken on the contended path: return addresses, outermost
+ * last, our own frames removed. */
+struct stack {
+	int n;
+	void *pc[PRELOAD_MAX_FRAMES];
+};
+
 /* glibc's pthread_mutex_t.__data.__kind bits (nptl/pthreadP.h; part of the
  * ABI since the static initialisers store them). */
 #define GLIBC_KIND_TYPE_MASK 3
@@ -59,6 +101,9 @@ enum rec_kind {
 	REC_ERRORCHECK, /* PTHREAD_MUTEX_ERRORCHECK */
 	REC_SPECIAL,    /* robust, priority-inheritance/-protect or pshared */
 	REC_COND,       /* a pthread_cond_t (substitution mode only) */
+	REC_RWLOCK,     /* a pthread_rwlock_t (profiled, never substituted) */
+	REC_SPIN,       /* a pthread_spinlock_t (profiled, never substituted) */
+	REC_SEM,        /* a sem_t (profiled, never substituted) */
 };
 
 /*
@@ -96,6 +141,19 @@ struct mutex_rec {
 	_Atomic int site_state;
 	int site_frames;
 	void *site[PRELOAD_MAX_FRAMES];
+
+	/* Where threads waited: made on the first contended acquisition
+	 * (RELEASE CAS; ACQUIRE loads), never freed. */
+	_Atomic(struct wait_info *) waits;
+	/* --lock: time blocked re-taking the mutex after a condition wait,
+	 * and how many re-takes had to wait (H). */
+	_Atomic uint64_t cond_retake_ns;
+	_Atomic uint64_t cond_retake_contended;
+	/* rwlocks: the read side's share of acquisitions, contended and
+	 * wait_ns (A: readers hold the lock together; for rwlocks and
+	 * semaphores every counter is an atomic add). sem_post calls (A). */
+	_Atomic uint64_t rd_acquisitions, rd_contended, rd_wait_ns;
+	_Atomic uint64_t sem_posts;
 
 	/* Substitution mode. lock: our lock, lock_size bytes, written before
 	 * `substituted` is published. holder_node: node of the current holder
@@ -139,7 +197,28 @@ struct real_fns {
 	int (*cond_signal)(pthread_cond_t *);
 	int (*cond_broadcast)(pthread_cond_t *);
 	void (*exit_)(int) __attribute__((noreturn));
+	/* preload/more.c: rwlocks, spinlocks, semaphores, C11 threads. */
+	int (*rw_rdlock)(pthread_rwlock_t *);
+	int (*rw_tryrdlock)(pthread_rwlock_t *);
+	int (*rw_timedrdlock)(pthread_rwlock_t *, const struct timespec *);
+	int (*rw_clockrdlock)(pthread_rwlock_t *, clockid_t, const struct timespec *);
+	int (*rw_wrlock)(pthread_rwlock_t *);
+	int (*rw_trywrlock)(pthread_rwlock_t *);
+	int (*rw_timedwrlock)(pthread_rwlock_t *, const struct timespec *);
+	int (*rw_clockwrlock)(pthread_rwlock_t *, clockid_t, const struct timespec *);
+	int (*rw_unlock)(pthread_rwlock_t *);
+	int (*spin_lock)(pthread_spinlock_t *);
+	int (*spin_trylock)(pthread_spinlock_t *);
+	int (*spin_unlock)(pthread_spinlock_t *);
+	int (*sem_wait)(void *);
+	int (*sem_trywait)(void *);
+	int (*sem_timedwait)(void *, const struct timespec *);
+	int (*sem_clockwait)(void *, clockid_t, const struct timespec *);
+	int (*sem_post)(void *);
 };
+/* preload/more.c: resolves the functions above (those glibc lacks stay
+ * NULL). */
+void more_resolve(void *(*resolve_opt)(const char *name));
 extern struct real_fns real;
 
 /* table.c */
@@ -187,7 +266,23 @@ enum rec_kind preload_kind_of(const pthread_mutex_t *m);
  * condition wait re-acquired the mutex, and before a release. The caller
  * holds the mutex in all three. */
 void rec_acquired(struct mutex_rec *r, bool contended, uint64_t wait_ns);
+/* For locks with several holders (rwlock readers, semaphores): the same
+ * counts, by atomic adds; read: also counted as the read side's. */
+void rec_acquired_shared(struct mutex_rec *r, bool contended, uint64_t wait_ns, bool read);
+/* pthread_mutex_lock/trylock/timedlock/unlock and the condition waits as
+ * the wrappers do them, for the C11 mtx_ and cnd_ wrappers (more.c). */
+int preload_mutex_lock(pthread_mutex_t *m);
+int preload_mutex_trylock(pthread_mutex_t *m);
+int preload_mutex_timedlock(pthread_mutex_t *m, const struct timespec *abstime);
+int preload_mutex_unlock(pthread_mutex_t *m);
+int preload_cond_wait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *abstime);
+int preload_cond_signal(pthread_cond_t *c, bool broadcast);
 void rec_cond_reacquired(struct mutex_rec *r);
+/* The caller's stack (our frames left out) into st, for a wait about to
+ * happen; st->n is 0 when none can be taken (re-entered, too early). */
+void preload_stack(struct stack *st);
+/* Adds one wait of wait_ns at stack st (kind: enum wait_kind) to r. */
+void rec_wait(struct mutex_rec *r, const struct stack *st, int kind, uint64_t wait_ns);
 void rec_releasing(struct mutex_rec *r);
 
 /* glibc's mutex functions under other names, for the lock sources

@@ -8,7 +8,8 @@
  * would allocate from the program's heap at exit). Output goes through
  * write(2) from buffers on our stack; nothing here takes a stdio lock or
  * calls malloc, since the program may exit while another thread holds
- * either. The file is written atomically: "<path>.tmp.<pid>", then rename.
+ * either. The file is written atomically: a mkostemp() file "<path>.tmp.XXXXXX"
+ * (O_EXCL: never through a planted symlink), then rename.
  *
  * Who writes: once per process, from the destructor (exit()) or from the
  * _exit/_Exit wrapper. A child made by fork() starts an empty profile of its
@@ -23,10 +24,13 @@
 
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <link.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "preload.h"
@@ -108,6 +112,9 @@ static const char *kind_name(int k)
 	case REC_RECURSIVE: return "recursive";
 	case REC_ERRORCHECK: return "errorcheck";
 	case REC_SPECIAL: return "robust/pi/pp/pshared";
+	case REC_RWLOCK: return "rwlock";
+	case REC_SPIN: return "spinlock";
+	case REC_SEM: return "semaphore";
 	default: return "cond";
 	}
 }
@@ -128,6 +135,7 @@ static bool reportable(struct mutex_rec *r)
 {
 	return atomic_load_explicit(&r->kind, memory_order_relaxed) != REC_COND &&
 	       (ld(&r->acquisitions) != 0 || ld(&r->trylock_busy) != 0 ||
+		ld(&r->sem_posts) != 0 ||
 		ld(&r->timeouts) != 0 || ld(&r->cond_waits) != 0);
 }
 
@@ -230,6 +238,153 @@ static void frame_text(char *buf, size_t len, const struct frame_info *fi)
 			 (unsigned long)fi->obj_off);
 }
 
+/* ---- wait sites: object, build-id and offset of each frame ------------ */
+
+/* The loaded object holding a code address: its path, load bias (address
+ * minus ELF virtual address) and GNU build-id, from the program headers the
+ * dynamic loader keeps. Symbols are left to `contend profile`, after the
+ * program has exited. */
+struct obj_info {
+	const void *pc;
+	const char *name;
+	uintptr_t bias;
+	char build_id[2 * 64 + 1];
+	bool found;
+};
+
+static void build_id_of(struct dl_phdr_info *info, char *out, size_t len)
+{
+	out[0] = '\0';
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type != PT_NOTE)
+			continue;
+		const char *p = (const char *)(info->dlpi_addr + ph->p_vaddr);
+		const char *end = p + ph->p_memsz;
+		while (p + sizeof(ElfW(Nhdr)) <= end) {
+			const ElfW(Nhdr) *nh = (const ElfW(Nhdr) *)(const void *)p;
+			const char *name = p + sizeof(*nh);
+			const unsigned char *desc = (const unsigned char *)name +
+				((nh->n_namesz + 3) & ~3u);
+			if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 &&
+			    memcmp(name, "GNU", 4) == 0 &&
+			    desc + nh->n_descsz <= (const unsigned char *)end) {
+				size_t k = 0;
+				for (unsigned j = 0; j < nh->n_descsz && k + 2 < len; j++, k += 2)
+					snprintf(out + k, 3, "%02x", desc[j]);
+				out[k] = '\0';
+				return;
+			}
+			p = (const char *)desc + ((nh->n_descsz + 3) & ~3u);
+		}
+	}
+}
+
+static int find_obj(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct obj_info *o = arg;
+	(void)size;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t a = info->dlpi_addr + ph->p_vaddr;
+		if (ph->p_type == PT_LOAD && (uintptr_t)o->pc >= a &&
+		    (uintptr_t)o->pc < a + ph->p_memsz) {
+			o->found = true;
+			o->name = info->dlpi_name;
+			o->bias = info->dlpi_addr;
+			build_id_of(info, o->build_id, sizeof(o->build_id));
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void out_frame_raw(struct out *o, void *pc)
+{
+	/* A return address: the call is the instruction before it. */
+	struct obj_info oi = { .pc = (const char *)pc - 1 };
+	dl_iterate_phdr(find_obj, &oi);
+	out_str(o, "{\"object\": ");
+	if (!oi.found) {
+		out_fmt(o, "null, \"build_id\": null, \"offset\": \"0x%lx\"}",
+			(unsigned long)((uintptr_t)pc - 1));
+		return;
+	}
+	out_json_str(o, oi.name && oi.name[0] ? oi.name : exe_path);
+	out_str(o, ", \"build_id\": ");
+	if (oi.build_id[0])
+		out_fmt(o, "\"%s\"", oi.build_id);
+	else
+		out_str(o, "null");
+	out_fmt(o, ", \"offset\": \"0x%lx\"}",
+		(unsigned long)((uintptr_t)pc - 1 - oi.bias));
+}
+
+static const char *wait_kind_name(int k)
+{
+	switch (k) {
+	case WAIT_COND_RETAKE: return "cond_retake";
+	case WAIT_RDLOCK: return "rdlock";
+	case WAIT_WRLOCK: return "wrlock";
+	case WAIT_SPIN: return "spin";
+	case WAIT_SEM: return "sem";
+	default: return "lock";
+	}
+}
+
+/* The wait sites of r, most waited first; their histogram; what did not fit. */
+static void out_waits(struct out *o, struct mutex_rec *r)
+{
+	/* ACQUIRE: pairs with the RELEASE CAS in rec_wait(). */
+	struct wait_info *w = atomic_load_explicit(&r->waits, memory_order_acquire);
+	struct wait_site *v[PRELOAD_SITES];
+	size_t n = 0;
+
+	out_str(o, "\"wait_sites\": [");
+	if (w != NULL) {
+		for (unsigned i = 0; i < PRELOAD_SITES; i++)
+			/* ACQUIRE: pairs with the RELEASE of nframes. */
+			if (atomic_load_explicit(&w->site[i].nframes, memory_order_acquire) > 0 &&
+			    ld(&w->site[i].count) > 0)
+				v[n++] = &w->site[i];
+		for (size_t i = 1; i < n; i++) /* insertion sort, by wait */
+			for (size_t j = i; j > 0 && ld(&v[j]->wait_ns) > ld(&v[j - 1]->wait_ns); j--) {
+				struct wait_site *t = v[j];
+				v[j] = v[j - 1];
+				v[j - 1] = t;
+			}
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct wait_site *s = v[i];
+		int nf = atomic_load_explicit(&s->nframes, memory_order_acquire) - 1;
+		out_fmt(o, "%s{\"kind\": \"%s\", \"contended\": %llu, \"wait_ns\": %llu, "
+			"\"frames\": [", i ? ", " : "", wait_kind_name(s->kind),
+			(unsigned long long)ld(&s->count), (unsigned long long)ld(&s->wait_ns));
+		for (int f = 0; f < nf; f++) {
+			if (f)
+				out_str(o, ", ");
+			out_frame_raw(o, s->frames[f]);
+		}
+		out_str(o, "]}");
+	}
+	out_fmt(o, "], \"wait_sites_dropped\": {\"contended\": %llu, \"wait_ns\": %llu}, ",
+		(unsigned long long)(w ? ld(&w->dropped) : 0),
+		(unsigned long long)(w ? ld(&w->dropped_ns) : 0));
+	/* Bucket b >= 1: waits of [2^(b-1), 2^b) ns; only non-empty ones. */
+	out_str(o, "\"wait_histogram\": [");
+	bool first = true;
+	for (int b = 0; w != NULL && b < PRELOAD_HIST_BUCKETS; b++) {
+		uint64_t c = ld(&w->hist[b]);
+		if (c == 0)
+			continue;
+		out_fmt(o, "%s{\"ge_ns\": %llu, \"lt_ns\": %llu, \"count\": %llu}",
+			first ? "" : ", ", b ? 1ull << (b - 1) : 0ull, 1ull << b,
+			(unsigned long long)c);
+		first = false;
+	}
+	out_str(o, "]");
+}
+
 static const char *impl_name(struct mutex_rec *r)
 {
 	return atomic_load_explicit(&r->substituted, memory_order_relaxed) ?
@@ -238,6 +393,7 @@ static const char *impl_name(struct mutex_rec *r)
 
 struct totals {
 	uint64_t acquisitions, contended, wait_ns;
+	uint64_t cond_retake_ns; /* substitution mode only */
 };
 
 static void print_table(struct mutex_rec **v, size_t n, const struct totals *t,
@@ -248,12 +404,17 @@ static void print_table(struct mutex_rec **v, size_t n, const struct totals *t,
 
 	fmt_ns(a, sizeof(a), t->wait_ns);
 	fmt_ns(b, sizeof(b), elapsed);
+	char rt[96] = "";
+	if (preload_cfg.subst) {
+		fmt_ns(c, sizeof(c), t->cond_retake_ns);
+		snprintf(rt, sizeof(rt), " (+ %s re-taking mutexes after condition waits)", c);
+	}
 	out_fmt(&o, "contend profile: pid %ld (%s)%s%s: %zu mutexes, %llu acquisitions, "
-		"%llu contended, %s waited in %s\n",
+		"%llu contended, %s waited%s in %s\n",
 		(long)getpid(), base_name(exe_path),
 		preload_cfg.subst ? ", locks substituted by " : "",
 		preload_cfg.subst ? preload_cfg.subst->name : "", n,
-		(unsigned long long)t->acquisitions, (unsigned long long)t->contended, a, b);
+		(unsigned long long)t->acquisitions, (unsigned long long)t->contended, a, rt, b);
 	if (n == 0)
 		goto done;
 	out_fmt(&o, "%4s %10s %10s %10s %18s %10s %9s %10s %10s  %-16s %s\n", "rank",
@@ -320,16 +481,20 @@ static void write_json(const char *path, struct mutex_rec **v, size_t n,
 		       const struct totals *t, uint64_t elapsed)
 {
 	char tmp[4200];
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* mkostemp: a fresh name, created with O_EXCL, in the target's
+	 * directory (so the rename stays in one file system). A predictable
+	 * name would follow a symlink planted there by another user. */
+	snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path);
+	int fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		char msg[4400];
-		snprintf(msg, sizeof(msg), "contend-preload: cannot write '%s'\n", tmp);
+		snprintf(msg, sizeof(msg), "contend-preload: cannot write '%s'\n", path);
 		(void)!write(2, msg, strlen(msg));
 		return;
 	}
+	fchmod(fd, 0644); /* mkostemp makes it 0600; a profile is not secret */
 	struct out o = { .fd = fd };
-	out_str(&o, "{\n  \"schema\": \"contend-profile/1\",\n");
+	out_str(&o, "{\n  \"schema\": \"contend-profile/2\",\n");
 	out_fmt(&o, "  \"pid\": %ld,\n  \"program\": ", (long)getpid());
 	out_json_str(&o, exe_path);
 	out_fmt(&o, ",\n  \"main_process\": %s,\n", preload_cfg.is_main ? "true" : "false");
@@ -344,9 +509,13 @@ static void write_json(const char *path, struct mutex_rec **v, size_t n,
 		(unsigned long long)elapsed, PRELOAD_HOLD_SAMPLE, table_capacity(),
 		(unsigned long long)atomic_load_explicit(&table_untracked, memory_order_relaxed));
 	out_fmt(&o, "  \"totals\": {\"mutexes\": %zu, \"acquisitions\": %llu, "
-		"\"contended\": %llu, \"wait_ns\": %llu},\n",
+		"\"contended\": %llu, \"wait_ns\": %llu, \"cond_retake_wait_ns\": ",
 		n, (unsigned long long)t->acquisitions, (unsigned long long)t->contended,
 		(unsigned long long)t->wait_ns);
+	if (preload_cfg.subst)
+		out_fmt(&o, "%llu},\n", (unsigned long long)t->cond_retake_ns);
+	else
+		out_str(&o, "null},\n");
 	out_str(&o, "  \"mutexes\": [");
 	for (size_t i = 0; i < n; i++) {
 		struct mutex_rec *r = v[i];
@@ -394,7 +563,39 @@ static void write_json(const char *path, struct mutex_rec **v, size_t n,
 				out_str(&o, "null");
 			out_str(&o, "}");
 		}
-		out_str(&o, "]}");
+		out_str(&o, "], ");
+		/* Re-take waits are measured only when our lock stands in for
+		 * glibc's: inside glibc's cond_wait they cannot be told apart. */
+		if (atomic_load_explicit(&r->substituted, memory_order_relaxed))
+			out_fmt(&o, "\"cond_retake_wait_ns\": %llu, \"cond_retake_contended\": %llu, ",
+				(unsigned long long)ld(&r->cond_retake_ns),
+				(unsigned long long)ld(&r->cond_retake_contended));
+		else
+			out_str(&o, "\"cond_retake_wait_ns\": null, \"cond_retake_contended\": null, ");
+		int kind = atomic_load_explicit(&r->kind, memory_order_relaxed);
+		if (kind == REC_RWLOCK) {
+			/* Read after the totals: threads still running may have
+			 * added to the read side since; never report it larger. */
+			uint64_t ra = ld(&r->rd_acquisitions), rc = ld(&r->rd_contended);
+			uint64_t rw = ld(&r->rd_wait_ns), tw = ld(&r->wait_ns);
+			ra = ra > acq ? acq : ra;
+			rc = rc > con ? con : rc;
+			rw = rw > tw ? tw : rw;
+			out_fmt(&o, "\"rwlock\": {\"read\": {\"acquisitions\": %llu, \"contended\": %llu, "
+				"\"wait_ns\": %llu}, \"write\": {\"acquisitions\": %llu, "
+				"\"contended\": %llu, \"wait_ns\": %llu}}, ",
+				(unsigned long long)ra, (unsigned long long)rc, (unsigned long long)rw,
+				(unsigned long long)(acq - ra), (unsigned long long)(con - rc),
+				(unsigned long long)(tw - rw));
+		} else {
+			out_str(&o, "\"rwlock\": null, ");
+		}
+		if (kind == REC_SEM)
+			out_fmt(&o, "\"sem_posts\": %llu, ", (unsigned long long)ld(&r->sem_posts));
+		else
+			out_str(&o, "\"sem_posts\": null, ");
+		out_waits(&o, r);
+		out_str(&o, "}");
 	}
 	out_str(&o, n ? "\n  ]\n}\n" : "]\n}\n");
 	out_flush(&o);
@@ -442,6 +643,7 @@ void report_write(void)
 		t.acquisitions += ld(&c.recs[i]->acquisitions);
 		t.contended += ld(&c.recs[i]->contended);
 		t.wait_ns += ld(&c.recs[i]->wait_ns);
+		t.cond_retake_ns += ld(&c.recs[i]->cond_retake_ns);
 	}
 	/* Processes other than the one contend started speak only if they
 	 * used a mutex: a shell script's every `sed` would drown the report. */
@@ -474,6 +676,14 @@ static void reset_one(struct mutex_rec *r, void *arg)
 	atomic_store_explicit(&r->cond_waits, 0, memory_order_relaxed);
 	atomic_store_explicit(&r->trylock_busy, 0, memory_order_relaxed);
 	atomic_store_explicit(&r->timeouts, 0, memory_order_relaxed);
+	atomic_store_explicit(&r->cond_retake_ns, 0, memory_order_relaxed);
+	atomic_store_explicit(&r->cond_retake_contended, 0, memory_order_relaxed);
+	atomic_store_explicit(&r->rd_acquisitions, 0, memory_order_relaxed);
+	atomic_store_explicit(&r->rd_contended, 0, memory_order_relaxed);
+	atomic_store_explicit(&r->rd_wait_ns, 0, memory_order_relaxed);
+	atomic_store_explicit(&r->sem_posts, 0, memory_order_relaxed);
+	/* The parent's wait sites stay in its arena; the child starts afresh. */
+	atomic_store_explicit(&r->waits, NULL, memory_order_relaxed);
 	/* held, owner, hold_start and the call site describe the mutexes'
 	 * state, which the child inherits: keep them. */
 }

@@ -186,10 +186,14 @@ int subst_lock(struct mutex_rec *r)
 		rec_acquired(r, false, 0);
 		return 0;
 	}
+	struct stack st;
+	preload_stack(&st);
 	uint64_t t0 = preload_now_ns();
 	d->lock(r->lock, node);
 	r->holder_node = node;
-	rec_acquired(r, true, preload_now_ns() - t0);
+	uint64_t w = preload_now_ns() - t0;
+	rec_acquired(r, true, w);
+	rec_wait(r, &st, WAIT_LOCK, w);
 	return 0;
 }
 
@@ -224,11 +228,15 @@ int subst_timedlock(struct mutex_rec *r, clockid_t clk, const struct timespec *a
 	const struct lock_desc *d = preload_cfg.subst;
 	void *node = node_get(d);
 	uint64_t t0 = 0;
+	struct stack st;
 
 	for (bool first = true;; first = false) {
 		if (d->trylock(r->lock, node)) {
 			r->holder_node = node;
-			rec_acquired(r, !first, first ? 0 : preload_now_ns() - t0);
+			uint64_t w = first ? 0 : preload_now_ns() - t0;
+			rec_acquired(r, !first, w);
+			if (!first)
+				rec_wait(r, &st, WAIT_LOCK, w);
 			return 0;
 		}
 		if (first) {
@@ -237,6 +245,7 @@ int subst_timedlock(struct mutex_rec *r, clockid_t clk, const struct timespec *a
 				node_put(node);
 				return EINVAL;
 			}
+			preload_stack(&st);
 			t0 = preload_now_ns();
 		}
 		if (past(clk, abstime)) {
@@ -326,9 +335,31 @@ int subst_cond_wait(pthread_cond_t *c, struct mutex_rec *r, clockid_t clk,
 	}
 	real.mutex_unlock(im);
 
+	/* The re-take: the woken waiter competes for our lock like any other
+	 * acquirer, and may wait long (a fair spinlock behind preempted
+	 * waiters). That time is the program's, not the condition's: count
+	 * it apart (cond_retake_*), with its stack. */
 	void *node = node_get(d);
-	d->lock(r->lock, node);
-	r->holder_node = node;
+	if (d->trylock(r->lock, node)) {
+		r->holder_node = node;
+	} else {
+		struct stack st;
+		preload_stack(&st);
+		uint64_t t0 = preload_now_ns();
+		d->lock(r->lock, node);
+		r->holder_node = node;
+		uint64_t w = preload_now_ns() - t0;
+		/* (H) counters: we hold the lock again. */
+		atomic_store_explicit(&r->cond_retake_ns,
+				      atomic_load_explicit(&r->cond_retake_ns,
+							   memory_order_relaxed) + w,
+				      memory_order_relaxed);
+		atomic_store_explicit(&r->cond_retake_contended,
+				      atomic_load_explicit(&r->cond_retake_contended,
+							   memory_order_relaxed) + 1,
+				      memory_order_relaxed);
+		rec_wait(r, &st, WAIT_COND_RETAKE, w);
+	}
 	rec_cond_reacquired(r);
 	return rc;
 }

@@ -20,8 +20,9 @@ pass() { checks=$((checks + 1)); }
 expect() { if [ "$2" = "$3" ]; then pass; else fail "$1: expected '$2', got '$3'"; fi; }
 # has FILE REGEX WHAT
 has() { if grep -q -- "$2" "$1"; then pass; else fail "$3 (no /$2/ in $1)"; cat "$1"; fi; }
-# field NAME LINE: the integer after "NAME": in a one-line JSON object
-field() { printf '%s\n' "$2" | sed -n "s/.*\"$1\": \([0-9]*\).*/\1/p"; }
+# field NAME LINE: the integer after the first "NAME": in a one-line JSON
+# object (the mutex's own field: its wait sites come later on the line)
+field() { printf '%s\n' "$2" | grep -o "\"$1\": [0-9]*" | head -n 1 | sed 's/.*: //'; }
 # The JSON is valid if jq (optional) can parse it.
 valid_json() { if command -v jq >/dev/null 2>&1; then jq -e . "$1" >/dev/null || fail "invalid JSON: $1"; fi; }
 
