@@ -37,6 +37,7 @@
 #include "lockcheck.h"
 #include "lossy_lock.h"
 
+#ifndef LIVENESS_NEGATIVE_CONTROL
 /* Spinning locks built to survive preemption: they give the CPU away with
  * sched_yield() and re-queue waiters that look preempted. */
 static bool yields_cpu(const struct lock_desc *d)
@@ -47,6 +48,7 @@ static bool yields_cpu(const struct lock_desc *d)
 			return true;
 	return false;
 }
+#endif
 
 /* Part 1: 0 when a waiter put to sleep is always woken for a free lock. */
 static int handoff_check(const struct lock_desc *d)
