@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lock.h" /* LOCK_STATS_LIST */
 #include "reader.h"
 
 enum kind {
@@ -180,11 +181,14 @@ static const struct field hw_fields[] = {
 	END
 };
 
+/* The lock counters (locks/lock.h), each from the version that added it:
+ * per acquisition in a point's lock_stats, totals per thread. */
+#define SINCE(v) ((v) >= 2 ? SINCE_V2 : 0)
 static const struct field lock_stats_fields[] = {
-	{ "futex_waits", K_NUM, true, NULL },
-	{ "futex_wakes", K_NUM, true, NULL },
-	{ "spins", K_NUM, true, NULL },
-	{ "spin_fails", K_NUM, true, NULL },
+#define LOCK_STAT_POINT(name, point_since, thread_since, what) \
+	{ #name, K_NUM | SINCE(point_since), true, NULL },
+	LOCK_STATS_LIST(LOCK_STAT_POINT)
+#undef LOCK_STAT_POINT
 	END
 };
 
@@ -227,9 +231,10 @@ static const struct field per_thread_fields[] = {
 	/* v2: null when the counts could not be read */
 	{ "voluntary_csw", K_INT | SINCE_V2, true, NULL },
 	{ "involuntary_csw", K_INT | SINCE_V2, true, NULL },
-	{ "futex_waits", K_INT, true, NULL },
-	{ "futex_wakes", K_INT, true, NULL },
-	{ "spins", K_INT, true, NULL },
+#define LOCK_STAT_THREAD(name, point_since, thread_since, what) \
+	{ #name, K_INT | SINCE(thread_since), true, NULL },
+	LOCK_STATS_LIST(LOCK_STAT_THREAD)
+#undef LOCK_STAT_THREAD
 	{ "max_wait_ns", K_NUM | SINCE_V2, true, NULL },
 	{ "cpu_ns", K_NUM | SINCE_V2, true, NULL },
 	END

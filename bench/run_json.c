@@ -254,12 +254,13 @@ static json_t *point_json(const struct sweep *s, const struct sweep_point *p)
 			s->env.counters.hw ? "hardware perf counters could not be read"
 					   : s->env.counters.hw_reason));
 	}
-	json_object_set_new(o, "lock_stats", json_pack("{s:o, s:o, s:o, s:o, s:o}",
-		"futex_waits", num(SWEEP_MEDIAN(p, futex_waits_per_acq)),
-		"futex_sleeps", num(SWEEP_MEDIAN(p, futex_sleeps_per_acq)),
-		"futex_wakes", num(SWEEP_MEDIAN(p, futex_wakes_per_acq)),
-		"spins", num(SWEEP_MEDIAN(p, spins_per_acq)),
-		"spin_fails", num(SWEEP_MEDIAN(p, spin_fails_per_acq))));
+	json_t *lock_stats = json_object();
+#define LOCK_STAT_JSON(name, point_since, thread_since, what) \
+	json_object_set_new(lock_stats, #name,                \
+			    num(SWEEP_MEDIAN(p, lock_stats_per_acq[LOCK_STAT_##name])));
+	LOCK_STATS_LIST(LOCK_STAT_JSON)
+#undef LOCK_STAT_JSON
+	json_object_set_new(o, "lock_stats", lock_stats);
 	json_object_set_new(o, "migrations", json_integer(migrations));
 	uint64_t every_min = UINT64_MAX, every_max = 0, backwards = 0;
 	for (size_t i = 0; i < p->done; i++) {
@@ -318,18 +319,18 @@ static json_t *point_json(const struct sweep *s, const struct sweep_point *p)
 	json_t *threads = json_array();
 	for (unsigned i = 0; i < p->threads; i++) {
 		const struct thread_sums *t = &p->per_thread[i];
-		json_array_append_new(threads, json_pack(
-			"{s:i, s:i, s:i, s:i, s:I, s:o, s:o, s:I, s:I, s:I, s:I, s:o, s:o}",
+		json_t *one = json_pack("{s:i, s:i, s:i, s:i, s:I, s:o, s:o, s:o, s:o}",
 			"thread", (int)i, "cpu", t->cpu, "cpu_start", t->cpu_start,
 			"cpu_end", t->cpu_end, "acquisitions", (json_int_t)t->acquisitions,
 			"voluntary_csw", t->csw_unavailable ? json_null()
 				: json_integer((json_int_t)t->voluntary_csw),
 			"involuntary_csw", t->csw_unavailable ? json_null()
 				: json_integer((json_int_t)t->involuntary_csw),
-			"futex_waits", (json_int_t)t->futex_waits,
-			"futex_sleeps", (json_int_t)t->futex_sleeps,
-			"futex_wakes", (json_int_t)t->futex_wakes, "spins", (json_int_t)t->spins,
-			"max_wait_ns", num(t->max_wait_ns), "cpu_ns", num(t->cpu_ns)));
+			"max_wait_ns", num(t->max_wait_ns), "cpu_ns", num(t->cpu_ns));
+		for (size_t k = 0; k < LOCK_STAT_COUNT; k++)
+			json_object_set_new(one, lock_stat_name[k],
+					    json_integer((json_int_t)t->lock_stats.n[k]));
+		json_array_append_new(threads, one);
 	}
 	json_object_set_new(o, "per_thread", threads);
 	return o;

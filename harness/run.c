@@ -171,11 +171,8 @@ static void on_phase(struct hot_thread *t, int phase)
 	o->acquisitions = t->now.acquisitions - w->counts_start.acquisitions;
 	o->same_holder = t->now.same_holder - w->counts_start.same_holder;
 	o->timed = t->now.timed - w->counts_start.timed;
-	o->lock_stats.futex_waits = lock_thread_stats.futex_waits - w->stats_start.futex_waits;
-	o->lock_stats.futex_sleeps = lock_thread_stats.futex_sleeps - w->stats_start.futex_sleeps;
-	o->lock_stats.futex_wakes = lock_thread_stats.futex_wakes - w->stats_start.futex_wakes;
-	o->lock_stats.spins = lock_thread_stats.spins - w->stats_start.spins;
-	o->lock_stats.spin_fails = lock_thread_stats.spin_fails - w->stats_start.spin_fails;
+	for (size_t k = 0; k < LOCK_STAT_COUNT; k++)
+		o->lock_stats.n[k] = lock_thread_stats.n[k] - w->stats_start.n[k];
 	o->sampled = t->sampled;
 	o->acquire_hist = *t->acquire_hist;
 	o->hold_hist = *t->hold_hist;

@@ -70,8 +70,7 @@ struct repeat_figures {
 	uint64_t acquisitions, violations;
 	double cycles_per_acq, vcsw_per_acq, ivcsw_per_acq;
 	double perf_per_acq[PERF_NEVENTS]; /* NAN: not measured */
-	double futex_waits_per_acq, futex_wakes_per_acq, spins_per_acq, spin_fails_per_acq;
-	double futex_sleeps_per_acq;
+	double lock_stats_per_acq[LOCK_STAT_COUNT]; /* NAN: nothing acquired */
 	double overhead_share, timed_share;
 	/* Machine state around the repeat (NAN: none). rtt: cache-line round
 	 * trip between the point's first two CPUs (median of 7 batches);
@@ -92,8 +91,7 @@ struct repeat_figures {
 struct thread_sums {
 	int cpu, cpu_start, cpu_end;
 	uint64_t acquisitions, voluntary_csw, involuntary_csw;
-	uint64_t futex_waits, futex_wakes, spins;
-	uint64_t futex_sleeps;
+	struct lock_stats lock_stats;
 	double max_wait_ns;          /* longest over repeats; NAN: none seen */
 	double cpu_ns;               /* summed over repeats; NAN: unreadable */
 	bool csw_unavailable;        /* a repeat could not read the counts */
