@@ -2,7 +2,7 @@
 # pinning (topo), NUMA placement of memory (mem).
 
 TOPO_SOURCES = harness/topo.h harness/topo.c harness/mem.h harness/mem.c \
-	harness/errmsg.h harness/errmsg.c
+	harness/errmsg.h
 HARNESS_SOURCES += $(TOPO_SOURCES)
 
 check_PROGRAMS += tests/test_topo
