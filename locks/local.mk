@@ -5,10 +5,12 @@
 LOCK_ALGO_SOURCES = \
 	locks/tas.c locks/ttas.c locks/cas.c locks/ticket.c locks/mcs.c \
 	locks/clh.c locks/futex.c locks/lll.c locks/sem.c locks/pthread.c \
-	locks/posix_sem.c
+	locks/posix_sem.c locks/qspinlock.c locks/hemlock.c \
+	locks/mcs_tp.c locks/clh_tp.c locks/mcs_park.c locks/malthusian.c
 LOCK_PEER_SOURCES = locks/ck.c
 
-LOCK_SOURCES = locks/lock.h locks/lock_define.h locks/futex.h harness/hotloop.h locks/registry.c \
+LOCK_SOURCES = locks/lock.h locks/lock_define.h locks/futex.h locks/timepub.h locks/park.h \
+	harness/hotloop.h locks/registry.c \
 	locks/registry.def $(LOCK_ALGO_SOURCES)
 if HAVE_CK
 LOCK_SOURCES += $(LOCK_PEER_SOURCES)

@@ -4,7 +4,7 @@ LOCKCHECK_SOURCES = tests/lockcheck.c tests/lockcheck.h
 LOCKCHECK_LDADD = liblocks.a $(CK_LIBS)
 
 check_PROGRAMS += tests/validate tests/negative_control tests/liveness \
-	tests/sem_permits
+	tests/sem_permits tests/trylock_prompt
 tests_validate_SOURCES = tests/validate.c $(LOCKCHECK_SOURCES)
 tests_validate_LDADD = $(LOCKCHECK_LDADD)
 tests_negative_control_SOURCES = tests/negative_control.c tests/broken_lock.c \
@@ -14,10 +14,20 @@ tests_liveness_SOURCES = tests/liveness.c $(LOCKCHECK_SOURCES)
 tests_liveness_LDADD = $(LOCKCHECK_LDADD)
 tests_sem_permits_SOURCES = tests/sem_permits.c $(LOCKCHECK_SOURCES)
 tests_sem_permits_LDADD = $(LOCKCHECK_LDADD)
+check_PROGRAMS += tests/fair_shares
+tests_fair_shares_SOURCES = tests/fair_shares.c
+tests_fair_shares_LDADD = $(LOCKCHECK_LDADD)
+
+tests_trylock_prompt_SOURCES = tests/trylock_prompt.c
+tests_trylock_prompt_LDADD = liblocks.a $(CK_LIBS)
 
 TESTS += tests/registry.sh tests/validate tests/negative_control \
-	tests/liveness tests/sem_permits
+	tests/liveness tests/sem_permits tests/trylock_prompt tests/fair_shares
 EXTRA_DIST += tests/registry.sh
+
+# clh-tp's removal protocol, model-checked with spin (skips without it).
+TESTS += tests/clh_tp_model.sh
+EXTRA_DIST += tests/clh_tp_model.sh locks/clh_tp.pml
 
 # The layers stay apart (lock.h free of the loop, preload without it).
 TESTS += tests/layering.sh

@@ -32,7 +32,7 @@ for src in "$top_srcdir"/locks/*.c; do
 done
 
 for name in tas ttas cas ticket mcs clh futex futex-spin lll sem \
-	    pthread pthread-adaptive pthread-spin posix-sem; do
+	    pthread pthread-adaptive pthread-spin posix-sem qspinlock hemlock mcs-tp clh-tp; do
 	printf '%s\n' "$names" | grep -qx -- "$name" || bad "required lock '$name' is not registered"
 done
 if [ $have_ck = yes ]; then

@@ -1,0 +1,328 @@
+/*
+ * clh_tp.c - CLH-TP: a CLH queue lock whose waiters unlink predecessors that
+ * look preempted (He, Scherer & Scott, "Preemption Adaptivity in
+ * Time-Published Queue-Based Spin Locks", HiPC 2005). Our own
+ * implementation from the paper's description, simplified: no timeouts
+ * (our interface has no abortable acquisition). Clock and thresholds:
+ * timepub.h.
+ *
+ * As in CLH (clh.c), tail points to the last node, each waiter spins on its
+ * predecessor's node, and a releasing thread adopts its predecessor's node
+ * for its next acquisition. In CLH-TP a node also carries prev (the node its
+ * owner spins on) and a heartbeat, and a waiter whose predecessor is
+ * WAITING with a stale heartbeat removes it: it claims the predecessor's
+ * status (WAITING -> REMOVED), reads its prev, hands the node back to its
+ * owner (FREE) and spins on the predecessor's predecessor instead. The
+ * removed owner queues its node again at the tail. Node status:
+ *   RELEASED  idle or released: the successor may take the lock
+ *   CLAIMED   a trylock is checking this released tail node (brief)
+ *   WAITING   queued; its successor may remove it
+ *   BUSY      its owner is removing its own predecessor (it cannot be
+ *             removed meanwhile, so prev is stable under the remover)
+ *   HOLDING   its owner holds the lock
+ *   REMOVED   its successor unlinked it and is reading its prev
+ *   FREE      its successor is done with it: the owner queues it again
+ * Taking the lock is a CAS of our own status WAITING -> HOLDING after
+ * seeing the predecessor RELEASED; removal is a CAS WAITING -> REMOVED by
+ * the successor. Exactly one wins, and if the successor won, it now spins
+ * on the released node and takes the lock instead. Each node has at most
+ * one successor, so only its owner and that successor (plus a trylock on a
+ * released tail node) ever write its status. Waiters that saw no handoff
+ * for TP_YIELD_TICKS call sched_yield() between spins (their heartbeat then
+ * goes stale and they may be removed); the thread that takes the lock from
+ * a queue refreshes the lock's progress stamp.
+ *
+ * Not fair in the registry's sense (neither FIFO nor bounded bypass), but
+ * starvation-free: a removed waiter can be passed any number of times until
+ * it runs again and re-queues, but after TP_MAX_SKIPS removals within one
+ * acquisition it publishes TP_NEVER_STALE and keeps its FIFO place.
+ *
+ * A node's prev stays NULL from its enqueue until its owner starts to wait
+ * (it publishes prev, with a fresh heartbeat, only on the slow path), and a
+ * node with no prev is never removed: so the fast path, which finds its
+ * predecessor already RELEASED, takes the lock with a plain store of
+ * HOLDING and reads no clock.
+ *
+ * trylock: claims the tail node's status RELEASED -> CLAIMED, then CASes
+ * tail from it to our node; the claim rules out the recycled-node race of
+ * clh.c's trylock (a claimed node cannot be queued again, so a tail that
+ * still equals it was the tail all along). It never waits: if its own idle
+ * node is momentarily claimed by another thread's stale trylock, it fails.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <sched.h>
+#include <stdio.h>
+
+#include "lock_define.h"
+#include "timepub.h"
+
+enum {
+	CLHTP_RELEASED = 0,
+	CLHTP_CLAIMED,
+	CLHTP_WAITING,
+	CLHTP_BUSY,
+	CLHTP_HOLDING,
+	CLHTP_REMOVED,
+	CLHTP_FREE,
+};
+
+struct clhtp_qnode {
+	_Atomic uint32_t status;
+	_Atomic uint64_t heartbeat;
+	_Atomic(struct clhtp_qnode *) prev;
+} __attribute__((aligned(LOCK_CACHELINE)));
+
+/* The caller's per-thread node: the qnode it queues with next, the
+ * predecessor it will adopt at unlock, and the qnode storage it brings. */
+struct clhtp_thread {
+	struct clhtp_qnode *mine;
+	struct clhtp_qnode *pred;
+	struct clhtp_qnode storage;
+};
+
+struct clhtp_lock {
+	_Atomic(struct clhtp_qnode *) tail;
+	struct clhtp_qnode dummy; /* released node the first arrival spins on */
+	/* Its own line pair: waiters poll it, takers rarely write it. */
+	_Alignas(LOCK_PAD) _Atomic uint64_t progress;
+};
+
+static inline int clh_tp_init(void *lk, const struct lock_params *p)
+{
+	struct clhtp_lock *l = lk;
+	atomic_init(&l->dummy.status, CLHTP_RELEASED);
+	atomic_init(&l->dummy.heartbeat, 0);
+	atomic_init(&l->dummy.prev, NULL);
+	atomic_init(&l->tail, &l->dummy);
+	atomic_init(&l->progress, 0);
+	return 0;
+}
+
+static inline void clh_tp_destroy(void *lk) { }
+
+static void clh_tp_thread_init(void *node)
+{
+	struct clhtp_thread *t = node;
+	atomic_init(&t->storage.status, CLHTP_RELEASED);
+	atomic_init(&t->storage.heartbeat, 0);
+	atomic_init(&t->storage.prev, NULL);
+	t->mine = &t->storage;
+	t->pred = NULL;
+}
+
+/* Queue me (status already WAITING) and return its predecessor. prev stays
+ * NULL until clhtp_wait() publishes it: until then no successor may remove
+ * us, which lets the fast path take the lock with a plain store. */
+static inline struct clhtp_qnode *clhtp_enqueue(struct clhtp_lock *l, struct clhtp_qnode *me)
+{
+	atomic_store_explicit(&me->prev, NULL, memory_order_relaxed);
+	/* ACQ_REL: RELEASE publishes WAITING and prev == NULL to our
+	 * successor; ACQUIRE makes the predecessor's fields, published by its
+	 * own exchange, visible. */
+	return atomic_exchange_explicit(&l->tail, me, memory_order_acq_rel);
+}
+
+/* Try to unlink pred, which looks preempted; returns the node to spin on
+ * next, or NULL when we were removed ourselves. */
+static struct clhtp_qnode *clhtp_remove(struct clhtp_qnode *me, struct clhtp_qnode *pred)
+{
+	uint32_t st = CLHTP_WAITING;
+
+	/* Relaxed: BUSY only keeps our successor off us; a failure means we
+	 * were removed, which the caller learns from our status. */
+	if (!atomic_compare_exchange_strong_explicit(&me->status, &st, CLHTP_BUSY,
+						     memory_order_relaxed, memory_order_relaxed))
+		return NULL;
+	st = CLHTP_WAITING;
+	/* ACQUIRE: pairs with pred's RELEASE stores of prev (enqueue) and of
+	 * WAITING (after a removal of its own), so its prev is current. */
+	if (atomic_compare_exchange_strong_explicit(&pred->status, &st, CLHTP_REMOVED,
+						    memory_order_acquire, memory_order_relaxed)) {
+		struct clhtp_qnode *pp = atomic_load_explicit(&pred->prev, memory_order_relaxed);
+		/* RELEASE: pairs with the owner's ACQUIRE wait for FREE, so our
+		 * read of prev comes before its reuse of the node. */
+		atomic_store_explicit(&pred->status, CLHTP_FREE, memory_order_release);
+		atomic_store_explicit(&me->prev, pp, memory_order_relaxed);
+		pred = pp;
+	}
+	/* RELEASE: pairs with the ACQUIRE removal CAS of our successor, so it
+	 * reads the prev we just wrote. */
+	atomic_store_explicit(&me->status, CLHTP_WAITING, memory_order_release);
+	return pred;
+}
+
+static __attribute__((noinline)) void clhtp_wait(struct clhtp_lock *l, struct clhtp_thread *t,
+						  struct clhtp_qnode *pred)
+{
+	struct clhtp_qnode *me = t->mine;
+	uint64_t spins = 0, since = tp_now();
+	unsigned skips = 0;
+
+	atomic_store_explicit(&me->heartbeat, since, memory_order_relaxed);
+	/* RELEASE: pairs with the ACQUIRE removal CAS of a successor, which
+	 * then reads this prev and the heartbeat above. */
+	atomic_store_explicit(&me->prev, pred, memory_order_release);
+	for (unsigned n = 1;; n++) {
+		/* ACQUIRE: pairs with the RELEASE store of RELEASED in
+		 * clh_tp_unlock() (or a failed trylock's restore). */
+		uint32_t ps = atomic_load_explicit(&pred->status, memory_order_acquire);
+		bool removed = false;
+
+		if (n % TP_REFRESH_SPINS == 0) {
+			/* Removed while pred never showed RELEASED to us?
+			 * Relaxed: the removed path acquires on FREE. */
+			uint32_t mine = atomic_load_explicit(&me->status, memory_order_relaxed);
+			removed = mine == CLHTP_REMOVED || mine == CLHTP_FREE;
+		}
+		if (removed) {
+			/* handled below */
+		} else if (ps == CLHTP_RELEASED) {
+			uint32_t st = CLHTP_WAITING;
+			/* Relaxed: the load above acquired. */
+			if (atomic_compare_exchange_strong_explicit(&me->status, &st, CLHTP_HOLDING,
+								    memory_order_relaxed,
+								    memory_order_relaxed)) {
+				t->pred = pred;
+				uint64_t now = tp_now();
+				/* Relaxed: a yield hint for the waiters. */
+				if (now - atomic_load_explicit(&l->progress, memory_order_relaxed) >
+				    TP_YIELD_TICKS / 4)
+					atomic_store_explicit(&l->progress, now, memory_order_relaxed);
+				break;
+			}
+			removed = true;
+		} else if (ps == CLHTP_WAITING && n % TP_REFRESH_SPINS == 0 &&
+			   /* ACQUIRE: pairs with pred's RELEASE store of
+			    * prev, so its heartbeat is at least as new. */
+			   atomic_load_explicit(&pred->prev, memory_order_acquire) != NULL &&
+			   tp_stale(atomic_load_explicit(&pred->heartbeat, memory_order_relaxed),
+				    tp_now())) {
+			struct clhtp_qnode *next = clhtp_remove(me, pred);
+			if (next == NULL)
+				removed = true;
+			else
+				pred = next;
+		}
+		if (removed) {
+			/* ACQUIRE: pairs with the RELEASE store of FREE in
+			 * clhtp_remove() of our successor. */
+			while (atomic_load_explicit(&me->status, memory_order_acquire) != CLHTP_FREE) {
+				lock_cpu_relax();
+				spins++;
+			}
+			skips++;
+			atomic_store_explicit(&me->status, CLHTP_WAITING, memory_order_relaxed);
+			pred = clhtp_enqueue(l, me);
+			atomic_store_explicit(&me->heartbeat,
+					      skips >= TP_MAX_SKIPS ? TP_NEVER_STALE : tp_now(),
+					      memory_order_relaxed);
+			/* RELEASE: as before the loop. */
+			atomic_store_explicit(&me->prev, pred, memory_order_release);
+			continue;
+		}
+		lock_cpu_relax();
+		spins++;
+		if (n % TP_REFRESH_SPINS != 0)
+			continue;
+		uint64_t now = tp_now();
+		if (skips < TP_MAX_SKIPS)
+			atomic_store_explicit(&me->heartbeat, now, memory_order_relaxed);
+		uint64_t last = atomic_load_explicit(&l->progress, memory_order_relaxed);
+		if ((int64_t)(last - since) > 0)
+			since = last;
+		if ((int64_t)(now - since) > (int64_t)TP_YIELD_TICKS)
+			sched_yield();
+	}
+	lock_thread_stats.spins += spins;
+}
+
+static inline void clh_tp_lock(void *lk, void *node)
+{
+	struct clhtp_lock *l = lk;
+	struct clhtp_thread *t = node;
+	struct clhtp_qnode *me = t->mine;
+	uint32_t st = CLHTP_RELEASED;
+
+	/* Our idle node may be claimed for a moment by another thread's
+	 * stale trylock (it was a tail once); wait for it to be given back.
+	 * Relaxed: nothing to order, only the owner queues it. */
+	while (!atomic_compare_exchange_weak_explicit(&me->status, &st, CLHTP_WAITING,
+						      memory_order_relaxed, memory_order_relaxed)) {
+		st = CLHTP_RELEASED;
+		lock_cpu_relax();
+	}
+	struct clhtp_qnode *pred = clhtp_enqueue(l, me);
+	/* Fast path: the predecessor already released. ACQUIRE: as in
+	 * clhtp_wait(). With our prev still NULL nobody can remove us, so
+	 * HOLDING needs no CAS (for the successor it means "wait", as
+	 * WAITING does). */
+	if (atomic_load_explicit(&pred->status, memory_order_acquire) == CLHTP_RELEASED) {
+		atomic_store_explicit(&me->status, CLHTP_HOLDING, memory_order_relaxed);
+		t->pred = pred;
+		return;
+	}
+	clhtp_wait(l, t, pred);
+}
+
+static inline bool clh_tp_trylock(void *lk, void *node)
+{
+	struct clhtp_lock *l = lk;
+	struct clhtp_thread *t = node;
+	struct clhtp_qnode *me = t->mine;
+	struct clhtp_qnode *last = atomic_load_explicit(&l->tail, memory_order_relaxed);
+	uint32_t st = CLHTP_RELEASED;
+
+	/* ACQUIRE: pairs with the RELEASE store of RELEASED by the last
+	 * holder (or a restore below). */
+	if (!atomic_compare_exchange_strong_explicit(&last->status, &st, CLHTP_CLAIMED,
+						     memory_order_acquire, memory_order_relaxed))
+		return false;
+	st = CLHTP_RELEASED;
+	if (!atomic_compare_exchange_strong_explicit(&me->status, &st, CLHTP_HOLDING,
+						     memory_order_relaxed, memory_order_relaxed))
+		goto give_back;
+	atomic_store_explicit(&me->prev, last, memory_order_relaxed);
+	/* ACQ_REL on success: RELEASE publishes our node (HOLDING) to the
+	 * next arrival. */
+	if (atomic_compare_exchange_strong_explicit(&l->tail, &last, me, memory_order_acq_rel,
+						    memory_order_relaxed)) {
+		/* last is ours now (adopted at unlock); nobody else reads it. */
+		atomic_store_explicit(&last->status, CLHTP_RELEASED, memory_order_relaxed);
+		t->pred = last;
+		return true;
+	}
+	atomic_store_explicit(&me->status, CLHTP_RELEASED, memory_order_relaxed);
+	last = atomic_load_explicit(&me->prev, memory_order_relaxed);
+give_back:
+	/* RELEASE: our acquiring claim saw the last holder's critical
+	 * section; whoever takes the lock through this node must too. */
+	atomic_store_explicit(&last->status, CLHTP_RELEASED, memory_order_release);
+	return false;
+}
+
+static inline void clh_tp_unlock(void *lk, void *node)
+{
+	struct clhtp_thread *t = node;
+	/* RELEASE: pairs with the ACQUIRE status loads of our successor. */
+	atomic_store_explicit(&t->mine->status, CLHTP_RELEASED, memory_order_release);
+	/* Our node now belongs to the successor; take the predecessor's. */
+	t->mine = t->pred;
+}
+
+static int clh_tp_describe(const void *lk, char *buf, size_t len)
+{
+	struct clhtp_lock *l = (struct clhtp_lock *)lk;
+	struct clhtp_qnode *tail = atomic_load(&l->tail);
+	return snprintf(buf, len, "tail=%p tail.status=%u", (void *)tail,
+			(unsigned)atomic_load(&tail->status));
+}
+
+LOCK_DEFINE(clh_tp, "clh-tp",
+	    "time-published CLH: waiters unlink predecessors that look preempted (starvation-free, not FIFO)",
+	    "He, Scherer & Scott, HiPC 2005", LOCK_FAMILY_QUEUE,
+	    LOCK_NEEDS_NODE, sizeof(struct clhtp_lock),
+	    sizeof(struct clhtp_thread), .thread_init = clh_tp_thread_init,
+	    .describe = clh_tp_describe);

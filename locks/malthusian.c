@@ -1,0 +1,382 @@
+/*
+ * malthusian.c - concurrency restriction: the lock circulates among a small
+ * active set (the holder and one spinning waiter), the surplus waiters sleep
+ * in a FIFO queue, and a bound on bypassing rotates everybody through.
+ *
+ * The idea is Dice's (Malthusian Locks, EuroSys 2017; Dice & Kogan, GCR,
+ * Euro-Par 2019): when more threads wait than are needed to keep a lock busy,
+ * park the surplus, so that the few active ones own the CPUs and the lock's
+ * cache lines, and let the passive ones back in now and then for long-term
+ * fairness. Our own construction: a lock word that the running threads may
+ * take directly (so the thread that releases can take it again at cache
+ * speed, as with glibc's mutex), in front of an MCS queue of waiters on
+ * spin-then-park nodes (locks/park.h) in which only the first, the head,
+ * competes for the word; everybody behind it spins a bounded time and sleeps.
+ *
+ * Lock word (32 bits):
+ *   MAL_FREE    0  free
+ *   MAL_LOCKED  1  held
+ *   MAL_LOCKED | MAL_HEAD_SLEEPS (3)  held, and the head went to sleep: the
+ *                  release wakes it (to compete again) before it frees the
+ *                  word
+ * Queue: tail = NULL (no waiter) or the last waiter's node; head = the first
+ * waiter's node, or NULL. The holder does not need a node.
+ * Node states (park.h): WAIT/PARKED behind the head, HEAD when promoted (the
+ * head's own futex word while it sleeps is PARKED), GRANTED when the lock was
+ * handed to it.
+ *
+ * Acquire: CAS FREE -> LOCKED, else join the queue (exchange on tail) and
+ * wait to become head; the head spins on the word (budget:
+ * lock_params.spin_budget, 0 = PARK_DEFAULT_BUDGET, and at most
+ * MAL_HEAD_STALL_NS, both counted only while no release happens: a head that sees the lock change hands keeps spinning, as
+ * its turn is at most MAL_BYPASS_LIMIT releases away) and takes it when free;
+ * out of budget, it marks MAL_HEAD_SLEEPS and sleeps on its node until a
+ * release wakes it or hands it the lock. While it spins it backs off between looks at the word,
+ * so that the thread re-taking the lock keeps the word's line. A waiter
+ * behind a sleeping one sleeps at once. A new holder that was the head
+ * leaves the queue and promotes its successor to head (a FUTEX_WAKE if it
+ * slept).
+ * Release: if a head waits and MAL_BYPASS_LIMIT acquisitions have passed
+ * since it became head, hand the lock to it directly (the word stays held);
+ * otherwise CAS LOCKED -> FREE, after waking the head if it sleeps. The wake
+ * happens while the releaser still holds the lock, so the head cannot have
+ * moved on (no ABA on its node); a running thread that takes the word first
+ * only counts one more bypass.
+ *
+ * Fairness: not FIFO, but bounded bypass, so the registry marks it fair.
+ * Every release while a head exists counts one bypass of it (a holder-only
+ * counter); the release that reaches MAL_BYPASS_LIMIT hands the lock to the
+ * head, whether it runs or not. A waiter with k threads ahead of it in the
+ * queue therefore gets the lock after at most (k + 1) * (MAL_BYPASS_LIMIT + 1)
+ * acquisitions by others. The share of a thread evens out over many
+ * rotations (Jain's index of a run), not within MAL_BYPASS_LIMIT
+ * acquisitions: over short windows the releasing thread takes the lock again
+ * and again, which is where its speed comes from.
+ *
+ * Holder-only fields (bypass, and head when written by a holder) are ordered
+ * from one holder to the next by the word's RELEASE/ACQUIRE or the grant's.
+ * head is written by the holder, or by an arrival that found the queue empty
+ * (after the holder's CAS of tail to NULL, which the arrival's exchange
+ * reads), so it is atomic. trylock is the CAS FREE -> LOCKED: it never waits
+ * behind the queue.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <stdio.h>
+#include <time.h>
+
+#include "lock_define.h"
+#include "park.h"
+
+enum { MAL_FREE = 0, MAL_LOCKED = 1, MAL_HEAD_SLEEPS = 2 };
+
+/* Acquisitions the head lets pass before the lock is handed to it. Large
+ * enough that the handoff (a transfer to another CPU, often a wake-up) is
+ * rare against acquisitions of ~100 ns; small enough that every thread gets
+ * many turns in a run of a few hundred milliseconds. */
+#define MAL_BYPASS_LIMIT 256u
+
+/* Most relax hints the spinning head waits between two looks at the lock
+ * word (exponential backoff up to this): short against a critical section
+ * of a microsecond, long against an uncontended lock+unlock. */
+#define MAL_HEAD_BACKOFF 32u
+
+/* However few relax hints that is, the head also parks after this long
+ * without a release: the cost of a futex sleep plus wake-up (Mutexee's
+ * rule), in time, for machines (or sanitizers) where a look at the word
+ * costs more than the relax hints between looks. */
+#define MAL_HEAD_STALL_NS 20000
+
+static inline uint64_t malthusian_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+struct malthusian_lock {
+	/* The word and what the holder touches on every acquisition or
+	 * release share one line; the spinning head reads it. */
+	_Atomic uint32_t word;
+	_Atomic int holder_cpu; /* park_cpu() of the holder: a hint */
+	/* Releases since the head came. Written only by the holder (load and
+	 * store, no read-modify-write); the head reads it to see that the
+	 * lock makes progress. */
+	_Atomic unsigned bypass;
+	unsigned spin_budget;
+	_Atomic(struct park_node *) head;
+	/* Arrivals swap tail: a line of its own. */
+	_Atomic(struct park_node *) tail __attribute__((aligned(LOCK_CACHELINE)));
+};
+
+static inline int malthusian_init(void *lk, const struct lock_params *p)
+{
+	struct malthusian_lock *l = lk;
+	atomic_init(&l->word, MAL_FREE);
+	atomic_init(&l->holder_cpu, 0);
+	atomic_init(&l->bypass, 0);
+	l->spin_budget = park_budget(p);
+	atomic_init(&l->head, NULL);
+	atomic_init(&l->tail, NULL);
+	return 0;
+}
+
+static inline void malthusian_destroy(void *lk) { }
+
+/* Relaxed: a hint for park_wait(); stored only when it changes, so a thread
+ * that takes the lock again and again does not write the line for it. */
+static inline void malthusian_note_holder(struct malthusian_lock *l, int cpu)
+{
+	if (atomic_load_explicit(&l->holder_cpu, memory_order_relaxed) != cpu)
+		atomic_store_explicit(&l->holder_cpu, cpu, memory_order_relaxed);
+}
+
+static inline bool malthusian_cas_free(struct malthusian_lock *l)
+{
+	uint32_t expected = MAL_FREE;
+	/* ACQUIRE: pairs with the RELEASE CAS in malthusian_unlock(). */
+	return atomic_compare_exchange_strong_explicit(&l->word, &expected, MAL_LOCKED,
+						       memory_order_acquire,
+						       memory_order_relaxed);
+}
+
+static inline bool malthusian_trylock(void *lk, void *node)
+{
+	struct malthusian_lock *l = lk;
+	if (!malthusian_cas_free(l))
+		return false;
+	malthusian_note_holder(l, park_cpu());
+	return true;
+}
+
+/* As head: wait until we hold the lock, by taking the free word or by
+ * being handed the lock. */
+static void malthusian_head_wait(struct malthusian_lock *l, struct park_node *me,
+				 int cpu)
+{
+	uint64_t spins = 0;
+
+spin:;
+	unsigned stalled = 0, seen = ~0u, delay = 1;
+	uint64_t since = malthusian_now_ns();
+	bool colocated = false;
+
+	for (;;) {
+		/* ACQUIRE: pairs with the RELEASE exchange of park_grant() in
+		 * malthusian_unlock(): the lock was handed to us. */
+		if (atomic_load_explicit(&me->state, memory_order_acquire) == PARK_GRANTED)
+			goto handed;
+		if (atomic_load_explicit(&l->word, memory_order_relaxed) == MAL_FREE &&
+		    malthusian_cas_free(l))
+			goto took;
+		/* The budget counts spins without progress: while releases
+		 * keep coming, the lock is handed to us within
+		 * MAL_BYPASS_LIMIT of them, so spinning pays. Relaxed: a
+		 * hint. */
+		unsigned b = atomic_load_explicit(&l->bypass, memory_order_relaxed);
+		uint64_t now = malthusian_now_ns();
+		if (b != seen) {
+			seen = b;
+			stalled = 0;
+			since = now;
+		}
+		if (stalled >= l->spin_budget || now - since >= MAL_HEAD_STALL_NS)
+			break;
+		/* Relaxed: a hint, as in park_wait(). */
+		if (cpu != 0)
+			colocated = atomic_load_explicit(&l->holder_cpu,
+							 memory_order_relaxed) == cpu;
+		if (colocated) {
+			sched_yield();
+			stalled += PARK_YIELD_COST;
+			spins++;
+			continue;
+		}
+		/* Back off between looks at the word's line: each look takes
+		 * it from a holder that keeps taking the lock again, which
+		 * then pays a transfer to write it. */
+		for (unsigned i = 0; i < delay; i++)
+			lock_cpu_relax();
+		stalled += delay;
+		spins += delay;
+		if (delay < MAL_HEAD_BACKOFF)
+			delay *= 2;
+	}
+	lock_thread_stats.spin_fails++;
+
+	/* Out of budget: sleep. First PARKED on our node. It fails only if
+	 * the lock was handed to us meanwhile: ACQUIRE for that case, pairing
+	 * with park_grant() as above (on success the state's modification
+	 * order is all a granter needs; C11 wants the success order at least
+	 * as strong as the failure order). */
+	uint32_t s = PARK_HEAD;
+	if (!atomic_compare_exchange_strong_explicit(&me->state, &s, PARK_PARKED,
+						     memory_order_acquire,
+						     memory_order_acquire))
+		goto handed;
+	/* Then tell the releases: MAL_HEAD_SLEEPS, or take the word if it
+	 * is free after all. */
+	uint32_t w = atomic_load_explicit(&l->word, memory_order_relaxed);
+	for (;;) {
+		if (w == MAL_FREE) {
+			/* No holder, so nobody hands to us or wakes us. */
+			if (malthusian_cas_free(l))
+				goto took;
+			w = atomic_load_explicit(&l->word, memory_order_relaxed);
+			continue;
+		}
+		/* RELEASE: pairs with the failing ACQUIRE CAS in
+		 * malthusian_unlock(), which then reads head (= us; if we
+		 * published it ourselves, that store is ordered before). */
+		if (atomic_compare_exchange_weak_explicit(&l->word, &w,
+							  MAL_LOCKED | MAL_HEAD_SLEEPS,
+							  memory_order_release,
+							  memory_order_relaxed))
+			break;
+	}
+	/* Sleep until a release wakes us to compete again (HEAD) or hands
+	 * us the lock (GRANTED). ACQUIRE: pairs with the RELEASE of
+	 * park_grant() / park_set(). */
+	while ((s = atomic_load_explicit(&me->state, memory_order_acquire)) == PARK_PARKED)
+		lock_futex_wait(&me->state, PARK_PARKED);
+	if (s == PARK_HEAD)
+		goto spin;
+
+handed:
+	/* We own the lock; clear MAL_HEAD_SLEEPS if we set it. Relaxed: only
+	 * the owner writes the word while it is held (others CAS it only from
+	 * FREE). */
+	atomic_store_explicit(&l->word, MAL_LOCKED, memory_order_relaxed);
+took:
+	lock_thread_stats.spins += spins;
+}
+
+/* We hold the lock and were the head: leave the queue, promote the next. */
+static void malthusian_leave_queue(struct malthusian_lock *l, struct park_node *me)
+{
+	/* ACQUIRE: pairs with the RELEASE store of pred->next in
+	 * malthusian_lock(). */
+	struct park_node *next = atomic_load_explicit(&me->next, memory_order_acquire);
+
+	/* Relaxed: holder-only, ordered between holders by the lock. */
+	atomic_store_explicit(&l->bypass, 0, memory_order_relaxed);
+	if (next == NULL) {
+		struct park_node *expected = me;
+		/* Relaxed: ordered before an arrival's store of head by the
+		 * RELEASE CAS below and that arrival's ACQUIRE exchange. */
+		atomic_store_explicit(&l->head, NULL, memory_order_relaxed);
+		/* RELEASE: pairs with the ACQUIRE exchange of the next arrival,
+		 * which finds the queue empty and makes itself head. */
+		if (atomic_compare_exchange_strong_explicit(
+			    &l->tail, &expected, NULL, memory_order_release,
+			    memory_order_relaxed))
+			return;
+		next = park_wait_next(me);
+	}
+	/* RELEASE: a release that reads head (ACQUIRE) sees next's node as
+	 * next initialised it (we read that through me->next). */
+	atomic_store_explicit(&l->head, next, memory_order_release);
+	park_set(next, PARK_HEAD);
+}
+
+static inline void malthusian_lock(void *lk, void *node)
+{
+	struct malthusian_lock *l = lk;
+	struct park_node *me = node, *pred;
+	int cpu = park_cpu();
+
+	if (malthusian_cas_free(l))
+		goto locked;
+
+	atomic_store_explicit(&me->next, NULL, memory_order_relaxed);
+	atomic_store_explicit(&me->state, PARK_WAIT, memory_order_relaxed);
+	/* ACQ_REL: RELEASE publishes the stores above to the successor that
+	 * finds our node in tail; ACQUIRE pairs with the RELEASE CAS of tail in
+	 * malthusian_leave_queue() when the queue was empty. */
+	pred = atomic_exchange_explicit(&l->tail, me, memory_order_acq_rel);
+	if (pred == NULL) {
+		/* First in the queue: head at once. Our state before head, so
+		 * that a release that finds us there hands over on top of it. */
+		atomic_store_explicit(&me->state, PARK_HEAD, memory_order_relaxed);
+		/* RELEASE: pairs with the ACQUIRE loads of head in
+		 * malthusian_unlock(). */
+		atomic_store_explicit(&l->head, me, memory_order_release);
+	} else {
+		/* RELEASE: pairs with the ACQUIRE load of next in
+		 * malthusian_leave_queue() and park_wait_next(). */
+		atomic_store_explicit(&pred->next, me, memory_order_release);
+		/* Behind a sleeping waiter our turn is a wake-up away at
+		 * least: sleep at once (as mcs-park). Relaxed: a hint. */
+		unsigned budget = atomic_load_explicit(&pred->state, memory_order_relaxed) ==
+						  PARK_PARKED
+					  ? 0
+					  : l->spin_budget;
+		(void)park_wait(me, budget, &l->holder_cpu, cpu);
+	}
+	malthusian_head_wait(l, me, cpu);
+	malthusian_leave_queue(l, me);
+locked:
+	malthusian_note_holder(l, cpu);
+}
+
+static inline void malthusian_unlock(void *lk, void *node)
+{
+	struct malthusian_lock *l = lk;
+	/* ACQUIRE: pairs with the RELEASE stores of head. */
+	struct park_node *h = atomic_load_explicit(&l->head, memory_order_acquire);
+	uint32_t expected = MAL_LOCKED;
+
+	if (h != NULL) {
+		/* Relaxed: holder-only (the head only watches it change). */
+		unsigned b = atomic_load_explicit(&l->bypass, memory_order_relaxed) + 1;
+		if (b >= MAL_BYPASS_LIMIT) {
+			park_grant(h);
+			return;
+		}
+		atomic_store_explicit(&l->bypass, b, memory_order_relaxed);
+	}
+	for (;;) {
+		/* RELEASE: publishes the critical section to the next ACQUIRE
+		 * CAS of the word. ACQUIRE on failure: pairs with the head's
+		 * RELEASE CAS that set MAL_HEAD_SLEEPS, so we read head as it
+		 * published it. */
+		if (atomic_compare_exchange_strong_explicit(&l->word, &expected, MAL_FREE,
+							    memory_order_release,
+							    memory_order_acquire))
+			return;
+		/* The head sleeps. Wake it to compete for the word again,
+		 * while we still hold the lock: until we let go, nobody else
+		 * can grant it the lock or let it take the word, so its state
+		 * is PARKED or (woken early) HEAD, and the CAS below cannot
+		 * hit a node that has moved on. Clear the mark first (we own
+		 * the word; relaxed, the CAS above releases it): if the head
+		 * marks again before our CAS, we come round once more. */
+		h = atomic_load_explicit(&l->head, memory_order_acquire);
+		atomic_store_explicit(&l->word, MAL_LOCKED, memory_order_relaxed);
+		uint32_t parked = PARK_PARKED;
+		/* RELEASE: pairs with the head's ACQUIRE load of its state. */
+		if (atomic_compare_exchange_strong_explicit(&h->state, &parked, PARK_HEAD,
+							    memory_order_release,
+							    memory_order_relaxed))
+			lock_futex_wake(&h->state, 1);
+		expected = MAL_LOCKED;
+	}
+}
+
+static int malthusian_describe(const void *lk, char *buf, size_t len)
+{
+	struct malthusian_lock *l = (struct malthusian_lock *)lk;
+	return snprintf(buf, len, "word=%u head=%p tail=%p",
+			(unsigned)atomic_load(&l->word), (void *)atomic_load(&l->head),
+			(void *)atomic_load(&l->tail));
+}
+
+LOCK_DEFINE(malthusian, "malthusian",
+	    "concurrency restriction: running threads share the lock word, surplus "
+	    "waiters sleep in a FIFO queue, bounded bypass",
+	    "Dice, Malthusian Locks (EuroSys 2017); Dice & Kogan, GCR (Euro-Par 2019)",
+	    LOCK_FAMILY_HYBRID, LOCK_FAIR | LOCK_MAY_SLEEP | LOCK_NEEDS_NODE,
+	    sizeof(struct malthusian_lock), sizeof(struct park_node),
+	    .describe = malthusian_describe);

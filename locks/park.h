@@ -1,0 +1,166 @@
+/*
+ * park.h - the spin-then-park waiting policy shared by the queue locks that
+ * sleep (mcs-park, malthusian): a waiter spins a bounded time on the state
+ * word of its own queue node, then sleeps on that word with FUTEX_WAIT; the
+ * thread that grants it the lock makes a FUTEX_WAKE only if it went to sleep.
+ * This is the spin-then-park policy of LiTL (Guiroux, Lachaize & Quema,
+ * USENIX ATC 2016); the budget follows Mutexee (Falsafi, Guerraoui, Picorel &
+ * Trigonakis, "Unlocking Energy", USENIX ATC 2016): spin about as long as a
+ * futex sleep plus wake-up costs, then sleep.
+ *
+ * Node state word (32 bits, the futex):
+ *   PARK_GRANTED  0  the lock is ours (written only by the granting holder)
+ *   PARK_WAIT     1  waiting, spinning
+ *   PARK_PARKED   2  waiting, asleep or about to sleep (written by the waiter)
+ *   PARK_HEAD     3  malthusian: first in the queue, compete for the lock
+ *                    word (written by the holder that promotes the node, or
+ *                    that wakes a sleeping head: CAS PARKED -> HEAD)
+ * The waiter's CAS WAIT -> PARKED and the exchange that ends its wait
+ * (-> GRANTED, or -> HEAD) are read-modify-writes of the same word, so one of
+ * them comes first: either that exchange sees PARKED and wakes, or the CAS
+ * fails and the waiter sees the new state. No wake-up is lost. A wake that
+ * reaches a node after its owner has moved on (or a reused node) is a
+ * spurious wake-up, which every sleeper absorbs by re-reading its state.
+ * A spinning waiter that finds the holder on its own CPU (a hint the locks
+ * keep) yields the CPU instead of spinning: pinned and oversubscribed, the
+ * holder cannot run while it spins.
+ */
+#ifndef CONTEND_PARK_H
+#define CONTEND_PARK_H
+
+#include <sched.h>
+
+#include "futex.h"
+#include "lock.h"
+
+/* Relax hints a queued waiter spins before it sleeps when the caller leaves
+ * lock_params.spin_budget at 0. As futex-spin's default: a relax hint costs
+ * ~10-40 ns, so this spins up to a few tens of microseconds, about the cost of
+ * a futex sleep plus the wake-up (Mutexee's rule). */
+#define PARK_DEFAULT_BUDGET 1000u
+
+/* Relax hints a releaser spins waiting for its successor to link itself
+ * before it yields the CPU to it: under oversubscription the successor may
+ * have been preempted between its exchange on tail and its link. */
+#define PARK_LINK_SPINS 256u
+
+enum { PARK_GRANTED = 0, PARK_WAIT = 1, PARK_PARKED = 2, PARK_HEAD = 3 };
+
+struct park_node {
+	_Atomic(struct park_node *) next; /* queue successor */
+	_Atomic uint32_t state;           /* PARK_*, the futex word */
+	/* The CPU the owner ran on when it queued, + 1 (0: unknown). A hint
+	 * only (a thread may migrate), so relaxed everywhere. */
+	_Atomic int cpu;
+};
+
+static inline unsigned park_budget(const struct lock_params *p)
+{
+	return p && p->spin_budget ? p->spin_budget : PARK_DEFAULT_BUDGET;
+}
+
+/* The calling thread's CPU + 1, or 0 if unknown. glibc reads it from the
+ * rseq area: a load, no system call. */
+static inline int park_cpu(void)
+{
+	return sched_getcpu() + 1;
+}
+
+/* How often a spinning waiter looks at where the holder runs. */
+#define PARK_HOLDER_CHECK 16u
+/* What a sched_yield() costs of the spin budget, in relax hints: a system
+ * call and usually a context switch, ~0.5-1 us. */
+#define PARK_YIELD_COST 32u
+
+/* Wait until *me leaves PARK_WAIT / PARK_PARKED (granted the lock, or made
+ * the head) and return the new state: spin up to `budget` relax hints while
+ * the state is PARK_WAIT, then sleep. *holder_cpu is where the current holder
+ * runs (park_cpu() of it, 0 unknown): a waiter that finds the holder on its
+ * own CPU is what keeps the holder from running (oversubscription with
+ * pinned threads), so instead of a relax hint it yields the CPU. */
+static inline uint32_t park_wait(struct park_node *me, unsigned budget,
+				 const _Atomic int *holder_cpu, int cpu)
+{
+	uint64_t spins = 0;
+	bool failed = false, colocated = false;
+	uint32_t s;
+
+	for (;;) {
+		/* ACQUIRE: pairs with the RELEASE exchange in park_grant() or
+		 * park_set(). */
+		s = atomic_load_explicit(&me->state, memory_order_acquire);
+		if (s != PARK_WAIT && s != PARK_PARKED)
+			break;
+		if (s == PARK_WAIT) {
+			if (spins < budget) {
+				/* Relaxed: a scheduling hint, orders nothing.
+				 * Once the holder was found here, look again
+				 * after every yield. */
+				if ((colocated || spins % PARK_HOLDER_CHECK == 0) && cpu != 0)
+					colocated = atomic_load_explicit(
+						holder_cpu, memory_order_relaxed) == cpu;
+				if (colocated) {
+					sched_yield();
+					spins += PARK_YIELD_COST;
+				} else {
+					lock_cpu_relax();
+					spins++;
+				}
+				continue;
+			}
+			/* Relaxed: announces the sleep, publishes no data;
+			 * the grant's exchange reads it in the word's
+			 * modification order. On failure, re-read above. */
+			if (!atomic_compare_exchange_strong_explicit(
+				    &me->state, &s, PARK_PARKED, memory_order_relaxed,
+				    memory_order_relaxed))
+				continue;
+			s = PARK_PARKED;
+			failed = true;
+		}
+		/* Returns at once if the state moved on since we read s. */
+		lock_futex_wait(&me->state, s);
+	}
+	lock_thread_stats.spins += spins;
+	if (failed)
+		lock_thread_stats.spin_fails++;
+	return s;
+}
+
+/* End the wait of n's owner with state s, waking it if it sleeps. */
+static inline void park_set(struct park_node *n, uint32_t s)
+{
+	/* RELEASE: publishes what the caller wrote before (for a grant, the
+	 * critical section) to the waiter's ACQUIRE load of its state. */
+	uint32_t old = atomic_exchange_explicit(&n->state, s, memory_order_release);
+	if (old == PARK_PARKED)
+		lock_futex_wake(&n->state, 1);
+}
+
+/* Hand the lock to the waiter owning n (the caller holds it). */
+static inline void park_grant(struct park_node *n)
+{
+	park_set(n, PARK_GRANTED);
+}
+
+/* The releaser found tail != itself: a successor swapped tail but has not
+ * linked itself yet. Wait for the link, yielding the CPU after a few
+ * spins so that a preempted successor can run. */
+static inline struct park_node *park_wait_next(struct park_node *me)
+{
+	struct park_node *next;
+	uint64_t spins = 0;
+
+	/* ACQUIRE: pairs with the RELEASE store of pred->next by the
+	 * successor, so its node's fields are initialised when we use it. */
+	while ((next = atomic_load_explicit(&me->next, memory_order_acquire)) == NULL) {
+		if (++spins % PARK_LINK_SPINS == 0)
+			sched_yield();
+		else
+			lock_cpu_relax();
+	}
+	lock_thread_stats.spins += spins;
+	return next;
+}
+
+#endif
