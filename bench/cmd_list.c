@@ -22,7 +22,7 @@ static const char list_usage[] =
 
 static json_t *lock_to_json(const struct lock_desc *d)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b, s:I, s:I}",
+	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b, s:b, s:I, s:I}",
 			 "name", d->name, "description", d->description,
 			 "origin", d->origin, "family", lock_family_name(d->family),
 			 "fair", (d->props & LOCK_FAIR) != 0,
@@ -30,6 +30,7 @@ static json_t *lock_to_json(const struct lock_desc *d)
 			 "needs_node", (d->props & LOCK_NEEDS_NODE) != 0,
 			 "counting", (d->props & LOCK_COUNTING) != 0,
 			 "peer", (d->props & LOCK_PEER) != 0,
+			 "trylock_may_block", (d->props & LOCK_TRYLOCK_MAY_BLOCK) != 0,
 			 "lock_size", (json_int_t)d->lock_size,
 			 "node_size", (json_int_t)d->node_size);
 }

@@ -940,6 +940,12 @@ static int compare_locks(struct run_opts *o, const char *list, char **cmd)
 			free(names);
 			return EXIT_USAGE;
 		}
+		if (lock_find(t)->props & LOCK_TRYLOCK_MAY_BLOCK) {
+			cli_usage_error("--compare-locks: '%s' cannot stand in for a mutex: "
+					"its trylock may wait for a holder", t);
+			free(names);
+			return EXIT_USAGE;
+		}
 		if (n > MAX_COMPARE) {
 			cli_usage_error("--compare-locks: at most %d locks", MAX_COMPARE);
 			free(names);
@@ -1060,6 +1066,12 @@ int cmd_profile(int argc, char **argv)
 			if (strcmp(optarg, "glibc") != 0 && lock_find(optarg) == NULL) {
 				cli_usage_error("--lock: unknown lock '%s' (see 'contend list')",
 						optarg);
+				return EXIT_USAGE;
+			}
+			if (strcmp(optarg, "glibc") != 0 &&
+			    (lock_find(optarg)->props & LOCK_TRYLOCK_MAY_BLOCK)) {
+				cli_usage_error("--lock: '%s' cannot stand in for a mutex: its "
+						"trylock may wait for a holder", optarg);
 				return EXIT_USAGE;
 			}
 			o.lock = optarg;

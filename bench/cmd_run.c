@@ -218,6 +218,7 @@ static void record_repeat(struct sweep_point *p, const struct run_result *r,
 		ivcsw += t->involuntary_csw;
 		timed += t->timed;
 		ls.futex_waits += t->lock_stats.futex_waits;
+		ls.futex_sleeps += t->lock_stats.futex_sleeps;
 		ls.futex_wakes += t->lock_stats.futex_wakes;
 		ls.spins += t->lock_stats.spins;
 		ls.spin_fails += t->lock_stats.spin_fails;
@@ -234,6 +235,7 @@ static void record_repeat(struct sweep_point *p, const struct run_result *r,
 		s->voluntary_csw += t->voluntary_csw;
 		s->involuntary_csw += t->involuntary_csw;
 		s->futex_waits += t->lock_stats.futex_waits;
+		s->futex_sleeps += t->lock_stats.futex_sleeps;
 		s->futex_wakes += t->lock_stats.futex_wakes;
 		s->spins += t->lock_stats.spins;
 		hist_merge(&p->acquire_hist, &t->acquire_hist);
@@ -257,6 +259,7 @@ static void record_repeat(struct sweep_point *p, const struct run_result *r,
 	f->ivcsw_per_acq = acq > 0 ? ivcsw / acq : NAN;
 	f->timed_share = acq > 0 ? timed / acq : NAN;
 	f->futex_waits_per_acq = acq > 0 ? ls.futex_waits / acq : NAN;
+	f->futex_sleeps_per_acq = acq > 0 ? ls.futex_sleeps / acq : NAN;
 	f->futex_wakes_per_acq = acq > 0 ? ls.futex_wakes / acq : NAN;
 	f->spins_per_acq = acq > 0 ? ls.spins / acq : NAN;
 	f->spin_fails_per_acq = acq > 0 ? ls.spin_fails / acq : NAN;

@@ -273,8 +273,9 @@ static json_t *point_json(const struct sweep *s, const struct sweep_point *p)
 			s->env.counters.hw ? "hardware perf counters could not be read"
 					   : s->env.counters.hw_reason));
 	}
-	json_object_set_new(o, "lock_stats", json_pack("{s:o, s:o, s:o, s:o}",
+	json_object_set_new(o, "lock_stats", json_pack("{s:o, s:o, s:o, s:o, s:o}",
 		"futex_waits", num(SWEEP_MEDIAN(p, futex_waits_per_acq)),
+		"futex_sleeps", num(SWEEP_MEDIAN(p, futex_sleeps_per_acq)),
 		"futex_wakes", num(SWEEP_MEDIAN(p, futex_wakes_per_acq)),
 		"spins", num(SWEEP_MEDIAN(p, spins_per_acq)),
 		"spin_fails", num(SWEEP_MEDIAN(p, spin_fails_per_acq))));
@@ -303,12 +304,13 @@ static json_t *point_json(const struct sweep *s, const struct sweep_point *p)
 	for (unsigned i = 0; i < p->threads; i++) {
 		const struct thread_sums *t = &p->per_thread[i];
 		json_array_append_new(threads, json_pack(
-			"{s:i, s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I}",
+			"{s:i, s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 			"thread", (int)i, "cpu", t->cpu, "cpu_start", t->cpu_start,
 			"cpu_end", t->cpu_end, "acquisitions", (json_int_t)t->acquisitions,
 			"voluntary_csw", (json_int_t)t->voluntary_csw,
 			"involuntary_csw", (json_int_t)t->involuntary_csw,
 			"futex_waits", (json_int_t)t->futex_waits,
+			"futex_sleeps", (json_int_t)t->futex_sleeps,
 			"futex_wakes", (json_int_t)t->futex_wakes, "spins", (json_int_t)t->spins));
 	}
 	json_object_set_new(o, "per_thread", threads);

@@ -48,6 +48,7 @@ struct repeat_figures {
 	double cycles_per_acq, vcsw_per_acq, ivcsw_per_acq;
 	double perf_per_acq[PERF_NEVENTS]; /* NAN: not measured */
 	double futex_waits_per_acq, futex_wakes_per_acq, spins_per_acq, spin_fails_per_acq;
+	double futex_sleeps_per_acq;
 	double overhead_share, timed_share;
 	double rtt_before, rtt_after, speed_before, speed_after; /* NAN: none */
 	double bare_ns;   /* bare inlined loop, 1-thread points; NAN otherwise */
@@ -59,6 +60,7 @@ struct thread_sums {
 	int cpu, cpu_start, cpu_end;
 	uint64_t acquisitions, voluntary_csw, involuntary_csw;
 	uint64_t futex_waits, futex_wakes, spins;
+	uint64_t futex_sleeps;
 };
 
 struct sweep_point {

@@ -145,6 +145,7 @@ static void on_phase(struct hot_thread *t, int phase)
 	o->voluntary_csw = v - w->vcsw_start;
 	o->involuntary_csw = iv - w->ivcsw_start;
 	o->lock_stats.futex_waits = lock_thread_stats.futex_waits - w->stats_start.futex_waits;
+	o->lock_stats.futex_sleeps = lock_thread_stats.futex_sleeps - w->stats_start.futex_sleeps;
 	o->lock_stats.futex_wakes = lock_thread_stats.futex_wakes - w->stats_start.futex_wakes;
 	o->lock_stats.spins = lock_thread_stats.spins - w->stats_start.spins;
 	o->lock_stats.spin_fails = lock_thread_stats.spin_fails - w->stats_start.spin_fails;

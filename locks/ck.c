@@ -6,7 +6,8 @@
  *   ck-fas     fetch-and-store (exchange) spinlock, reads while held; unfair
  *   ck-ticket  ticket lock, 16-bit halves of one word; FIFO
  *   ck-mcs     MCS queue lock, caller's node; FIFO
- *   ck-clh     CLH queue lock, nodes migrate like ours; FIFO
+ *   ck-clh     CLH queue lock, nodes migrate like ours; FIFO; its trylock
+ *              may wait in a rare race (below)
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -102,15 +103,48 @@ static inline void ck_clh_lock(void *lk, void *node)
 	ck_spinlock_clh_lock(&((struct ck_clh_lock *)lk)->tail,
 			     ((struct ck_clh_thread *)node)->mine);
 }
-/* ck has no CLH trylock: take the lock only if the queue's last node is
- * released, by the same enqueue as lock(); like ours, a rare race can make
- * the caller wait for one critical section instead of failing. */
+/* ck has no CLH trylock; ours works on ck's node fields with the same
+ * protocol as locks/clh.c: take the lock only if the queue's last node is
+ * released and a CAS on tail still sees it (ck's own "locked? then lock()"
+ * queued behind whoever arrived in between). When the CAS lands behind a
+ * holder (the last node was recycled and queued again: ABA), leave the
+ * queue by putting tail back - unless a successor already spins on our
+ * node: ck's lock() cannot skip an abandoned node, so then trylock waits
+ * for that holder. Hence LOCK_TRYLOCK_MAY_BLOCK (kept out of substitution).
+ * __atomic builtins on ck's plain fields: ck's own accesses to them are
+ * ck_pr operations, atomic on every target. */
 static inline bool ck_clh_trylock(void *lk, void *node)
 {
 	struct ck_clh_lock *l = lk;
-	if (ck_spinlock_clh_locked(&l->tail))
+	ck_spinlock_clh_t *mine = ((struct ck_clh_thread *)node)->mine;
+	ck_spinlock_clh_t *last = __atomic_load_n(&l->tail, __ATOMIC_ACQUIRE);
+
+	/* Relaxed: only decides whether to try; the ACQUIRE re-check below
+	 * orders the entry. */
+	if (__atomic_load_n(&last->wait, __ATOMIC_RELAXED))
 		return false;
-	ck_clh_lock(lk, node);
+	__atomic_store_n(&mine->wait, 1, __ATOMIC_RELAXED);
+	/* ACQ_REL on success: RELEASE publishes wait = 1 to a successor (as
+	 * ck's fence + fas), ACQUIRE makes last's contents visible. */
+	if (!__atomic_compare_exchange_n(&l->tail, &last, mine, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+		__atomic_store_n(&mine->wait, 0, __ATOMIC_RELAXED);
+		return false;
+	}
+	mine->previous = last; /* read by ck's unlock, on this thread */
+	/* ACQUIRE: pairs with ck's unlock (fence_unlock, store wait = 0). */
+	if (!__atomic_load_n(&last->wait, __ATOMIC_ACQUIRE))
+		return true;
+	ck_spinlock_clh_t *expect = mine;
+	/* Relaxed: see clh_trylock() in locks/clh.c. */
+	if (__atomic_compare_exchange_n(&l->tail, &expect, last, false,
+					__ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+		__atomic_store_n(&mine->wait, 0, __ATOMIC_RELAXED);
+		return false;
+	}
+	/* ACQUIRE: as above. This is the wait that makes trylock block. */
+	while (__atomic_load_n(&last->wait, __ATOMIC_ACQUIRE))
+		lock_cpu_relax();
 	return true;
 }
 static inline void ck_clh_unlock(void *lk, void *node)
@@ -130,5 +164,6 @@ LOCK_DEFINE(ck_mcs, "ck-mcs", "concurrencykit MCS queue lock",
 	    sizeof(ck_spinlock_mcs_context_t));
 LOCK_DEFINE(ck_clh, "ck-clh", "concurrencykit CLH queue lock",
 	    "concurrencykit ck_spinlock_clh", LOCK_FAMILY_QUEUE,
-	    LOCK_FAIR | LOCK_NEEDS_NODE | LOCK_PEER, sizeof(struct ck_clh_lock),
+	    LOCK_FAIR | LOCK_NEEDS_NODE | LOCK_PEER | LOCK_TRYLOCK_MAY_BLOCK,
+	    sizeof(struct ck_clh_lock),
 	    sizeof(struct ck_clh_thread), .thread_init = ck_clh_thread_init);

@@ -10,10 +10,21 @@
  * the lock) must stay allocated until the lock and all threads are done.
  * Fair: FIFO in the order of the exchange on tail.
  *
- * trylock: succeeds only if the last node in the queue is released and the
- * CAS on tail still sees it. In a rare race (that node was recycled and
- * re-queued between the check and the CAS) the caller ends up queued behind
- * a holder and waits for that one critical section instead of failing.
+ * Node states (clh_qnode.locked): 0 released (at rest, or its owner left
+ * the critical section), 1 its owner holds or waits for the lock, any other
+ * value the address of a node to wait on instead: the owner abandoned a
+ * trylock (below) and hands its successor its own predecessor.
+ *
+ * trylock never waits for a critical section. It succeeds only if the last
+ * node in the queue is released and the CAS on tail still sees it. In a rare
+ * race (that node was recycled and queued again by a new holder between the
+ * check and the CAS: ABA) the CAS succeeds behind a holder; the re-check of
+ * the predecessor finds it locked, and trylock leaves the queue: by a CAS of
+ * tail back to the predecessor when nobody queued behind it yet, otherwise
+ * by abandoning its node to the successor, which skips it and hands it back
+ * (writes 0) when it moves on. Until then the abandoning thread's next
+ * lock() waits (for the successor to run, not for a critical section) and
+ * its next trylock() fails. tests/trylock_prompt builds the ABA case.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -21,8 +32,14 @@
 
 #include "lock_define.h"
 
+/* tests/clh_abandon builds this file with its own CLH_TEST_POINT to run the
+ * trylock's rare races on purpose; everywhere else it is nothing. */
+#ifndef CLH_TEST_POINT
+#define CLH_TEST_POINT(n) ((void)0)
+#endif
+
 struct clh_qnode {
-	_Atomic uint32_t locked; /* 1: the owner holds or waits for the lock */
+	_Atomic uintptr_t locked; /* 0, 1 or a node address: see above */
 } __attribute__((aligned(LOCK_CACHELINE)));
 
 /* The caller's per-thread node: which qnode it queues with next, the
@@ -59,9 +76,23 @@ static void clh_thread_init(void *node)
 static inline void clh_wait(struct clh_thread *t, struct clh_qnode *pred)
 {
 	uint64_t spins = 0;
+	uintptr_t s;
+
 	/* ACQUIRE: pairs with the RELEASE store in clh_unlock() of pred's
-	 * owner. */
-	while (atomic_load_explicit(&pred->locked, memory_order_acquire) != 0) {
+	 * owner, or with the RELEASE store of an abandoning trylock. */
+	while ((s = atomic_load_explicit(&pred->locked, memory_order_acquire)) != 0) {
+		if (s != 1) {
+			/* pred's owner left the queue: wait on the node it
+			 * names, and hand pred back. Relaxed: the only thing
+			 * we read of pred is this word, and its owner's next
+			 * write to it (locked = 1) follows our 0 in the word's
+			 * own modification order, so we cannot see it in
+			 * place of the address. */
+			struct clh_qnode *gone = pred;
+			pred = (struct clh_qnode *)s;
+			atomic_store_explicit(&gone->locked, 0, memory_order_relaxed);
+			continue;
+		}
 		lock_cpu_relax();
 		spins++;
 	}
@@ -70,14 +101,29 @@ static inline void clh_wait(struct clh_thread *t, struct clh_qnode *pred)
 	t->pred = pred;
 }
 
+/* true when our node is free to queue with (0): not still abandoned to a
+ * successor that has not skipped it yet. */
+static inline bool clh_reclaimed(struct clh_thread *t)
+{
+	/* Relaxed: the successor's 0 (see clh_wait()) is all we need of it;
+	 * no other data passes between it and us here. */
+	return atomic_load_explicit(&t->mine->locked, memory_order_relaxed) == 0;
+}
+
 static inline void clh_lock(void *lk, void *node)
 {
 	struct clh_lock *l = lk;
 	struct clh_thread *t = node;
 
+	while (!clh_reclaimed(t))
+		lock_cpu_relax();
 	atomic_store_explicit(&t->mine->locked, 1, memory_order_relaxed);
 	/* ACQ_REL: RELEASE publishes locked = 1 to the successor that finds
-	 * our node in tail; ACQUIRE makes pred's node contents visible. */
+	 * our node in tail; ACQUIRE makes pred's node contents visible.
+	 * Survives check-mutants (locks/MUTANTS.md): without it a successor on
+	 * a weakly ordered CPU may read our node's old 0 and enter with us,
+	 * but the word is atomic and TSan does not simulate stale reads, so no
+	 * test on this machine can see it. */
 	clh_wait(t, atomic_exchange_explicit(&l->tail, t->mine, memory_order_acq_rel));
 }
 
@@ -85,21 +131,50 @@ static inline bool clh_trylock(void *lk, void *node)
 {
 	struct clh_lock *l = lk;
 	struct clh_thread *t = node;
-	struct clh_qnode *last = atomic_load_explicit(&l->tail, memory_order_acquire);
+	struct clh_qnode *mine = t->mine;
 
-	/* Relaxed: only decides whether to try; clh_wait() orders the entry. */
+	if (!clh_reclaimed(t))
+		return false;
+	/* Relaxed, both: they only decide whether to try; the CAS (which reads
+	 * tail from last's enqueuer's release sequence) and the ACQUIRE
+	 * re-check below order the entry. */
+	struct clh_qnode *last = atomic_load_explicit(&l->tail, memory_order_relaxed);
 	if (atomic_load_explicit(&last->locked, memory_order_relaxed) != 0)
 		return false;
-	atomic_store_explicit(&t->mine->locked, 1, memory_order_relaxed);
-	/* ACQ_REL on success: as the exchange in clh_lock(). */
-	if (!atomic_compare_exchange_strong_explicit(&l->tail, &last, t->mine,
+	atomic_store_explicit(&mine->locked, 1, memory_order_relaxed);
+	CLH_TEST_POINT(0); /* tests/clh_abandon: the ABA happens here */
+	/* ACQ_REL on success: as the exchange in clh_lock() (and survives
+	 * check-mutants for the same reason). */
+	if (!atomic_compare_exchange_strong_explicit(&l->tail, &last, mine,
 						     memory_order_acq_rel,
 						     memory_order_relaxed)) {
-		atomic_store_explicit(&t->mine->locked, 0, memory_order_relaxed);
+		atomic_store_explicit(&mine->locked, 0, memory_order_relaxed);
 		return false;
 	}
-	clh_wait(t, last); /* returns at once unless the race above hit */
-	return true;
+	CLH_TEST_POINT(1); /* tests/clh_abandon: a successor queues here */
+	/* ACQUIRE: pairs with the RELEASE store in clh_unlock() of last's
+	 * owner, as in clh_wait(). */
+	if (atomic_load_explicit(&last->locked, memory_order_acquire) == 0) {
+		t->pred = last;
+		return true;
+	}
+	/* ABA: last was queued again by a holder. Nobody behind us yet: put
+	 * tail back. Relaxed: tail returns to a value whose node a later
+	 * locker reads through the release sequence of the holder's
+	 * exchange, not through us. */
+	struct clh_qnode *expect = mine;
+	if (atomic_compare_exchange_strong_explicit(&l->tail, &expect, last,
+						    memory_order_relaxed,
+						    memory_order_relaxed)) {
+		atomic_store_explicit(&mine->locked, 0, memory_order_relaxed);
+		return false;
+	}
+	/* A successor spins on our node: send it to last. RELEASE: pairs
+	 * with the ACQUIRE spin in the successor's clh_wait(), which must see
+	 * last's locked = 1 that our CAS acquired. Survives check-mutants for
+	 * the reason given in clh_lock() (tests/clh_abandon runs this path). */
+	atomic_store_explicit(&mine->locked, (uintptr_t)last, memory_order_release);
+	return false;
 }
 
 static inline void clh_unlock(void *lk, void *node)

@@ -51,6 +51,15 @@ enum { FUTEX_FREE = 0, FUTEX_HELD = 1, FUTEX_CONTENDED = 2 };
  *   C. link prev and the successor to each other.
  * The operations that take part in the unlinking are sequentially
  * consistent: correctness there depends on their total order.
+ *
+ * The queue guards no data: the lock word's own ACQUIRE CAS orders the
+ * critical section, and two spinners at once would only cost time. So the
+ * explicit orders below keep only the queue's own links and flags
+ * consistent on a weakly ordered CPU (a node initialised before it is
+ * linked, a hand-over seen after it). Weakening any of them to relaxed
+ * survives check-mutants (locks/MUTANTS.md): TSan reports missing ordering
+ * only through plain data, and the queue has none. Whether each is needed
+ * is argued, not tested, here; none is weakened without a proof.
  */
 struct osq_node {
 	_Atomic(struct osq_node *) next;
@@ -101,16 +110,19 @@ static bool osq_lock(struct osq *q, struct osq_node *node, unsigned *budget_left
 	atomic_store_explicit(&node->locked, 0, memory_order_relaxed);
 	atomic_store_explicit(&node->next, NULL, memory_order_relaxed);
 	/* ACQ_REL: RELEASE publishes our node's fields to the successor that
-	 * finds it in tail; ACQUIRE pairs with the RELEASE CAS in osq_unlock(). */
+	 * finds it in tail; ACQUIRE pairs with the RELEASE CAS in osq_unlock().
+	 * (A queue-only order: survives check-mutants, see the note above.) */
 	prev = atomic_exchange_explicit(&q->tail, node, memory_order_acq_rel);
 	if (prev == NULL)
 		return true;
 	atomic_store_explicit(&node->prev, prev, memory_order_relaxed);
 	/* RELEASE: pairs with the exchange of next in osq_unlock(), so the
-	 * predecessor sees our node initialised before it hands over. */
+	 * predecessor sees our node initialised before it hands over.
+	 * (Queue-only: survives check-mutants.) */
 	atomic_store_explicit(&prev->next, node, memory_order_release);
 
-	/* ACQUIRE: pairs with the RELEASE store of locked in osq_unlock(). */
+	/* ACQUIRE: pairs with the RELEASE store of locked in osq_unlock().
+	 * (Queue-only: survives check-mutants.) */
 	while (atomic_load_explicit(&node->locked, memory_order_acquire) == 0) {
 		if (*budget_left == 0)
 			goto unqueue;
@@ -126,7 +138,8 @@ unqueue:
 		if (atomic_load_explicit(&prev->next, memory_order_relaxed) == node &&
 		    atomic_compare_exchange_strong(&prev->next, &expected, NULL))
 			break;
-		/* The predecessor handed us the head after all. */
+		/* The predecessor handed us the head after all. ACQUIRE: as
+		 * the spin above (queue-only: survives check-mutants). */
 		if (atomic_load_explicit(&node->locked, memory_order_acquire) != 0)
 			return true;
 		lock_cpu_relax();
@@ -149,7 +162,7 @@ static void osq_unlock(struct osq *q, struct osq_node *node)
 	struct osq_node *expected = node, *next;
 
 	/* RELEASE: pairs with the ACQUIRE exchange of the next arrival that
-	 * finds the queue empty. */
+	 * finds the queue empty. (Queue-only: survives check-mutants.) */
 	if (atomic_compare_exchange_strong_explicit(&q->tail, &expected, NULL,
 						    memory_order_release,
 						    memory_order_relaxed))
@@ -158,7 +171,8 @@ static void osq_unlock(struct osq *q, struct osq_node *node)
 	if (next == NULL)
 		next = osq_wait_next(q, node, NULL);
 	if (next != NULL)
-		/* RELEASE: pairs with the ACQUIRE spin on locked in osq_lock(). */
+		/* RELEASE: pairs with the ACQUIRE spin on locked in osq_lock().
+		 * (Queue-only: survives check-mutants.) */
 		atomic_store_explicit(&next->locked, 1, memory_order_release);
 }
 

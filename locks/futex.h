@@ -20,12 +20,16 @@
 #include "lock.h"
 
 /* Sleep while *addr == expected. Returns on wake-up, on a changed value
- * (EAGAIN), or on a signal (EINTR): callers always re-check the lock word. */
+ * (EAGAIN), or on a signal (EINTR): callers always re-check the lock word.
+ * A call that did not return EAGAIN was queued in the kernel: it counts as
+ * a sleep too, so tests can tell a sleep path really taken from one that
+ * only raced with the owner. */
 static inline void lock_futex_wait(_Atomic uint32_t *addr, uint32_t expected)
 {
 	lock_thread_stats.futex_waits++;
-	syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAIT_PRIVATE, expected,
-		NULL, NULL, 0);
+	if (syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAIT_PRIVATE, expected,
+		    NULL, NULL, 0) == 0 || errno != EAGAIN)
+		lock_thread_stats.futex_sleeps++;
 }
 
 /* Wake up to n sleepers on addr. Safe on memory that was freed after the

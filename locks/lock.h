@@ -67,6 +67,11 @@ enum lock_family {
 #define LOCK_NEEDS_NODE  0x4u /* lock/unlock take a per-thread node */
 #define LOCK_COUNTING    0x8u /* admits up to lock_params.permits holders */
 #define LOCK_PEER        0x10u /* third-party implementation (e.g. ck) */
+/* trylock can, in a rare race, wait for another thread's critical section
+ * instead of failing: such a lock cannot stand in for a program's mutex
+ * (`contend profile --lock` refuses it), since trylock back-off would then
+ * deadlock. tests/trylock_prompt checks every lock without this bit. */
+#define LOCK_TRYLOCK_MAY_BLOCK 0x20u
 
 struct lock_params {
 	unsigned permits;     /* holders admitted at once; 1 = mutual exclusion */
@@ -77,6 +82,8 @@ struct lock_params {
 /* Counted by the locks themselves for the thread that ran the operation. */
 struct lock_stats {
 	uint64_t futex_waits; /* FUTEX_WAIT system calls */
+	uint64_t futex_sleeps; /* of those, the ones that slept: not EAGAIN (the
+	                          word had already changed, returned at once) */
 	uint64_t futex_wakes; /* FUTEX_WAKE system calls */
 	uint64_t spins;       /* busy-wait iterations (one relax hint each) */
 	uint64_t spin_fails;  /* hybrid locks: spin budget ran out, went to sleep */
@@ -117,6 +124,12 @@ const struct lock_desc *lock_at(size_t i);
 /* NULL when no lock has that name. */
 const struct lock_desc *lock_find(const char *name);
 const char *lock_family_name(enum lock_family f);
+
+/* A library call inside a lock operation failed (err: an errno value): the
+ * baselines' wrappers cannot go on without the lock, so they print
+ * "contend: <lock>: <call> failed: <strerror>" and abort. */
+void lock_fail(const char *lock, const char *call, int err)
+	__attribute__((noreturn, cold));
 
 /*
  * Helpers for the implementations.

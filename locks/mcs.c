@@ -47,7 +47,11 @@ static inline void mcs_lock(void *lk, void *node)
 	if (pred == NULL)
 		return;
 	/* RELEASE: pairs with the ACQUIRE load of next in mcs_unlock(), so the
-	 * predecessor sees locked == 1 before it writes 0. */
+	 * predecessor sees locked == 1 before it writes 0. Survives
+	 * check-mutants (locks/MUTANTS.md), as do the two ACQUIRE loads it
+	 * pairs with: on a weakly ordered CPU our 1 could land after the
+	 * predecessor's 0 and we would spin for ever, but both are stores to
+	 * one atomic word and TSan does not simulate that reordering. */
 	atomic_store_explicit(&pred->next, me, memory_order_release);
 	/* ACQUIRE: pairs with the RELEASE store of locked in mcs_unlock(). */
 	while (atomic_load_explicit(&me->locked, memory_order_acquire) != 0) {
@@ -73,7 +77,8 @@ static inline void mcs_unlock(void *lk, void *node)
 {
 	struct mcs_lock *l = lk;
 	struct mcs_node *me = node;
-	/* ACQUIRE: pairs with the RELEASE store of pred->next in mcs_lock(). */
+	/* ACQUIRE: pairs with the RELEASE store of pred->next in mcs_lock()
+	 * (survives check-mutants: see there). */
 	struct mcs_node *next = atomic_load_explicit(&me->next, memory_order_acquire);
 
 	if (next == NULL) {
@@ -86,6 +91,7 @@ static inline void mcs_unlock(void *lk, void *node)
 			return;
 		/* A successor swapped tail but has not linked itself yet. */
 		uint64_t spins = 0;
+		/* ACQUIRE: as the load above (survives check-mutants too). */
 		while ((next = atomic_load_explicit(&me->next, memory_order_acquire)) == NULL) {
 			lock_cpu_relax();
 			spins++;

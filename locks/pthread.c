@@ -12,6 +12,7 @@
 #include "config.h"
 #endif
 
+#include <errno.h>
 #include <pthread.h>
 
 #include "lock_define.h"
@@ -38,13 +39,35 @@ static inline int pthread_adaptive_init(void *lk, const struct lock_params *p)
 	return pthread_mutex_init_type(lk, PTHREAD_MUTEX_ADAPTIVE_NP);
 }
 
-static inline void pthread_destroy(void *lk) { pthread_mutex_destroy(lk); }
-static inline void pthread_lock(void *lk, void *node) { pthread_mutex_lock(lk); }
+/* Return codes are checked: an error (EINVAL on a mutex that is not one,
+ * EBUSY destroying a held one, EDEADLK, EPERM) fails loudly rather than
+ * letting a run go on without mutual exclusion. The message names the call,
+ * not which of the two mutex baselines made it (they share the code). */
+static inline void pthread_destroy(void *lk)
+{
+	int rc = pthread_mutex_destroy(lk);
+	if (rc != 0)
+		lock_fail("pthread", "pthread_mutex_destroy", rc);
+}
+static inline void pthread_lock(void *lk, void *node)
+{
+	int rc = pthread_mutex_lock(lk);
+	if (rc != 0)
+		lock_fail("pthread", "pthread_mutex_lock", rc);
+}
 static inline bool pthread_trylock(void *lk, void *node)
 {
-	return pthread_mutex_trylock(lk) == 0;
+	int rc = pthread_mutex_trylock(lk);
+	if (rc != 0 && rc != EBUSY)
+		lock_fail("pthread", "pthread_mutex_trylock", rc);
+	return rc == 0;
 }
-static inline void pthread_unlock(void *lk, void *node) { pthread_mutex_unlock(lk); }
+static inline void pthread_unlock(void *lk, void *node)
+{
+	int rc = pthread_mutex_unlock(lk);
+	if (rc != 0)
+		lock_fail("pthread", "pthread_mutex_unlock", rc);
+}
 
 #define pthread_adaptive_destroy pthread_destroy
 #define pthread_adaptive_lock pthread_lock
@@ -55,13 +78,31 @@ static inline int pthreadspin_init(void *lk, const struct lock_params *p)
 {
 	return pthread_spin_init(lk, PTHREAD_PROCESS_PRIVATE);
 }
-static inline void pthreadspin_destroy(void *lk) { pthread_spin_destroy(lk); }
-static inline void pthreadspin_lock(void *lk, void *node) { pthread_spin_lock(lk); }
+static inline void pthreadspin_destroy(void *lk)
+{
+	int rc = pthread_spin_destroy(lk);
+	if (rc != 0)
+		lock_fail("pthread-spin", "pthread_spin_destroy", rc);
+}
+static inline void pthreadspin_lock(void *lk, void *node)
+{
+	int rc = pthread_spin_lock(lk);
+	if (rc != 0)
+		lock_fail("pthread-spin", "pthread_spin_lock", rc);
+}
 static inline bool pthreadspin_trylock(void *lk, void *node)
 {
-	return pthread_spin_trylock(lk) == 0;
+	int rc = pthread_spin_trylock(lk);
+	if (rc != 0 && rc != EBUSY)
+		lock_fail("pthread-spin", "pthread_spin_trylock", rc);
+	return rc == 0;
 }
-static inline void pthreadspin_unlock(void *lk, void *node) { pthread_spin_unlock(lk); }
+static inline void pthreadspin_unlock(void *lk, void *node)
+{
+	int rc = pthread_spin_unlock(lk);
+	if (rc != 0)
+		lock_fail("pthread-spin", "pthread_spin_unlock", rc);
+}
 
 LOCK_DEFINE(pthread, "pthread", "glibc pthread_mutex_t, default type",
 	    "glibc nptl", LOCK_FAMILY_BASELINE, LOCK_MAY_SLEEP | LOCK_PEER,

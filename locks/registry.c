@@ -3,6 +3,8 @@
 #include "config.h"
 #endif
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lock.h"
@@ -47,4 +49,10 @@ const char *lock_family_name(enum lock_family f)
 	case LOCK_FAMILY_BASELINE: return "baseline";
 	}
 	return "?";
+}
+
+void lock_fail(const char *lock, const char *call, int err)
+{
+	fprintf(stderr, "contend: %s: %s failed: %s\n", lock, call, strerror(err));
+	abort();
 }

@@ -118,6 +118,13 @@ static void read_config(char **envp)
 			static const char msg[] = "contend-preload: unknown lock in "
 				"CONTEND_PROFILE_LOCK, profiling only\n";
 			(void)!write(2, msg, sizeof(msg) - 1);
+		} else if (preload_cfg.subst->props & LOCK_TRYLOCK_MAY_BLOCK) {
+			/* A program's trylock back-off would deadlock. */
+			static const char msg[] = "contend-preload: the lock in "
+				"CONTEND_PROFILE_LOCK has a trylock that may wait for a "
+				"holder, profiling only\n";
+			(void)!write(2, msg, sizeof(msg) - 1);
+			preload_cfg.subst = NULL;
 		}
 	}
 	if ((s = env_in(envp, "CONTEND_PROFILE_OUT")) != NULL &&

@@ -53,6 +53,7 @@ topo	--topology missing.xml	missing.xml
 topo	--bogus	--bogus
 topo	stray	stray
 profile	--lock nosuch -- true	--lock
+profile	--lock ck-clh -- true	--lock
 profile	--top 0 -- true	--top
 profile	--frames 17 -- true	--frames
 profile	--compare-locks tas,nosuch -- true	--compare-locks

@@ -5,21 +5,39 @@ LOCKCHECK_LDADD = liblocks.a $(CK_LIBS)
 
 check_PROGRAMS += tests/validate tests/negative_control tests/liveness \
 	tests/sem_permits tests/trylock_prompt
+tests_trylock_prompt_SOURCES = tests/trylock_prompt.c
+tests_trylock_prompt_LDADD = $(LOCKCHECK_LDADD)
 tests_validate_SOURCES = tests/validate.c $(LOCKCHECK_SOURCES)
 tests_validate_LDADD = $(LOCKCHECK_LDADD)
 tests_negative_control_SOURCES = tests/negative_control.c tests/broken_lock.c \
 	tests/broken_lock.h $(LOCKCHECK_SOURCES)
 tests_negative_control_LDADD = $(LOCKCHECK_LDADD)
-tests_liveness_SOURCES = tests/liveness.c $(LOCKCHECK_SOURCES)
+tests_liveness_SOURCES = tests/liveness.c tests/lossy_lock.h $(LOCKCHECK_SOURCES)
 tests_liveness_LDADD = $(LOCKCHECK_LDADD)
+# White box: locks/clh.c with test points inside its trylock.
+check_PROGRAMS += tests/clh_abandon
+tests_clh_abandon_SOURCES = tests/clh_abandon.c
+TESTS += tests/clh_abandon
+check_PROGRAMS += tests/baseline_errors
+tests_baseline_errors_SOURCES = tests/baseline_errors.c
+tests_baseline_errors_LDADD = $(LOCKCHECK_LDADD)
+TESTS += tests/baseline_errors
+# spin models of the futex protocols (models/*.pml).
+TESTS += tests/models.sh
+EXTRA_DIST += tests/models.sh models/futex.pml models/lll.pml models/sem.pml \
+	models/futex_spin.pml
+# The lost wake-up negative control: liveness.c's checks on tests/lossy_lock.c.
+check_PROGRAMS += tests/liveness_lossy
+tests_liveness_lossy_SOURCES = tests/liveness.c tests/lossy_lock.c tests/lossy_lock.h \
+	$(LOCKCHECK_SOURCES)
+tests_liveness_lossy_CFLAGS = $(AM_CFLAGS) -DLIVENESS_NEGATIVE_CONTROL
+tests_liveness_lossy_LDADD = $(LOCKCHECK_LDADD)
+TESTS += tests/liveness_lossy
 tests_sem_permits_SOURCES = tests/sem_permits.c $(LOCKCHECK_SOURCES)
 tests_sem_permits_LDADD = $(LOCKCHECK_LDADD)
 check_PROGRAMS += tests/fair_shares
 tests_fair_shares_SOURCES = tests/fair_shares.c
 tests_fair_shares_LDADD = $(LOCKCHECK_LDADD)
-
-tests_trylock_prompt_SOURCES = tests/trylock_prompt.c
-tests_trylock_prompt_LDADD = liblocks.a $(CK_LIBS)
 
 TESTS += tests/registry.sh tests/validate tests/negative_control \
 	tests/liveness tests/sem_permits tests/trylock_prompt tests/fair_shares

@@ -227,6 +227,7 @@ int lockcheck_run(const struct lockcheck_config *cfg, struct lockcheck_result *r
 		res->trylock_failures += w->try_fail;
 		res->futex_waits += w->stats.futex_waits;
 		res->futex_wakes += w->stats.futex_wakes;
+		res->futex_sleeps += w->stats.futex_sleeps;
 		res->spins += w->stats.spins;
 	}
 	res->counter = sh->counter;
@@ -270,13 +271,108 @@ void lockcheck_print(const struct lockcheck_config *cfg,
 		     const struct lockcheck_result *res)
 {
 	printf("%-4s %-17s threads=%-2u K=%u acq=%-8llu counter=%-8llu violations=%llu "
-	       "max_occ=%u try=%llu/%llu futex_waits=%llu permits=%s %.2fs\n",
+	       "max_occ=%u try=%llu/%llu futex_waits=%llu sleeps=%llu permits=%s %.2fs\n",
 	       lockcheck_passed(cfg, res) ? "ok" : "FAIL", cfg->lock->name,
 	       cfg->threads, cfg->permits, (unsigned long long)res->acquisitions,
 	       (unsigned long long)res->counter, (unsigned long long)res->violations,
 	       res->max_occupancy, (unsigned long long)res->trylock_successes,
 	       (unsigned long long)(res->trylock_successes + res->trylock_failures),
-	       (unsigned long long)res->futex_waits,
+	       (unsigned long long)res->futex_waits, (unsigned long long)res->futex_sleeps,
 	       res->permits_intact ? "intact" : "WRONG", res->elapsed);
 	fflush(stdout);
+}
+
+/*
+ * lockcheck_handoff(): see lockcheck.h.
+ */
+struct handoff {
+	const struct lock_desc *d;
+	void *lock;
+	unsigned rounds;
+	_Atomic unsigned holding, trying, got; /* round numbers, from 1 */
+	unsigned slept_rounds;                 /* written by the waiter */
+	void *holder_node, *waiter_node;
+};
+
+static void *handoff_waiter(void *arg)
+{
+	struct handoff *h = arg;
+	void *node = h->waiter_node = alloc_node(h->d);
+
+	for (unsigned r = 1; r <= h->rounds; r++) {
+		while (atomic_load(&h->holding) < r)
+			sleep_us(50);
+		uint64_t s0 = lock_thread_stats.futex_sleeps;
+		atomic_store(&h->trying, r);
+		h->d->lock(h->lock, node);
+		if (lock_thread_stats.futex_sleeps > s0)
+			h->slept_rounds++;
+		atomic_store(&h->got, r);
+		h->d->unlock(h->lock, node);
+	}
+	return NULL;
+}
+
+int lockcheck_handoff(const struct lock_desc *d, unsigned rounds,
+		      struct lockcheck_handoff_result *res)
+{
+	struct lock_params params = { .permits = 1, .spin_budget = 0 };
+	size_t lock_bytes = (d->lock_size + LOCK_PAD - 1) / LOCK_PAD * LOCK_PAD;
+	struct handoff *h = calloc(1, sizeof(*h));
+	void *node;
+	pthread_t waiter;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if (h == NULL || (h->lock = aligned_alloc(LOCK_PAD, lock_bytes)) == NULL) {
+		fprintf(stderr, "lockcheck: out of memory\n");
+		return -1;
+	}
+	memset(h->lock, 0, lock_bytes);
+	/* In h, so that a waiter stuck for good keeps it all reachable. */
+	node = h->holder_node = alloc_node(d);
+	h->d = d;
+	h->rounds = rounds;
+	if ((rc = d->init(h->lock, &params)) != 0) {
+		fprintf(stderr, "lockcheck: %s: init failed: %s\n", d->name, strerror(rc));
+		return -1;
+	}
+	if ((rc = pthread_create(&waiter, NULL, handoff_waiter, h)) != 0) {
+		fprintf(stderr, "lockcheck: pthread_create: %s\n", strerror(rc));
+		return -1;
+	}
+	for (unsigned r = 1; r <= rounds; r++) {
+		d->lock(h->lock, node);
+		atomic_store(&h->holding, r);
+		while (atomic_load(&h->trying) < r)
+			sleep_us(50);
+		sleep_us(LOCKCHECK_HANDOFF_HOLD_US);
+		double released = now_seconds(), gap;
+		d->unlock(h->lock, node);
+		while (atomic_load(&h->got) < r &&
+		       now_seconds() - released < LOCKCHECK_HANDOFF_TIMEOUT_S)
+			sleep_us(100);
+		gap = now_seconds() - released;
+		res->rounds = r;
+		if (atomic_load(&h->got) < r) {
+			static struct handoff *stuck; /* reachable for leak checkers */
+			stuck = h;
+			(void)stuck;
+			res->lost_wakeup = true;
+			res->max_gap_s = gap;
+			pthread_detach(waiter); /* asleep for good */
+			return 0;
+		}
+		if (gap > res->max_gap_s)
+			res->max_gap_s = gap;
+	}
+	pthread_join(waiter, NULL);
+	res->slept_rounds = h->slept_rounds;
+	d->destroy(h->lock);
+	/* Both threads are done: nodes that migrated (CLH) are free too. */
+	free(h->holder_node);
+	free(h->waiter_node);
+	free(h->lock);
+	free(h);
+	return 0;
 }

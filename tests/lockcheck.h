@@ -42,6 +42,7 @@ struct lockcheck_result {
 	uint64_t trylock_successes;
 	uint64_t trylock_failures;
 	uint64_t futex_waits, futex_wakes, spins;
+	uint64_t futex_sleeps;      /* FUTEX_WAITs that slept (not EAGAIN) */
 	bool permits_intact;        /* counting locks: exactly K trylocks succeed at the end */
 	bool stalled;               /* watchdog fired */
 	char stall_report[256];     /* the lock's describe() at the stall */
@@ -60,6 +61,31 @@ bool lockcheck_passed(const struct lockcheck_config *cfg,
 /* lockcheck_run() then lockcheck_print(); a setup error (already printed)
  * ends the test program with status 1. */
 void lockcheck_run_print(const struct lockcheck_config *cfg, struct lockcheck_result *res);
+
+/*
+ * The lost wake-up check (for sleeping locks). In each round a holder takes
+ * the lock, waits until the waiter has called lock(), holds on for
+ * LOCKCHECK_HANDOFF_HOLD_US so the waiter goes to sleep, releases, and then
+ * stays away from the lock until the waiter has it. Nobody else contends,
+ * so nothing can make up for a lost wake: if the waiter does not get the
+ * lock within LOCKCHECK_HANDOFF_TIMEOUT_S of the release (it sleeps on while
+ * the lock is free) the wake was lost. Under many contending threads (the
+ * oversubscribed lockcheck_run) the next unlock's wake rescues such a
+ * sleeper, which hides the bug.
+ */
+#define LOCKCHECK_HANDOFF_HOLD_US 5000
+#define LOCKCHECK_HANDOFF_TIMEOUT_S 2.0
+struct lockcheck_handoff_result {
+	unsigned rounds;         /* rounds run */
+	unsigned slept_rounds;   /* rounds whose waiter really slept (futex_sleeps) */
+	bool lost_wakeup;        /* a waiter slept on with the lock free: stops the run */
+	double max_gap_s;        /* longest release-to-acquisition time */
+};
+
+/* Runs up to `rounds` rounds; 0, or -1 on a setup error (printed). After a
+ * lost wake-up the waiter thread stays blocked (detached, leaked). */
+int lockcheck_handoff(const struct lock_desc *d, unsigned rounds,
+		      struct lockcheck_handoff_result *res);
 
 /* One line describing the outcome, for test logs. */
 void lockcheck_print(const struct lockcheck_config *cfg,

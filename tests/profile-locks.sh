@@ -11,7 +11,20 @@ failures=0
 checks=0
 locks=$("$CONTEND" list | awk 'NR > 1 { print $1 }')
 [ -n "$locks" ] || { echo "FAIL: contend list shows no lock"; exit 1; }
+# Locks whose trylock may wait for a holder must be refused (exit 2).
+refused=$("$CONTEND" list --json | jq -r '.[] | select(.trylock_may_block) | .name')
 for lock in $locks; do
+	if printf '%s\n' "$refused" | grep -qx -- "$lock"; then
+		"$CONTEND" profile --lock "$lock" -- true >/dev/null 2>&1
+		rc=$?
+		if [ $rc -eq 2 ]; then
+			checks=$((checks + 1))
+		else
+			echo "FAIL: --lock $lock (trylock may block) was not refused: exit $rc"
+			failures=$((failures + 1))
+		fi
+		continue
+	fi
 	for prog in "preload_condvar 1000 1 1|sum=500500" "preload_recursive|recursive ok" \
 		    "preload_contend mixed 2000 2|total=20000"; do
 		cmd=${prog%|*}

@@ -49,7 +49,8 @@ TESTS += tests/stress_signals tests/sem_destroy tests/fuzz_options tests/fuzz_re
 
 # Seed corpora, dictionaries and crash inputs are directories: dist copies
 # them whole.
-EXTRA_DIST += $(RELIABILITY_SHELL_TESTS) tests/sanitize.sh tests/tsan_sweep.sh fuzz/smoke.sh \
+EXTRA_DIST += $(RELIABILITY_SHELL_TESTS) tests/sanitize.sh tests/tsan_sweep.sh tests/mutants.sh \
+	locks/MUTANTS.md fuzz/smoke.sh \
 	fuzz/README.md fuzz/options.dict fuzz/results.dict fuzz/corpus-options \
 	fuzz/corpus-results fuzz/regressions
 
@@ -63,7 +64,7 @@ FUZZ_CC = clang
 # whole sweep through the harness (tests/tsan_sweep.sh: a .sh test runs
 # by suffix rule, so it needs no place in TESTS).
 # Not test_harness: it runs the broken negative-control lock on purpose.
-TSAN_TESTS = tests/tsan_locks tests/misordered_lock tests/stress_signals \
+TSAN_TESTS = tests/tsan_locks tests/misordered_lock tests/stress_signals tests/clh_abandon \
 	tests/sem_destroy tests/liveness tests/sem_permits tests/tsan_sweep.sh
 
 SANITIZE_ENV = srcdir='$(abs_top_srcdir)' builddir='$(abs_top_builddir)' \
@@ -75,6 +76,14 @@ check-tsan:
 
 check-asan:
 	$(SANITIZE_ENV) $(SHELL) $(srcdir)/tests/sanitize.sh asan
+
+# Memory-order mutation testing (tests/mutants.sh, locks/MUTANTS.md): each
+# explicit order in locks/*.c weakened to relaxed in turn, rebuilt with
+# TSan, run through tsan_locks and validate. Long: not part of check.
+check-mutants:
+	srcdir='$(abs_top_srcdir)' builddir='$(abs_top_builddir)' \
+	work='$(abs_top_builddir)/build/mutants' jobs='$(SANITIZE_JOBS)' CC='$(CC)' \
+	MAKE='$(MAKE)' $(SHELL) $(srcdir)/tests/mutants.sh
 
 FUZZ_ENV = srcdir='$(abs_top_srcdir)' work='$(SANITIZE_DIR)/fuzz' \
 	FUZZ_CC='$(FUZZ_CC)' FUZZ_SECONDS='$(FUZZ_SECONDS)' \
@@ -91,5 +100,5 @@ clean-sanitize:
 	-rm -rf '$(SANITIZE_DIR)'
 	rmdir '$(abs_top_builddir)/build' 2>/dev/null || :
 
-.PHONY: check-tsan check-asan fuzz-smoke fuzz-smoke-options fuzz-smoke-results \
+.PHONY: check-tsan check-asan check-mutants fuzz-smoke fuzz-smoke-options fuzz-smoke-results \
 	clean-sanitize

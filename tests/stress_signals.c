@@ -168,7 +168,7 @@ static int run_one(const struct lock_desc *d, unsigned threads, unsigned permits
 	lockcheck_run_print(&cfg, &res);
 	if (!lockcheck_passed(&cfg, &res))
 		failed = 1;
-	if (own_sleeper && res.futex_waits == 0) {
+	if (own_sleeper && res.futex_sleeps == 0) {
 		printf("FAIL %s: the futex sleep path was never taken\n", d->name);
 		failed = 1;
 	}

@@ -174,15 +174,17 @@ int main(void)
 		pt.cs_ns = 100;
 		pt.duration_s = 0.2;
 		if (run(lock_find("futex"), 8, &pt, &r) == 0) {
-			uint64_t waits = 0, inv = 0;
+			uint64_t waits = 0, sleeps = 0, inv = 0;
 			for (unsigned i = 0; i < r.threads; i++) {
 				waits += r.per_thread[i].lock_stats.futex_waits;
+				sleeps += r.per_thread[i].lock_stats.futex_sleeps;
 				inv += r.per_thread[i].involuntary_csw;
 			}
-			CHECK(sum_voluntary(&r) + inv > 0 && waits > 0,
+			CHECK(sum_voluntary(&r) + inv > 0 && sleeps > 0 && sleeps <= waits,
 			      "futex x8: %llu voluntary + %llu involuntary context switches, "
-			      "%llu futex waits", (unsigned long long)sum_voluntary(&r),
-			      (unsigned long long)inv, (unsigned long long)waits);
+			      "%llu futex waits of which %llu slept",
+			      (unsigned long long)sum_voluntary(&r), (unsigned long long)inv,
+			      (unsigned long long)waits, (unsigned long long)sleeps);
 			run_result_free(&r);
 		} else {
 			failures++;

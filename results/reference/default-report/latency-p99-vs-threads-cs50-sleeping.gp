@@ -17,10 +17,10 @@ array blk[4]
 array titles[4]
 array lock_idx[4]
 array machine_idx[4]
-blk[1] = 6; lock_idx[1] = 7; machine_idx[1] = 1; titles[1] = 'futex'
-blk[2] = 7; lock_idx[2] = 8; machine_idx[2] = 1; titles[2] = 'futex-spin'
-blk[3] = 8; lock_idx[3] = 9; machine_idx[3] = 1; titles[3] = 'lll'
-blk[4] = 9; lock_idx[4] = 10; machine_idx[4] = 1; titles[4] = 'sem'
+blk[1] = 6; lock_idx[1] = 11; machine_idx[1] = 1; titles[1] = 'futex'
+blk[2] = 7; lock_idx[2] = 12; machine_idx[2] = 1; titles[2] = 'futex-spin'
+blk[3] = 8; lock_idx[3] = 13; machine_idx[3] = 1; titles[3] = 'lll'
+blk[4] = 9; lock_idx[4] = 14; machine_idx[4] = 1; titles[4] = 'sem'
 logx = 2
 logy = 1
 y_range = ''

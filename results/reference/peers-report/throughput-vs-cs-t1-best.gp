@@ -19,8 +19,8 @@ array lock_idx[4]
 array machine_idx[4]
 blk[1] = 0; lock_idx[1] = 1; machine_idx[1] = 1; titles[1] = 'tas'
 blk[2] = 5; lock_idx[2] = 6; machine_idx[2] = 1; titles[2] = 'clh'
-blk[3] = 8; lock_idx[3] = 9; machine_idx[3] = 1; titles[3] = 'lll'
-blk[4] = 9; lock_idx[4] = 15; machine_idx[4] = 1; titles[4] = 'ck-fas'
+blk[3] = 8; lock_idx[3] = 13; machine_idx[3] = 1; titles[3] = 'lll'
+blk[4] = 9; lock_idx[4] = 21; machine_idx[4] = 1; titles[4] = 'ck-fas'
 logx = 0
 logy = 0
 y_range = '[0:*]'

@@ -17,9 +17,9 @@ array blk[3]
 array titles[3]
 array lock_idx[3]
 array machine_idx[3]
-blk[1] = 6; lock_idx[1] = 7; machine_idx[1] = 1; titles[1] = 'futex'
-blk[2] = 7; lock_idx[2] = 8; machine_idx[2] = 1; titles[2] = 'futex-spin'
-blk[3] = 8; lock_idx[3] = 9; machine_idx[3] = 1; titles[3] = 'lll'
+blk[1] = 6; lock_idx[1] = 11; machine_idx[1] = 1; titles[1] = 'futex'
+blk[2] = 7; lock_idx[2] = 12; machine_idx[2] = 1; titles[2] = 'futex-spin'
+blk[3] = 8; lock_idx[3] = 13; machine_idx[3] = 1; titles[3] = 'lll'
 logx = 0
 logy = 0
 y_range = '[0:*]'

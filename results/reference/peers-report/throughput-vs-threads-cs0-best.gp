@@ -19,8 +19,8 @@ array lock_idx[4]
 array machine_idx[4]
 blk[1] = 1; lock_idx[1] = 2; machine_idx[1] = 1; titles[1] = 'ttas'
 blk[2] = 5; lock_idx[2] = 6; machine_idx[2] = 1; titles[2] = 'clh'
-blk[3] = 7; lock_idx[3] = 8; machine_idx[3] = 1; titles[3] = 'futex-spin'
-blk[4] = 14; lock_idx[4] = 12; machine_idx[4] = 1; titles[4] = 'pthread-adaptive'
+blk[3] = 7; lock_idx[3] = 12; machine_idx[3] = 1; titles[3] = 'futex-spin'
+blk[4] = 14; lock_idx[4] = 18; machine_idx[4] = 1; titles[4] = 'pthread-adaptive'
 logx = 2
 logy = 1
 y_range = ''
