@@ -108,8 +108,9 @@ static const char *const warn_head[W_KINDS] = {
 		     "those of a broken lock and are not shown as results.",
 	[W_NOISY] = "Noisy: %zu point%s with a coefficient of variation over 0.05 across "
 		    "repeats; read their figures with their intervals.",
-	[W_CHANGED] = "Machine changed: %zu point%s where a placement or speed probe moved by "
-		      "more than 25%% across a repeat (the host moved or slowed the CPUs).",
+	[W_CHANGED] = "Machine changed: %zu point%s where the machine's state explains the "
+		      "spread (placement regime, CPU speed or other load differed across the "
+		      "repeats).",
 	[W_MIGRATED] = "Migrations: %zu point%s where threads ended on another CPU than planned.",
 };
 

@@ -462,7 +462,7 @@ static void weak(struct ctx *c, const json_t *doc)
 		    "over repeats).", noisy, c->n, noisy == 1 ? "is" : "are");
 	if (changed)
 		add(c, FINDING_WEAK, "%zu of %zu points saw the machine change under them "
-		    "(placement or speed probe moved).", changed, c->n);
+		    "(placement regime, CPU speed or other load explains their spread).", changed, c->n);
 	if (low && low == c->n && lowest == highest)
 		add(c, FINDING_WEAK, "Every confidence interval reaches %.3g%%, not 95%% (too few "
 		    "repeats for 95%%).", 100 * lowest);

@@ -9,7 +9,7 @@ contend_SOURCES = bench/main.c bench/cli.h bench/commands.h \
 # DW_*: elfutils libdw, optional (configure), for contend profile's symbols.
 contend_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(JANSSON_CFLAGS) $(DW_CFLAGS)
 contend_LDADD = $(HARNESS_LIBS) $(DW_LIBS)
-contend_SOURCES += bench/cmd_run.c bench/parse.c bench/parse.h bench/sweep.h \
+contend_SOURCES += bench/cmd_run.c bench/parse.c bench/parse.h bench/run_output.h \
 	bench/run_json.c bench/run_output.c bench/atomicfile.c bench/atomicfile.h
 contend_SOURCES += bench/cmd_probe.c bench/cmd_topo.c bench/topo_json.c bench/topo_json.h
 contend_SOURCES += bench/plotting.h bench/plot_internal.h bench/plot_options.c \
@@ -30,6 +30,7 @@ tests_test_reader_LDADD = $(JANSSON_LIBS) -lm
 RESULTS_FIXTURES = \
 	tests/data/sweep-alpha.json tests/data/sweep-beta.json \
 	tests/data/compare-base.json tests/data/compare-new.json \
+	tests/data/compare-aa-base.json tests/data/compare-aa-new.json \
 	tests/data/bad-empty-results.json tests/data/bad-newer-schema.json \
 	tests/data/bad-not-json.json tests/data/bad-other-tool.json
 EXTRA_DIST += $(RESULTS_FIXTURES)

@@ -248,7 +248,8 @@ static const struct field point_fields[] = {
 	{ "migrations", K_INT, false, NULL },
 	{ "harness", K_OBJ, false, harness_fields },
 	{ "noisy", K_BOOL, false, NULL },
-	{ "probe_moved", K_BOOL, false, NULL },
+	/* machine_changed (or, in files written before it, probe_moved) and
+	 * regimes: check_point_semantics() */
 	{ "per_repeat", K_ARR_OBJ, false, per_repeat_fields },
 	{ "per_thread", K_ARR_OBJ, false, per_thread_fields },
 	END
@@ -506,6 +507,39 @@ static int check_point_semantics(const json_t *p, size_t idx, char *err, size_t 
 		       where, (long long)repeats, nrep);
 		return -1;
 	}
+	/* The drift flag: machine_changed; files written before it have the
+	 * old probe_moved (a probe moved > 25 %) instead. */
+	const json_t *mc = json_object_get(p, "machine_changed");
+	const json_t *pm = json_object_get(p, "probe_moved");
+	if (!json_is_boolean(mc) && !json_is_boolean(pm)) {
+		seterr(err, errlen, "%s: %s", where, mc ? "machine_changed: expected boolean"
+			: "missing required key 'machine_changed' (or 'probe_moved' before it)");
+		return -1;
+	}
+	/* regimes: absent (older files), null, or [{rtt_ns, repeats, median}]
+	 * whose repeats add up to at most the point's. */
+	const json_t *rg = json_object_get(p, "regimes"), *r;
+	size_t k;
+	json_int_t in_regimes = 0;
+	if (rg && !json_is_null(rg) && !json_is_array(rg)) {
+		seterr(err, errlen, "%s.regimes: expected array or null", where);
+		return -1;
+	}
+	json_array_foreach(rg, k, r) {
+		if (!json_is_number(json_object_get(r, "rtt_ns")) ||
+		    !json_is_integer(json_object_get(r, "repeats")) ||
+		    !json_is_number(json_object_get(r, "median"))) {
+			seterr(err, errlen, "%s.regimes[%zu]: needs rtt_ns, repeats (integer) and "
+			       "median", where, k);
+			return -1;
+		}
+		in_regimes += json_integer_value(json_object_get(r, "repeats"));
+	}
+	if (in_regimes > repeats) {
+		seterr(err, errlen, "%s.regimes: %lld repeats in regimes, the point has %lld",
+		       where, (long long)in_regimes, (long long)repeats);
+		return -1;
+	}
 	double med = json_number_value(json_object_get(tp, "median"));
 	double lo = results_num(tp, "ci95_low"), hi = results_num(tp, "ci95_high");
 	if (!(med >= 0)) {
@@ -629,11 +663,15 @@ static void flatten_point(const json_t *j, struct result_point *p)
 	p->failed = strcmp(str_at(j, "status"), "ok") != 0;
 	p->oversubscribed = json_is_true(json_object_get(j, "oversubscribed"));
 	p->noisy = json_is_true(json_object_get(j, "noisy"));
-	p->probe_moved = json_is_true(json_object_get(j, "probe_moved"));
+	/* machine_changed; probe_moved in files written before it */
+	p->machine_changed = json_object_get(j, "machine_changed")
+				     ? json_is_true(json_object_get(j, "machine_changed"))
+				     : json_is_true(json_object_get(j, "probe_moved"));
 	p->tput = results_num(tp, "median");
 	p->tput_ci_low = results_num(tp, "ci95_low");
 	p->tput_ci_high = results_num(tp, "ci95_high");
 	p->tput_cv = results_num(tp, "cv");
+	p->tput_ci_level = results_num(tp, "ci_level");
 	p->ns_per_acq = results_num(j, "ns_per_acq");
 	p->cycles_per_acq = results_num(j, "cycles_per_acq");
 	p->jain = results_num(fair, "jain");

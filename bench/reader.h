@@ -53,9 +53,10 @@ struct result_point {
 	bool failed;             /* status "failed": never a valid throughput */
 	bool oversubscribed;
 	bool noisy;
-	bool probe_moved;
+	bool machine_changed;    /* machine_changed, or v1's probe_moved */
 	/* Figures; NaN where the file has null (not measured). */
 	double tput, tput_ci_low, tput_ci_high, tput_cv;
+	double tput_ci_level;    /* the interval's confidence, a fraction (0: one repeat) */
 	double ns_per_acq, cycles_per_acq;
 	double jain, min_share, max_share;
 	double lat_p50, lat_p90, lat_p99, lat_p999, lat_max;

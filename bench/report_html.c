@@ -178,8 +178,8 @@ static const struct {
 } flags[] = {
 	{ "oversubscribed", "more threads than CPUs: waiters compete with the lock holder for CPU time" },
 	{ "noisy", "throughput varies more than 5% (coefficient of variation) over the repeats" },
-	{ "machine-changed", "a placement or speed probe moved by more than 25% across a repeat: "
-			     "the host moved or slowed the CPUs under this point" },
+	{ "machine-changed", "the machine's state (placement regime, CPU speed, other load on its "
+			     "CPUs) differed across the repeats and explains their spread" },
 	{ "cs-off-target", "the critical sections ran measurably longer or shorter than asked" },
 };
 

@@ -15,7 +15,7 @@
 
 #include "stats.h"
 #include "reader.h" /* RESULTS_SCHEMA_VERSION: the writer writes what the reader reads */
-#include "sweep.h"
+#include "run_output.h"
 #include "topo_json.h"
 
 /* A measured number, or null when it was not measured (NAN). */
@@ -27,47 +27,6 @@ static json_t *num(double v)
 static json_t *str_or_null(const char *s)
 {
 	return s && s[0] ? json_string(s) : json_null();
-}
-
-double sweep_median(const struct sweep_point *p, size_t offset)
-{
-	double v[p->done ? p->done : 1];
-	size_t n = 0;
-	for (size_t i = 0; i < p->done; i++) {
-		double x = *(const double *)((const char *)&p->rep[i] + offset);
-		if (isfinite(x))
-			v[n++] = x;
-	}
-	if (n == 0)
-		return NAN;
-	struct summary s;
-	stats_summarize(v, n, &s);
-	return s.median;
-}
-
-void sweep_throughput_summary(const struct sweep_point *p, struct summary *s)
-{
-	double v[p->done ? p->done : 1];
-	for (size_t i = 0; i < p->done; i++)
-		v[i] = p->rep[i].throughput;
-	stats_summarize(v, p->done, s);
-}
-
-static bool moved(double before, double after)
-{
-	if (!isfinite(before) || !isfinite(after) || before <= 0 || after <= 0)
-		return false;
-	double r = after > before ? after / before : before / after;
-	return r > 1.25;
-}
-
-bool sweep_probe_moved(const struct sweep_point *p)
-{
-	for (size_t i = 0; i < p->done; i++)
-		if (moved(p->rep[i].rtt_before, p->rep[i].rtt_after) ||
-		    moved(p->rep[i].speed_before, p->rep[i].speed_after))
-			return true;
-	return false;
 }
 
 static void read_first_line(const char *path, char *buf, size_t len)
@@ -285,18 +244,37 @@ static json_t *point_json(const struct sweep *s, const struct sweep_point *p)
 		"timed_share", num(SWEEP_MEDIAN(p, timed_share)),
 		"overhead_share", num(SWEEP_MEDIAN(p, overhead_share))));
 	json_object_set_new(o, "noisy", json_boolean(summary_has_spread(&th) && th.cv > 0.05));
-	json_object_set_new(o, "probe_moved", json_boolean(sweep_probe_moved(p)));
+	char why[160];
+	bool changed = sweep_machine_changed(p, why, sizeof(why));
+	json_object_set_new(o, "machine_changed", json_boolean(changed));
+	json_object_set_new(o, "machine_note", str_or_null(changed ? why : NULL));
+
+	/* Repeats in different placement regimes: each regime's own median
+	 * (one median across them would depend on how many drew which). */
+	struct sweep_regime reg[16];
+	size_t nreg = sweep_point_regimes(p, reg, 16);
+	json_t *regimes = json_null();
+	if (nreg > 1) {
+		regimes = json_array();
+		for (size_t i = 0; i < nreg; i++)
+			json_array_append_new(regimes, json_pack("{s:i, s:f, s:I, s:f}",
+				"regime", reg[i].id, "rtt_ns", reg[i].rtt_ns,
+				"repeats", (json_int_t)reg[i].repeats, "median", reg[i].median));
+	}
+	json_object_set_new(o, "regimes", regimes);
 
 	json_t *reps = json_array();
 	for (size_t i = 0; i < p->done; i++) {
 		const struct repeat_figures *r = &p->rep[i];
 		json_array_append_new(reps, json_pack(
-			"{s:i, s:f, s:I, s:f, s:o, s:I, s:{s:o, s:o}, s:{s:o, s:o}}",
+			"{s:i, s:f, s:I, s:f, s:o, s:I, s:{s:o, s:o}, s:{s:o, s:o}, s:o, s:o}",
 			"round", (int)r->round, "throughput", r->throughput,
 			"acquisitions", (json_int_t)r->acquisitions, "window_ns", r->window_ns,
 			"jain", num(r->jain), "violations", (json_int_t)r->violations,
 			"probe_before", "rtt_ns", num(r->rtt_before), "speed_ns", num(r->speed_before),
-			"probe_after", "rtt_ns", num(r->rtt_after), "speed_ns", num(r->speed_after)));
+			"probe_after", "rtt_ns", num(r->rtt_after), "speed_ns", num(r->speed_after),
+			"regime", r->regime >= 0 ? json_integer(r->regime) : json_null(),
+			"foreign_share", num(r->foreign_share)));
 	}
 	json_object_set_new(o, "per_repeat", reps);
 

@@ -4,11 +4,12 @@
 #endif
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "findings.h"
 #include "stats.h"
-#include "sweep.h"
+#include "run_output.h"
 
 /* 12345678 -> "12.3M"; NAN -> "-". */
 static const char *si(double v, char *buf, size_t len)
@@ -57,18 +58,49 @@ static uint64_t point_violations(const struct sweep_point *p)
 	return v;
 }
 
+/* The confidence level an interval over n repeats reaches, as printed:
+ * "93.8%" for 5, "–" for one repeat (a single value has no interval). */
+static const char *ci_level_text(size_t n, char *buf, size_t len)
+{
+	size_t lo, hi;
+	double level = stats_median_ci_ranks(n, &lo, &hi);
+	if (n < 2 || level <= 0)
+		snprintf(buf, len, "–");
+	else
+		snprintf(buf, len, "%.3g%%", 100 * level);
+	return buf;
+}
+
 void sweep_print_table(const struct sweep *s, FILE *out)
 {
 	const struct sweep_config *c = &s->cfg;
 	const char *model = topo_cpu_model(s->topo);
 	bool any_noisy = false, any_moved = false, any_over = false;
+	size_t nmin = SIZE_MAX, nmax = 0;
+	char level[16], head[48];
+
+	/* The header prints the level the points reached, not the one aimed
+	 * for; when they differ (an interrupted sweep, a failed point), each
+	 * row says its own. */
+	for (size_t i = 0; i < s->npoints; i++) {
+		if (s->points[i].done == 0)
+			continue;
+		nmin = s->points[i].done < nmin ? s->points[i].done : nmin;
+		nmax = s->points[i].done > nmax ? s->points[i].done : nmax;
+	}
+	bool per_row = nmax > 0 && nmin != nmax;
+	if (per_row)
+		snprintf(head, sizeof(head), "THROUGHPUT acq/s [CI, level]");
+	else
+		snprintf(head, sizeof(head), "THROUGHPUT acq/s [CI %s]",
+			 ci_level_text(nmax ? nmax : c->repeats, level, sizeof(level)));
 
 	fprintf(out, "# contend run: %u CPUs%s%s%s, pin %s, %.3gs x %u repeats, seed %llu%s\n",
 		topo_pus(s->topo), model ? " (" : "", model ? model : "", model ? ")" : "",
 		c->pin, c->duration_s, c->repeats, (unsigned long long)c->seed,
 		s->complete ? "" : "  [INTERRUPTED: partial results]");
-	fprintf(out, "%-17s %4s %7s %7s  %-26s %8s %6s %9s %8s %8s  %s\n", "LOCK", "THR", "CS",
-		"NCS", "THROUGHPUT acq/s [95% CI]", "PER-ACQ", "JAIN", "P99-ACQ", "VCSW/1k",
+	fprintf(out, "%-17s %4s %7s %7s  %-28s %8s %6s %9s %8s %8s  %s\n", "LOCK", "THR", "CS",
+		"NCS", head, "PER-ACQ", "JAIN", "P99-ACQ", "VCSW/1k",
 		"ICSW/1k", "FLAGS");
 	for (size_t i = 0; i < s->npoints; i++) {
 		const struct sweep_point *p = &s->points[i];
@@ -84,23 +116,33 @@ void sweep_print_table(const struct sweep *s, FILE *out)
 		}
 		sweep_throughput_summary(p, &th);
 		viol = point_violations(p);
-		snprintf(ci, sizeof(ci), "%s [%s-%s]", si(th.median, a, sizeof(a)),
-			 si(th.ci95_low, b, sizeof(b)), si(th.ci95_high, cc, sizeof(cc)));
+		snprintf(ci, sizeof(ci), "%s [%s-%s]%s%s", si(th.median, a, sizeof(a)),
+			 si(th.ci95_low, b, sizeof(b)), si(th.ci95_high, cc, sizeof(cc)),
+			 per_row ? " " : "", per_row ? ci_level_text(p->done, level, sizeof(level)) : "");
 		bool noisy = summary_has_spread(&th) && th.cv > 0.05;
-		bool moved = sweep_probe_moved(p);
+		char why[160];
+		bool moved = sweep_machine_changed(p, why, sizeof(why));
 		any_noisy |= noisy;
 		any_moved |= moved;
 		any_over |= p->oversubscribed;
 		snprintf(flags, sizeof(flags), "%s%s%s%s", p->oversubscribed ? "+" : "",
 			 noisy ? "~" : "", moved ? "!" : "",
 			 viol ? " FAILED: mutual exclusion violated" : "");
-		fprintf(out, "%-17s %4u %7s %7s  %-26s %8s %6.3f %9s %8.2f %8.2f  %s\n",
+		fprintf(out, "%-17s %4u %7s %7s  %-28s %8s %6.3f %9s %8.2f %8.2f  %s\n",
 			p->lock->name, p->threads, dur(p->cs_ns, cs, sizeof(cs)),
 			dur(p->ncs_ns, ncs, sizeof(ncs)), ci,
 			dur(th.median > 0 ? 1e9 / th.median : NAN, per, sizeof(per)),
 			SWEEP_MEDIAN(p, jain), dur(p99_ns(s, p), lat, sizeof(lat)),
 			1000 * SWEEP_MEDIAN(p, vcsw_per_acq), 1000 * SWEEP_MEDIAN(p, ivcsw_per_acq),
 			flags);
+		/* A point whose repeats fell into placement regimes: each one. */
+		struct sweep_regime reg[8];
+		size_t nreg = sweep_point_regimes(p, reg, 8);
+		for (size_t k = 0; nreg > 1 && k < nreg; k++)
+			fprintf(out, "%-17s %4s %7s %7s    regime %.0f ns round trip: %s acq/s over "
+				"%zu repeat%s\n", "", "", "", "", reg[k].rtt_ns,
+				si(reg[k].median, a, sizeof(a)), reg[k].repeats,
+				reg[k].repeats == 1 ? "" : "s");
 		if (viol)
 			fprintf(stderr, "contend run: FAILED: %s with %u threads saw %llu mutual "
 				"exclusion violations: its throughput is not a result\n",
@@ -125,7 +167,8 @@ void sweep_print_table(const struct sweep *s, FILE *out)
 	if (any_over || any_noisy || any_moved)
 		fprintf(out, "# flags:%s%s%s\n", any_over ? " + oversubscribed" : "",
 			any_noisy ? "  ~ noisy (CV > 5%)" : "",
-			any_moved ? "  ! machine changed during the point (probe moved > 25%)" : "");
+			any_moved ? "  ! machine changed: a probe's state (placement, CPU speed, other "
+				    "load) split the repeats and their throughput" : "");
 	/* The same findings as the summary of `contend report`. */
 	json_t *doc = sweep_to_json(s);
 	findings_print_json(doc, out);
@@ -135,12 +178,13 @@ void sweep_print_table(const struct sweep *s, FILE *out)
 void sweep_print_csv(const struct sweep *s, FILE *out)
 {
 	fprintf(out, "lock,threads,cs_ns,ncs_ns,status,repeats,throughput,ci95_low,ci95_high,"
-		     "cv,ns_per_acq,jain,min_share,max_share,acquire_p50_ns,acquire_p99_ns,"
+		     "ci_level,cv,ns_per_acq,jain,min_share,max_share,acquire_p50_ns,acquire_p99_ns,"
 		     "voluntary_csw_per_acq,involuntary_csw_per_acq,cycles_per_acq,"
-		     "oversubscribed,noisy,probe_moved\n");
+		     "oversubscribed,noisy,machine_changed\n");
 	for (size_t i = 0; i < s->npoints; i++) {
 		const struct sweep_point *p = &s->points[i];
 		struct summary th;
+		char why[160];
 		double p50 = NAN;
 
 		if (p->done == 0)
@@ -153,6 +197,8 @@ void sweep_print_csv(const struct sweep *s, FILE *out)
 			p->ncs_ns, point_violations(p) ? "failed" : "ok", p->done);
 		const double fields[] = {
 			th.median, th.ci95_low, th.ci95_high,
+			/* empty for one repeat: a single value has no interval */
+			p->done > 1 ? th.ci_level : NAN,
 			summary_has_spread(&th) ? th.cv : NAN,
 			th.median > 0 ? 1e9 / th.median : NAN, SWEEP_MEDIAN(p, jain),
 			SWEEP_MEDIAN(p, min_share), SWEEP_MEDIAN(p, max_share), p50, p99_ns(s, p),
@@ -163,6 +209,6 @@ void sweep_print_csv(const struct sweep *s, FILE *out)
 		for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
 			isfinite(fields[f]) ? fprintf(out, ",%.6g", fields[f]) : fputs(",", out);
 		fprintf(out, ",%d,%d,%d\n", p->oversubscribed,
-			summary_has_spread(&th) && th.cv > 0.05, sweep_probe_moved(p));
+			summary_has_spread(&th) && th.cv > 0.05, sweep_machine_changed(p, why, sizeof(why)));
 	}
 }

@@ -1,8 +1,10 @@
 # The harness's engine: the generated hot loop, one repeat of a point
-# (threads, phases, counters), the placement probe. The measurement
-# primitives are in stats.mk, placement in topo.mk.
+# (threads, phases, counters), the placement probe, and the sweep (points,
+# shuffled rounds, aggregation over repeats). The measurement primitives are
+# in stats.mk, placement in topo.mk.
 HARNESS_SOURCES += harness/hotloop.h harness/run.c harness/run.h \
-	harness/counters.c harness/counters.h harness/probe.c harness/probe.h
+	harness/counters.c harness/counters.h harness/probe.c harness/probe.h \
+	harness/sweep.c harness/sweep.h
 
 # The harness as a library for contend and the tests; its parts add their
 # sources to HARNESS_SOURCES in harness/*.mk.

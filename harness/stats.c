@@ -161,3 +161,76 @@ void stats_shares(const double *x, size_t n, double *min_share,
 	*min_share = lo / sum;
 	*max_share = hi / sum;
 }
+
+size_t stats_regimes(const double *v, size_t n, int *id, double *center)
+{
+	double *sorted = malloc((n ? n : 1) * sizeof(*sorted));
+	size_t m = 0, nreg = 0;
+
+	if (sorted == NULL) {
+		for (size_t i = 0; i < n; i++)
+			id[i] = STATS_REGIME_NONE;
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (isfinite(v[i]) && v[i] > 0 && v[i] <= STATS_REGIME_MAX_NS)
+			sorted[m++] = v[i];
+	qsort(sorted, m, sizeof(*sorted), cmp_double);
+	/* Reuse the sorted array: sorted[k] becomes the regime's upper bound
+	 * when k ends a regime; bounds[] are the ends, in order. */
+	size_t start = 0;
+	for (size_t k = 0; k < m; k++) {
+		if (k + 1 == m || sorted[k + 1] > sorted[k] * STATS_REGIME_GAP) {
+			if (center) {
+				size_t len = k - start + 1;
+				center[nreg] = len % 2 ? sorted[start + len / 2]
+						       : (sorted[start + len / 2 - 1] +
+							  sorted[start + len / 2]) / 2;
+			}
+			/* the regime's range is [sorted[start], sorted[k]] */
+			for (size_t i = 0; i < n; i++)
+				if (isfinite(v[i]) && v[i] >= sorted[start] && v[i] <= sorted[k])
+					id[i] = (int)nreg;
+			nreg++;
+			start = k + 1;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!(isfinite(v[i]) && v[i] > 0 && v[i] <= STATS_REGIME_MAX_NS))
+			id[i] = STATS_REGIME_NONE;
+	free(sorted);
+	return nreg;
+}
+
+size_t stats_repeat_regimes(const double *before, const double *after, size_t n, int *id,
+			    double *center)
+{
+	double *v = calloc(n ? 2 * n : 1, sizeof(*v));
+	int *vid = malloc((n ? 2 * n : 1) * sizeof(*vid));
+	size_t nreg = 0;
+
+	if (v == NULL || vid == NULL) {
+		for (size_t i = 0; i < n; i++)
+			id[i] = STATS_REGIME_NONE;
+		free(v);
+		free(vid);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		v[2 * i] = before[i];
+		v[2 * i + 1] = after[i];
+	}
+	nreg = stats_regimes(v, 2 * n, vid, center);
+	for (size_t i = 0; i < n; i++) {
+		int a = vid[2 * i], b = vid[2 * i + 1];
+		if (a == STATS_REGIME_NONE)
+			id[i] = b;
+		else if (b == STATS_REGIME_NONE || a == b)
+			id[i] = a;
+		else
+			id[i] = STATS_REGIME_MIXED;
+	}
+	free(v);
+	free(vid);
+	return nreg;
+}

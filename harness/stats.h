@@ -27,6 +27,18 @@
  *   Jain's index J = (sum x)^2 / (n * sum x^2) over per-thread counts: 1 when
  *   all are equal, 1/n when one thread took everything.
  *
+ * Regimes
+ *   On a virtual machine the host moves the vCPUs between placements, and the
+ *   cache-line round trip between two CPUs jumps between a few distinct
+ *   levels (here ~60-70 ns and ~300-400 ns) with 3-4x different throughput
+ *   of every handoff-bound point. stats_regimes() groups probe values into
+ *   such regimes: sorted, consecutive values belong to the same regime
+ *   unless the larger is more than STATS_REGIME_GAP times the smaller. A
+ *   probe's own noise within a regime stays within ~10 % here; the levels are
+ *   2.5-6x apart. stats_repeat_regimes() gives each repeat the regime of its
+ *   probes before and after, or STATS_REGIME_MIXED when they disagree (the
+ *   placement moved during the repeat: it belongs to neither).
+ *
  * Inputs are finite numbers; fairness inputs are non-negative. No function
  * modifies its input.
  */
@@ -74,5 +86,32 @@ double stats_jain(const double *x, size_t n);
  * or the sum is 0. */
 void stats_shares(const double *x, size_t n, double *min_share,
 		  double *max_share);
+
+/* Adjacent values more than this factor apart start a new regime. */
+#define STATS_REGIME_GAP 1.6
+/* A round trip beyond this (ns) is a probe that was preempted, not a
+ * placement (placements here: ~60 and ~320 ns; across sockets of real
+ * machines a few hundred ns): it joins no regime. */
+#define STATS_REGIME_MAX_NS 2000.0
+#define STATS_REGIME_NONE (-1)   /* no probe value (one thread, unpinned) */
+#define STATS_REGIME_MIXED (-2)  /* probes before and after disagree */
+
+/*
+ * Group v[0..n-1] into regimes: id[i] = 0 for the regime of the smallest
+ * values, 1 for the next, ...; STATS_REGIME_NONE for a value that is NAN,
+ * not positive or over STATS_REGIME_MAX_NS. center (may be NULL; room for n) receives each regime's
+ * median value. Returns the number of regimes.
+ */
+size_t stats_regimes(const double *v, size_t n, int *id, double *center);
+
+/*
+ * The regime of each of n repeats from its probe before[i] and after[i]
+ * (either may be NAN): both values are grouped together by stats_regimes();
+ * id[i] is their common regime, the regime of the one that is present, or
+ * STATS_REGIME_MIXED / STATS_REGIME_NONE. center (may be NULL; room for 2n)
+ * as above. Returns the number of regimes.
+ */
+size_t stats_repeat_regimes(const double *before, const double *after, size_t n, int *id,
+			    double *center);
 
 #endif

@@ -65,7 +65,6 @@
 #endif
 
 #include <stdio.h>
-#include <time.h>
 
 #include "lock_define.h"
 #include "park.h"
@@ -88,13 +87,6 @@ enum { MAL_FREE = 0, MAL_LOCKED = 1, MAL_HEAD_SLEEPS = 2 };
  * rule), in time, for machines (or sanitizers) where a look at the word
  * costs more than the relax hints between looks. */
 #define MAL_HEAD_STALL_NS 20000
-
-static inline uint64_t malthusian_now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 struct malthusian_lock {
 	/* The word and what the holder touches on every acquisition or
@@ -147,7 +139,9 @@ static inline bool malthusian_trylock(void *lk, void *node)
 	struct malthusian_lock *l = lk;
 	if (!malthusian_cas_free(l))
 		return false;
-	malthusian_note_holder(l, park_cpu());
+	/* Relaxed: a hint, as in malthusian_lock(). */
+	if (atomic_load_explicit(&l->head, memory_order_relaxed) != NULL)
+		malthusian_note_holder(l, park_cpu());
 	return true;
 }
 
@@ -160,7 +154,7 @@ static void malthusian_head_wait(struct malthusian_lock *l, struct park_node *me
 
 spin:;
 	unsigned stalled = 0, seen = ~0u, delay = 1;
-	uint64_t since = malthusian_now_ns();
+	uint64_t since = park_now_ns();
 	bool colocated = false;
 
 	for (;;) {
@@ -176,7 +170,7 @@ spin:;
 		 * MAL_BYPASS_LIMIT of them, so spinning pays. Relaxed: a
 		 * hint. */
 		unsigned b = atomic_load_explicit(&l->bypass, memory_order_relaxed);
-		uint64_t now = malthusian_now_ns();
+		uint64_t now = park_now_ns();
 		if (b != seen) {
 			seen = b;
 			stalled = 0;
@@ -285,10 +279,16 @@ static inline void malthusian_lock(void *lk, void *node)
 {
 	struct malthusian_lock *l = lk;
 	struct park_node *me = node, *pred;
-	int cpu = park_cpu();
+	int cpu;
 
-	if (malthusian_cas_free(l))
-		goto locked;
+	if (malthusian_cas_free(l)) {
+		/* The holder's CPU is a hint for a spinning head: with no
+		 * head, skip the look-up (relaxed: a hint too). */
+		if (atomic_load_explicit(&l->head, memory_order_relaxed) != NULL)
+			malthusian_note_holder(l, park_cpu());
+		return;
+	}
+	cpu = park_cpu();
 
 	atomic_store_explicit(&me->next, NULL, memory_order_relaxed);
 	atomic_store_explicit(&me->state, PARK_WAIT, memory_order_relaxed);
@@ -317,7 +317,6 @@ static inline void malthusian_lock(void *lk, void *node)
 	}
 	malthusian_head_wait(l, me, cpu);
 	malthusian_leave_queue(l, me);
-locked:
 	malthusian_note_holder(l, cpu);
 }
 

@@ -29,6 +29,7 @@
 #define CONTEND_PARK_H
 
 #include <sched.h>
+#include <time.h>
 
 #include "futex.h"
 #include "lock.h"
@@ -66,7 +67,21 @@ static inline int park_cpu(void)
 	return sched_getcpu() + 1;
 }
 
-/* How often a spinning waiter looks at where the holder runs. */
+/* However few relax hints that is, a waiter also stops spinning after this
+ * long: the cost of a futex sleep plus wake-up (Mutexee's rule), in time, for
+ * machines (or sanitizers) where a spin iteration costs more than its relax
+ * hint, and for a waiter that was preempted while it spun. */
+#define PARK_SPIN_NS 20000u
+
+static inline uint64_t park_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* How often a spinning waiter looks at where the holder runs, and at the
+ * clock. */
 #define PARK_HOLDER_CHECK 16u
 /* What a sched_yield() costs of the spin budget, in relax hints: a system
  * call and usually a context switch, ~0.5-1 us. */
@@ -81,7 +96,7 @@ static inline int park_cpu(void)
 static inline uint32_t park_wait(struct park_node *me, unsigned budget,
 				 const _Atomic int *holder_cpu, int cpu)
 {
-	uint64_t spins = 0;
+	uint64_t spins = 0, start = 0;
 	bool failed = false, colocated = false;
 	uint32_t s;
 
@@ -92,6 +107,13 @@ static inline uint32_t park_wait(struct park_node *me, unsigned budget,
 		if (s != PARK_WAIT && s != PARK_PARKED)
 			break;
 		if (s == PARK_WAIT) {
+			if (spins < budget && spins % PARK_HOLDER_CHECK == 0) {
+				uint64_t now = park_now_ns();
+				if (start == 0)
+					start = now;
+				else if (now - start >= PARK_SPIN_NS)
+					budget = 0; /* out of time */
+			}
 			if (spins < budget) {
 				/* Relaxed: a scheduling hint, orders nothing.
 				 * Once the holder was found here, look again

@@ -144,8 +144,8 @@ fi
 
 # The lock correctness tests, the unit tests and a short contend run.
 tests="tests/registry.sh tests/validate tests/negative_control tests/liveness
-tests/sem_permits tests/test_harness tests/test_hist tests/test_stats tests/test_tsc
-tests/test_topo tests/test_reader tests/aarch64_run.sh"
+tests/sem_permits tests/trylock_prompt tests/test_harness tests/test_hist
+tests/test_stats tests/test_tsc tests/test_topo tests/test_reader tests/aarch64_run.sh"
 echo "check-aarch64: running under $QEMU:" $tests
 rm -f "$tree/test-suite.log"
 status=0

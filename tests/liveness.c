@@ -37,17 +37,6 @@
 #include "lockcheck.h"
 #include "lossy_lock.h"
 
-/* Spinning locks built to survive preemption: they give the CPU away with
- * sched_yield() and re-queue waiters that look preempted. */
-static bool yields_cpu(const struct lock_desc *d)
-{
-	static const char *const names[] = { "mcs-tp", "clh-tp" };
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(d->name, names[i]) == 0)
-			return true;
-	return false;
-}
-
 /* Part 1: 0 when a waiter put to sleep is always woken for a free lock. */
 static int handoff_check(const struct lock_desc *d)
 {
@@ -119,6 +108,17 @@ int main(void)
 	return 0;
 }
 #else
+/* Spinning locks built to survive preemption: they give the CPU away with
+ * sched_yield() and re-queue waiters that look preempted. */
+static bool yields_cpu(const struct lock_desc *d)
+{
+	static const char *const names[] = { "mcs-tp", "clh-tp" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(d->name, names[i]) == 0)
+			return true;
+	return false;
+}
+
 int main(void)
 {
 	int failed = 0, checked = 0;

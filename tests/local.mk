@@ -56,6 +56,13 @@ tests_test_harness_SOURCES = tests/test_harness.c tests/broken_lock.c tests/brok
 tests_test_harness_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
 tests_test_harness_LDADD = $(HARNESS_LIBS)
 TESTS += tests/test_harness
+
+# The sweep engine driven without the CLI; the machine-changed flag.
+check_PROGRAMS += tests/test_sweep
+tests_test_sweep_SOURCES = tests/test_sweep.c tests/unit.h
+tests_test_sweep_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(JANSSON_CFLAGS)
+tests_test_sweep_LDADD = $(HARNESS_LIBS)
+TESTS += tests/test_sweep
 TESTS += tests/run_cli.sh tests/run_interrupt.sh
 EXTRA_DIST += tests/run_cli.sh tests/run_interrupt.sh
 

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "lockcheck.h"
 
@@ -292,12 +294,31 @@ struct handoff {
 	_Atomic unsigned holding, trying, got; /* round numbers, from 1 */
 	unsigned slept_rounds;                 /* written by the waiter */
 	void *holder_node, *waiter_node;
+	_Atomic long waiter_tid;
 };
+
+/* true when the thread is runnable (state R in /proc): late only because
+ * the machine is busy, not asleep. Unknown counts as not runnable. */
+static bool thread_runnable(long tid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/self/task/%ld/stat", tid);
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return false;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	const char *p = strrchr(buf, ')'); /* the name may hold spaces */
+	return p != NULL && p[1] == ' ' && p[2] == 'R';
+}
 
 static void *handoff_waiter(void *arg)
 {
 	struct handoff *h = arg;
 	void *node = h->waiter_node = alloc_node(h->d);
+
+	atomic_store(&h->waiter_tid, (long)syscall(SYS_gettid));
 
 	for (unsigned r = 1; r <= h->rounds; r++) {
 		while (atomic_load(&h->holding) < r)
@@ -349,8 +370,12 @@ int lockcheck_handoff(const struct lock_desc *d, unsigned rounds,
 		sleep_us(LOCKCHECK_HANDOFF_HOLD_US);
 		double released = now_seconds(), gap;
 		d->unlock(h->lock, node);
+		/* Past the timeout, a waiter that is runnable is only waiting
+		 * for a CPU: give it up to 30 s more before calling it lost. */
 		while (atomic_load(&h->got) < r &&
-		       now_seconds() - released < LOCKCHECK_HANDOFF_TIMEOUT_S)
+		       (now_seconds() - released < LOCKCHECK_HANDOFF_TIMEOUT_S ||
+			(now_seconds() - released < 30 &&
+			 thread_runnable(atomic_load(&h->waiter_tid)))))
 			sleep_us(100);
 		gap = now_seconds() - released;
 		res->rounds = r;

@@ -68,8 +68,9 @@ void lockcheck_run_print(const struct lockcheck_config *cfg, struct lockcheck_re
  * LOCKCHECK_HANDOFF_HOLD_US so the waiter goes to sleep, releases, and then
  * stays away from the lock until the waiter has it. Nobody else contends,
  * so nothing can make up for a lost wake: if the waiter does not get the
- * lock within LOCKCHECK_HANDOFF_TIMEOUT_S of the release (it sleeps on while
- * the lock is free) the wake was lost. Under many contending threads (the
+ * lock within LOCKCHECK_HANDOFF_TIMEOUT_S of the release and is not
+ * runnable (/proc state R: merely waiting for a CPU, given up to 30 s), it
+ * sleeps on while the lock is free: the wake was lost. Under many contending threads (the
  * oversubscribed lockcheck_run) the next unlock's wake rescues such a
  * sleeper, which hides the bug.
  */

@@ -94,6 +94,13 @@ if [ $rc -eq 0 ] && [ "$rows" -eq 9 ]; then
 else
 	echo "FAIL: example sweep: exit $rc, $rows rows"; cat "$tmp/table" "$tmp/err"; fail=1
 fi
+# The interval's level is the one 3 repeats reach ([min, max]: 75%), not 95%.
+if grep -q 'CI 75%' "$tmp/table" && ! grep -q '95% CI' "$tmp/table"; then
+	echo "ok   table header prints the CI level reached (75% for 3 repeats)"
+else
+	echo "FAIL: table header does not print the 75% CI level of 3 repeats"
+	head -2 "$tmp/table"; fail=1
+fi
 if "$top_builddir/tests/check_results" "$tmp/r.json"; then
 	:
 else
@@ -104,6 +111,9 @@ if command -v jq >/dev/null; then
 	    and ([.results[] | select(.threads == 8) | .oversubscribed] | all)
 	    and ([.results[] | .per_repeat | length == 3] | all)
 	    and ([.results[] | .status == "ok"] | all)
+	    and ([.results[] | (.machine_changed | type) == "boolean"
+	          and has("regimes") and (has("probe_moved") | not)
+	          and ([.per_repeat[] | has("regime") and has("foreign_share")] | all)] | all)
 	    and (.meta.tsc.hz > 0)' "$tmp/r.json" >/dev/null; then
 		echo "ok   results JSON read with jq"
 	else
@@ -114,10 +124,20 @@ fi
 "$CONTEND" run --locks tas --threads 1 --cs 0 --duration 20ms --warmup 0 --repeat 2 \
 	--format csv -q -o "$tmp/c.json" > "$tmp/csv" 2>&1
 if [ $? -eq 0 ] && head -1 "$tmp/csv" | grep -q '^lock,threads,cs_ns' &&
-   [ "$(grep -c '^tas,1,' "$tmp/csv")" -eq 1 ]; then
+   [ "$(grep -c '^tas,1,' "$tmp/csv")" -eq 1 ] &&
+   # 2 repeats: the [min, max] interval covers the median at 50%
+   [ "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "ci_level") c = i }
+		  NR == 2 && c { print $c }' "$tmp/csv")" = 0.5 ]; then
 	echo "ok   --format csv"
 else
 	echo "FAIL: --format csv"; cat "$tmp/csv"; fail=1
+fi
+"$CONTEND" run --locks tas --threads 1 --cs 0 --duration 20ms --repeat 1 -q \
+	-o "$tmp/one.json" > "$tmp/one" 2>&1
+if [ $? -eq 0 ] && grep -q 'CI –' "$tmp/one"; then
+	echo "ok   one repeat: no CI level (–)"
+else
+	echo "FAIL: one repeat: the table must say the CI has no level (–)"; head -2 "$tmp/one"; fail=1
 fi
 "$CONTEND" run --locks tas --threads 1 --cs 0 --duration 20ms --repeat 1 --format json -q \
 	-o "$tmp/j.json" > "$tmp/json" 2>&1

@@ -190,11 +190,46 @@ static void check_fairness(void)
 	printf("%s fairness: Jain equal=1, one-hot=1/n, 1..4=5/6, all-zero=NAN; shares\n", status());
 }
 
+/* Regimes: the round trips a 2-thread point's probes saw on this VM, two
+ * placements ~5x apart; probe noise within each must not split them. */
+static void check_regimes(void)
+{
+	const double v[] = { 312, 63, 341, 331, 62, NAN, 318, 66, 0, 400, 71213, 3537 };
+	int id[12];
+	double center[12];
+	size_t n = stats_regimes(v, 12, id, center);
+	CHECK(n == 2, "two placements, got %zu regimes", n);
+	CHECK(id[1] == 0 && id[4] == 0 && id[7] == 0, "fast regime 0: %d %d %d", id[1], id[4], id[7]);
+	CHECK(id[0] == 1 && id[2] == 1 && id[3] == 1 && id[6] == 1 && id[9] == 1,
+	      "slow regime 1: %d %d %d %d %d", id[0], id[2], id[3], id[6], id[9]);
+	CHECK(id[5] == STATS_REGIME_NONE && id[8] == STATS_REGIME_NONE, "NAN and 0: no regime");
+	CHECK(id[10] == STATS_REGIME_NONE && id[11] == STATS_REGIME_NONE,
+	      "preempted probes (71 us, 3.5 us) are no placement: %d %d", id[10], id[11]);
+	CHECK(center[0] == 63 && near(center[1], 331, 1e-9), "centers %g %g", center[0], center[1]);
+
+	const double flat[] = { 70, 75, 80, 86, 92 }; /* drift of 1.07x steps: one regime */
+	n = stats_regimes(flat, 5, id, NULL);
+	CHECK(n == 1 && id[0] == 0 && id[4] == 0, "slow drift is one regime, got %zu", n);
+	n = stats_regimes(flat, 0, id, NULL);
+	CHECK(n == 0, "no values, no regime");
+
+	/* Repeats: before/after agree, one missing, disagree (moved mid-repeat). */
+	const double before[] = { 320, 63, NAN, 320, NAN };
+	const double after[] = { 330, 64, 61, 62, NAN };
+	n = stats_repeat_regimes(before, after, 5, id, center);
+	CHECK(n == 2, "repeat regimes: %zu", n);
+	CHECK(id[0] == 1 && id[1] == 0 && id[2] == 0, "repeat regimes %d %d %d", id[0], id[1], id[2]);
+	CHECK(id[3] == STATS_REGIME_MIXED, "moved during the repeat: mixed, got %d", id[3]);
+	CHECK(id[4] == STATS_REGIME_NONE, "no probe: none, got %d", id[4]);
+	printf("%s regimes: placements 5x apart split, noise and drift do not\n", status());
+}
+
 int main(void)
 {
 	check_ranks();
 	check_summaries();
 	check_fairness();
+	check_regimes();
 	if (failures) {
 		printf("%d check(s) failed\n", failures);
 		return 1;
