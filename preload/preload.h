@@ -234,7 +234,7 @@ static inline size_t table_slot_of(const void *addr)
 }
 
 /* Memory from anonymous mmap, never returned; NULL when out of memory.
- * Zeroed, aligned to LOCK_CACHELINE. Lock-free. */
+ * Zeroed, aligned to LOCK_PAD (two cache lines). Lock-free. */
 void *arena_alloc(size_t size);
 /* The record of addr, created (kind from the mutex) if new; NULL if the
  * table is full. */

@@ -67,7 +67,7 @@
  * line later so it keeps the alignment the lock asks for. */
 struct node_hdr {
 	struct node_hdr *next;
-} __attribute__((aligned(LOCK_CACHELINE)));
+} __attribute__((aligned(LOCK_PAD))); /* the node after it: LOCK_PAD-aligned too */
 
 static PRELOAD_TLS struct node_hdr *free_nodes;
 static PRELOAD_TLS bool exit_hook_set;
