@@ -1,8 +1,9 @@
 # harness/topo.mk: thread placement - topology from hwloc, pin plans and
 # pinning (topo), NUMA placement of memory (mem).
 
-TOPO_SOURCES = harness/topo.h harness/topo.c harness/mem.h harness/mem.c \
-	harness/errmsg.h harness/errmsg.c
+TOPO_SOURCES = harness/topo.h harness/topo_internal.h harness/topo.c \
+	harness/topo_cpulist.c harness/topo_plan.c harness/topo_pin.c \
+	harness/mem.h harness/mem.c harness/errmsg.h harness/errmsg.c
 HARNESS_SOURCES += $(TOPO_SOURCES)
 
 check_PROGRAMS += tests/test_topo
