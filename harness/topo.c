@@ -7,7 +7,6 @@
 #include "config.h"
 #endif
 
-#include <ctype.h>
 #include <errno.h>
 #include <hwloc.h>
 #include <sched.h>
@@ -16,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cpuinfo.h"
 #include "errmsg.h"
 #include "topo.h"
 #include "topo_internal.h"
@@ -99,32 +99,16 @@ out:
 	return rc;
 }
 
-/* /proc/cpuinfo's first "model name" (x86; other architectures may have
- * none, and then the model stays unknown). */
+/* /proc/cpuinfo's "model name" (x86; other architectures may have none,
+ * and then the model stays unknown). */
 static char *cpuinfo_model(void)
 {
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	char line[512];
-	char *model = NULL;
+	char *model = cpuinfo_field("model name");
 
-	if (f == NULL)
-		return NULL;
-	while (model == NULL && fgets(line, sizeof(line), f) != NULL) {
-		if (strncmp(line, "model name", 10) != 0)
-			continue;
-		char *v = strchr(line, ':');
-		if (v == NULL)
-			continue;
-		v++;
-		while (*v == ' ' || *v == '\t')
-			v++;
-		size_t n = strcspn(v, "\n");
-		while (n > 0 && isspace((unsigned char)v[n - 1]))
-			n--;
-		if (n > 0)
-			model = strndup(v, n);
+	if (model != NULL && *model == '\0') {
+		free(model);
+		model = NULL;
 	}
-	fclose(f);
 	return model;
 }
 
