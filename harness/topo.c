@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <hwloc.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,46 +32,34 @@ static bool looks_like_xml_path(const char *source)
 }
 
 /*
- * The main thread's affinity mask as a hwloc bitmap (pid = getpid() names the
- * main thread, so a pinned helper thread calling topo_load() still sees the
- * process's mask). The mask size is not known in advance: grow until the
- * kernel accepts it.
+ * The main thread's affinity mask as a hwloc bitmap: on Linux, hwloc reads
+ * the mask of the thread whose tid is given with HWLOC_CPUBIND_THREAD, and
+ * the main thread's tid is getpid(), so a pinned helper thread calling
+ * topo_load() still sees the process's mask. (Without the flag hwloc would
+ * return the union over all the process's threads.)
  */
-static hwloc_bitmap_t process_affinity(char *err, size_t errlen)
+static hwloc_bitmap_t process_affinity(hwloc_topology_t hw, char *err, size_t errlen)
 {
-	for (int ncpu = 1024; ncpu <= 8 * TOPO_CPU_LIMIT; ncpu *= 2) {
-		cpu_set_t *set = CPU_ALLOC(ncpu);
-		size_t size = CPU_ALLOC_SIZE(ncpu);
+	hwloc_bitmap_t bm = hwloc_bitmap_alloc();
 
-		if (set == NULL)
-			break;
-		CPU_ZERO_S(size, set);
-		if (sched_getaffinity(getpid(), size, set) == 0) {
-			hwloc_bitmap_t bm = hwloc_bitmap_alloc();
-			for (int c = 0; bm != NULL && c < ncpu; c++)
-				if (CPU_ISSET_S(c, size, set))
-					hwloc_bitmap_set(bm, (unsigned)c);
-			CPU_FREE(set);
-			if (bm == NULL)
-				break;
-			return bm;
-		}
-		int e = errno;
-		CPU_FREE(set);
-		if (e != EINVAL) {
-			seterr(err, errlen, "sched_getaffinity: %s", strerror(e));
-			return NULL;
-		}
+	if (bm == NULL) {
+		seterr(err, errlen, "out of memory");
+		return NULL;
 	}
-	seterr(err, errlen, "sched_getaffinity: cannot read this process's CPU mask");
-	return NULL;
+	if (hwloc_get_proc_cpubind(hw, getpid(), bm, HWLOC_CPUBIND_THREAD) != 0) {
+		seterr(err, errlen, "cannot read this process's CPU mask: %s",
+		       strerror(errno));
+		hwloc_bitmap_free(bm);
+		return NULL;
+	}
+	return bm;
 }
 
 /* Keep only the CPUs the process may run on (see topo_load()). */
 static int restrict_to_affinity(struct topo *t, char *err, size_t errlen)
 {
 	hwloc_const_bitmap_t all = hwloc_topology_get_topology_cpuset(t->hw);
-	hwloc_bitmap_t allowed = process_affinity(err, errlen);
+	hwloc_bitmap_t allowed = process_affinity(t->hw, err, errlen);
 	int rc = -1;
 
 	if (allowed == NULL)

@@ -332,6 +332,26 @@ static struct pin_job pin_in_thread(int cpu)
 	return job;
 }
 
+struct pinned_load {
+	int cpu;
+	bool pinned;
+	unsigned pus;
+};
+
+static void *load_pinned(void *arg)
+{
+	struct pinned_load *pl = arg;
+	cpu_set_t one;
+
+	CPU_ZERO(&one);
+	CPU_SET(pl->cpu, &one);
+	pl->pinned = pthread_setaffinity_np(pthread_self(), sizeof(one), &one) == 0;
+	struct topo *t = load(NULL);
+	pl->pus = t != NULL ? topo_pus(t) : 0;
+	topo_free(t);
+	return NULL;
+}
+
 static void test_this_machine(void)
 {
 	struct topo *t = load(NULL);
@@ -388,6 +408,16 @@ static void test_this_machine(void)
 		plan_err(r, list, 1, false, "not in this process's CPU affinity");
 		topo_free(r);
 		CHECK(sched_setaffinity(0, sizeof(old), &old) == 0, "restore affinity");
+	}
+	/* A helper thread pinned to one CPU still loads the process's (the main
+	 * thread's) mask, not its own. */
+	struct pinned_load pl = { .cpu = cpus[0] };
+	pthread_t th;
+	if (cpus[0] < CPU_SETSIZE && pthread_create(&th, NULL, load_pinned, &pl) == 0) {
+		pthread_join(th, NULL);
+		CHECK(pl.pinned, "helper thread could not pin to CPU %d", cpus[0]);
+		CHECK(pl.pus == (unsigned)n, "topology loaded by a thread pinned to CPU %d "
+		      "has %u PUs, the process may use %zu", cpus[0], pl.pus, n);
 	}
 	(void)err;
 }
