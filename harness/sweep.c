@@ -313,6 +313,7 @@ static void record_repeat(struct sweep_point *p, const struct run_result *r, uns
 	f->foreign_share = foreign;
 	f->regime = STATS_REGIME_NONE;
 	f->bare_ns = bare;
+	sweep_record_measures(p, f, r);
 	p->done++;
 }
 
