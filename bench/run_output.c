@@ -176,6 +176,9 @@ void sweep_print_table(const struct sweep *s, FILE *out)
 		if (p->threads != 1 || p->cs_ns != 0 || p->ncs_ns != 0 || !isfinite(bare))
 			continue;
 		sweep_throughput_summary(p, &th);
+		/* No acquisition in the windows: no cost per acquisition. */
+		if (!(th.median > 0))
+			continue;
 		if (!header)
 			fprintf(out, "# uncontended cost: measured loop vs bare inlined lock+unlock\n");
 		header = true;
