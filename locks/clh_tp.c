@@ -124,7 +124,15 @@ static inline struct clhtp_qnode *clhtp_enqueue(struct clhtp_lock *l, struct clh
 	atomic_store_explicit(&me->prev, NULL, memory_order_relaxed);
 	/* ACQ_REL: RELEASE publishes WAITING and prev == NULL to our
 	 * successor; ACQUIRE makes the predecessor's fields, published by its
-	 * own exchange, visible. */
+	 * own exchange, visible. Survives check-mutants (locks/MUTANTS.md):
+	 * needed, but only atomic fields travel with it. Without RELEASE the
+	 * successor's status load could still read the RELEASED our node
+	 * carried from its last holder and take the lock beside us (two
+	 * holders); without ACQUIRE we could read the predecessor's prev from
+	 * its node's earlier use instead of its NULL, remove it while it takes
+	 * the fast path (whose plain HOLDING store then overwrites REMOVED)
+	 * and follow that old prev. x86's exchange is a full barrier and TSan
+	 * reads atomics at their latest value, so neither shows it. */
 	return atomic_exchange_explicit(&l->tail, me, memory_order_acq_rel);
 }
 
@@ -141,18 +149,36 @@ static struct clhtp_qnode *clhtp_remove(struct clhtp_qnode *me, struct clhtp_qno
 		return NULL;
 	st = CLHTP_WAITING;
 	/* ACQUIRE: pairs with pred's RELEASE stores of prev (enqueue) and of
-	 * WAITING (after a removal of its own), so its prev is current. */
+	 * WAITING (after a removal of its own), so its prev is current.
+	 * Survives check-mutants (locks/MUTANTS.md): needed for the second
+	 * case, which the caller's ACQUIRE load of prev does not cover: if
+	 * pred removed its own predecessor X after that load, only this
+	 * acquire makes the load below return the new pp rather than X. With
+	 * X (already FREE, maybe queued again behind us) we would spin on the
+	 * wrong node: a hang or two holders on a weakly ordered CPU. It needs
+	 * two stale waiters in a row, and prev is atomic, so TSan cannot see
+	 * a stale read of it; x86's CAS is a full barrier. */
 	if (atomic_compare_exchange_strong_explicit(&pred->status, &st, CLHTP_REMOVED,
 						    memory_order_acquire, memory_order_relaxed)) {
 		struct clhtp_qnode *pp = atomic_load_explicit(&pred->prev, memory_order_relaxed);
 		/* RELEASE: pairs with the owner's ACQUIRE wait for FREE, so our
-		 * read of prev comes before its reuse of the node. */
+		 * read of prev comes before its reuse of the node. Survives
+		 * check-mutants (locks/MUTANTS.md): needed against load
+		 * buffering, our relaxed read of prev above returning the NULL
+		 * or new predecessor the owner stores when it queues again after
+		 * FREE (we would then spin on NULL or on a node behind us). ARM
+		 * may move a load after a later store; x86 never does, and TSan
+		 * does not model reads of values stored later. */
 		atomic_store_explicit(&pred->status, CLHTP_FREE, memory_order_release);
 		atomic_store_explicit(&me->prev, pp, memory_order_relaxed);
 		pred = pp;
 	}
 	/* RELEASE: pairs with the ACQUIRE removal CAS of our successor, so it
-	 * reads the prev we just wrote. */
+	 * reads the prev we just wrote. Survives check-mutants
+	 * (locks/MUTANTS.md): needed, else a successor removing us could read
+	 * our old prev, the node we just handed back FREE, and spin on it (see
+	 * that CAS); prev is an atomic, so TSan never reads it stale, and on
+	 * x86 our two stores are seen in order. */
 	atomic_store_explicit(&me->status, CLHTP_WAITING, memory_order_release);
 	return pred;
 }
@@ -165,8 +191,16 @@ static __attribute__((noinline)) void clhtp_wait(struct clhtp_lock *l, struct cl
 	unsigned skips = 0;
 
 	atomic_store_explicit(&me->heartbeat, since, memory_order_relaxed);
-	/* RELEASE: pairs with the ACQUIRE removal CAS of a successor, which
-	 * then reads this prev and the heartbeat above. */
+	/* RELEASE: pairs with the ACQUIRE load of prev in our successor's
+	 * stale check, which then reads the heartbeat above. Survives
+	 * check-mutants (locks/MUTANTS.md): the prev value itself reaches the
+	 * successor without it (its exchange saw our NULL), so what it orders
+	 * is the heartbeat; without it the successor could read the heartbeat
+	 * our node carried from its earlier use (0 or an old time) and remove
+	 * a waiter that is running. That breaks no exclusion (a removed owner
+	 * queues again) but defeats the time publishing on a weakly ordered
+	 * CPU; heartbeat is an atomic, so TSan never reads it stale, and x86
+	 * keeps the two stores in order. */
 	atomic_store_explicit(&me->prev, pred, memory_order_release);
 	for (unsigned n = 1;; n++) {
 		/* ACQUIRE: pairs with the RELEASE store of RELEASED in
@@ -199,7 +233,16 @@ static __attribute__((noinline)) void clhtp_wait(struct clhtp_lock *l, struct cl
 			removed = true;
 		} else if (ps == CLHTP_WAITING && n % TP_REFRESH_SPINS == 0 &&
 			   /* ACQUIRE: pairs with pred's RELEASE store of
-			    * prev, so its heartbeat is at least as new. */
+			    * prev, so its heartbeat is at least as new.
+			    * Survives check-mutants (locks/MUTANTS.md):
+			    * needed only for the heartbeat (prev is re-read
+			    * under the removal CAS), but then needed: a
+			    * heartbeat load moved before this one may miss
+			    * TP_NEVER_STALE and remove a waiter already
+			    * skipped TP_MAX_SKIPS times, losing the
+			    * starvation-freedom bound on a weakly ordered
+			    * CPU. x86 keeps loads in order and TSan reads
+			    * atomics at their latest value. */
 			   atomic_load_explicit(&pred->prev, memory_order_acquire) != NULL &&
 			   tp_stale(atomic_load_explicit(&pred->heartbeat, memory_order_relaxed),
 				    tp_now())) {
@@ -211,7 +254,14 @@ static __attribute__((noinline)) void clhtp_wait(struct clhtp_lock *l, struct cl
 		}
 		if (removed) {
 			/* ACQUIRE: pairs with the RELEASE store of FREE in
-			 * clhtp_remove() of our successor. */
+			 * clhtp_remove() of our successor. Survives
+			 * check-mutants (locks/MUTANTS.md): needed so that
+			 * our stores below (WAITING, prev = NULL, the new
+			 * prev) cannot reach the remover before its read of
+			 * our prev: the other half of the load buffering
+			 * described there. C11 does not order them by the
+			 * loop's exit branch; x86 never reorders a load with
+			 * a later store, and TSan does not model it. */
 			while (atomic_load_explicit(&me->status, memory_order_acquire) != CLHTP_FREE) {
 				lock_cpu_relax();
 				spins++;
@@ -222,7 +272,15 @@ static __attribute__((noinline)) void clhtp_wait(struct clhtp_lock *l, struct cl
 			atomic_store_explicit(&me->heartbeat,
 					      skips >= TP_MAX_SKIPS ? TP_NEVER_STALE : tp_now(),
 					      memory_order_relaxed);
-			/* RELEASE: as before the loop. */
+			/* RELEASE: as before the loop, and here more than a
+			 * heuristic: it publishes TP_NEVER_STALE once
+			 * skips reaches TP_MAX_SKIPS. Survives check-mutants
+			 * (locks/MUTANTS.md): without it our new successor
+			 * could read the very heartbeat that got us removed
+			 * and remove us again, past the bound (starvation on
+			 * a weakly ordered CPU); heartbeat is atomic, so TSan
+			 * never reads it stale, and x86 keeps stores in
+			 * order. */
 			atomic_store_explicit(&me->prev, pred, memory_order_release);
 			continue;
 		}
@@ -289,7 +347,14 @@ static inline bool clh_tp_trylock(void *lk, void *node)
 		goto give_back;
 	atomic_store_explicit(&me->prev, last, memory_order_relaxed);
 	/* ACQ_REL on success: RELEASE publishes our node (HOLDING) to the
-	 * next arrival. */
+	 * next arrival. Survives check-mutants (locks/MUTANTS.md). RELEASE is
+	 * needed: without it the next arrival's status load could read the
+	 * RELEASED our node held before the CAS above and take the lock beside
+	 * us (two holders); status is atomic, so TSan reads the HOLDING, and
+	 * x86's CAS is a full barrier. ACQUIRE looks stronger than needed: the
+	 * ACQUIRE claim of last already ordered the last critical section and
+	 * last's fields (written before its owner's release) before us; kept
+	 * until a C11 model checker confirms it. */
 	if (atomic_compare_exchange_strong_explicit(&l->tail, &last, me, memory_order_acq_rel,
 						    memory_order_relaxed)) {
 		/* last is ours now (adopted at unlock); nobody else reads it. */
@@ -301,7 +366,13 @@ static inline bool clh_tp_trylock(void *lk, void *node)
 	last = atomic_load_explicit(&me->prev, memory_order_relaxed);
 give_back:
 	/* RELEASE: our acquiring claim saw the last holder's critical
-	 * section; whoever takes the lock through this node must too. */
+	 * section; whoever takes the lock through this node must too.
+	 * Survives check-mutants (locks/MUTANTS.md): needed, since a relaxed
+	 * store ends the holder's release sequence (our claim was an RMW, this
+	 * store is not), so a waiter that reads it would have no
+	 * happens-before to that critical section (a data race in C11). TSan
+	 * keeps the holder's release clock on the word across relaxed stores,
+	 * so it cannot report it, and x86 stores are releases anyway. */
 	atomic_store_explicit(&last->status, CLHTP_RELEASED, memory_order_release);
 	return false;
 }
