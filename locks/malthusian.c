@@ -297,12 +297,14 @@ static void malthusian_leave_queue(struct malthusian_lock *l, struct park_node *
 	}
 	/* RELEASE: a release that reads head (ACQUIRE) sees next's node as
 	 * next initialised it (we read that through me->next). Survives
-	 * check-mutants (locks/MUTANTS.md), as does that ACQUIRE load of
-	 * head in malthusian_unlock(): needed, since a release that grants
-	 * to a head whose PARK_WAIT it has not seen could have its GRANTED
-	 * overwritten by that older WAIT on a weakly ordered CPU (the lock
-	 * then held by nobody); the node's fields are atomic and TSan and
-	 * x86 read their latest values. */
+	 * check-mutants (locks/MUTANTS.md) and looks stronger than needed:
+	 * we hold the lock here, and every reader that uses head as a node
+	 * (malthusian_unlock()) holds it later, so the lock's own hand-over
+	 * (the word's RELEASE/ACQUIRE CAS or park_grant()) already orders
+	 * this store and next's initialisation before that read. (The
+	 * ACQUIRE load of head in malthusian_unlock() is needed for the
+	 * other store, by an arrival that does not hold the lock.) Kept
+	 * pending a model check. */
 	atomic_store_explicit(&l->head, next, memory_order_release);
 	park_set(next, PARK_HEAD);
 }
@@ -339,8 +341,13 @@ static inline void malthusian_lock(void *lk, void *node)
 		 * that a release that finds us there hands over on top of it. */
 		atomic_store_explicit(&me->state, PARK_HEAD, memory_order_relaxed);
 		/* RELEASE: pairs with the ACQUIRE loads of head in
-		 * malthusian_unlock() (survives check-mutants: see the store
-		 * of head in malthusian_leave_queue()). */
+		 * malthusian_unlock(). Survives check-mutants (locks/MUTANTS.md),
+		 * as does the first of those loads: needed, since we do not
+		 * hold the lock, and a release that grants to us without
+		 * having seen our PARK_HEAD could have its GRANTED overwritten
+		 * by that older store on a weakly ordered CPU (the lock then
+		 * held by nobody); state and head are atomic, and TSan and x86
+		 * read their latest values. */
 		atomic_store_explicit(&l->head, me, memory_order_release);
 	} else {
 		/* RELEASE: pairs with the ACQUIRE load of next in
@@ -368,7 +375,7 @@ static inline void malthusian_unlock(void *lk, void *node)
 {
 	struct malthusian_lock *l = lk;
 	/* ACQUIRE: pairs with the RELEASE stores of head (survives
-	 * check-mutants: see the store in malthusian_leave_queue()). */
+	 * check-mutants: see the store in malthusian_lock()). */
 	struct park_node *h = atomic_load_explicit(&l->head, memory_order_acquire);
 	uint32_t expected = MAL_LOCKED;
 
