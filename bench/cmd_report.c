@@ -64,12 +64,13 @@ static void point_name(const struct plot_input *in, size_t nin, const struct res
 
 /* The kinds of point warning, worst first: failed points invalidate
  * figures, the rest qualify them. */
-enum warn_kind { W_FAILED, W_NOISY, W_CHANGED, W_MIGRATED, W_KINDS };
+enum warn_kind { W_FAILED, W_STARVED, W_NOISY, W_CHANGED, W_MIGRATED, W_KINDS };
 
 static bool point_warns(enum warn_kind k, const struct result_point *p)
 {
 	switch (k) {
 	case W_FAILED: return p->failed;
+	case W_STARVED: return p->starved_threads > 0;
 	case W_NOISY: return p->noisy;
 	case W_CHANGED: return plot_point_changed(p);
 	case W_MIGRATED: return p->migrations > 0 && strcmp(p->pin, "none") != 0;
@@ -90,6 +91,10 @@ static void point_warning(FILE *f, enum warn_kind k, const struct plot_input *in
 	case W_FAILED:
 		fprintf(f, ": %ld violation%s", p->violations, p->violations == 1 ? "" : "s");
 		break;
+	case W_STARVED:
+		fprintf(f, ": %ld thread-window%s without an acquisition", p->starved_threads,
+			p->starved_threads == 1 ? "" : "s");
+		break;
 	case W_NOISY:
 		fmt_num(p->tput_cv, "%.3f", buf, sizeof(buf));
 		fprintf(f, ": cv %s", buf);
@@ -106,6 +111,8 @@ static void point_warning(FILE *f, enum warn_kind k, const struct plot_input *in
 static const char *const warn_head[W_KINDS] = {
 	[W_FAILED] = "FAILED: %zu point%s saw mutual-exclusion violations; their figures are "
 		     "those of a broken lock and are not shown as results.",
+	[W_STARVED] = "Starved: %zu point%s where a thread made no acquisition in a repeat's "
+		      "window; no percentile shows such a thread (see per_thread[].max_wait_ns).",
 	[W_NOISY] = "Noisy: %zu point%s with a coefficient of variation over 0.05 across "
 		    "repeats; read their figures with their intervals.",
 	[W_CHANGED] = "Machine changed: %zu point%s where the machine's state explains the "

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lock.h" /* LOCK_STATS_LIST */
 #include "reader.h"
 
 enum kind {
@@ -30,9 +31,15 @@ enum kind {
 	K_ARR_OBJ,    /* array of objects, each checked against .sub */
 };
 
+/* Schema versions, for the keys one of them renamed or added: or'ed into a
+ * field's kind. */
+#define V1_ONLY 0x100
+#define SINCE_V2 0x200
+#define KIND_MASK 0xff
+
 struct field {
 	const char *key;      /* NULL ends a table */
-	enum kind kind;
+	int kind;             /* enum kind, | V1_ONLY or SINCE_V2 */
 	bool nullable;        /* null accepted in place of the value */
 	const struct field *sub;
 };
@@ -136,6 +143,7 @@ static const struct field fairness_fields[] = {
 	{ "jain", K_NUM, true, NULL },
 	{ "min_share", K_NUM, true, NULL },
 	{ "max_share", K_NUM, true, NULL },
+	{ "starved_threads", K_INT | SINCE_V2, false, NULL },
 	END
 };
 
@@ -173,16 +181,22 @@ static const struct field hw_fields[] = {
 	END
 };
 
+/* The lock counters (locks/lock.h), each from the version that added it:
+ * per acquisition in a point's lock_stats, totals per thread. */
+#define SINCE(v) ((v) >= 2 ? SINCE_V2 : 0)
 static const struct field lock_stats_fields[] = {
-	{ "futex_waits", K_NUM, true, NULL },
-	{ "futex_wakes", K_NUM, true, NULL },
-	{ "spins", K_NUM, true, NULL },
-	{ "spin_fails", K_NUM, true, NULL },
+#define LOCK_STAT_POINT(name, point_since, thread_since, what) \
+	{ #name, K_NUM | SINCE(point_since), true, NULL },
+	LOCK_STATS_LIST(LOCK_STAT_POINT)
+#undef LOCK_STAT_POINT
 	END
 };
 
 static const struct field harness_fields[] = {
-	{ "sample_every", K_INT, false, NULL },
+	{ "sample_every", K_INT | V1_ONLY, false, NULL },
+	{ "sample_every", K_INT | SINCE_V2, true, NULL }, /* null: off */
+	{ "sampling", K_STR | SINCE_V2, false, NULL },
+	{ "serial_overhead_share", K_NUM | SINCE_V2, true, NULL },
 	{ "timed_share", K_NUM, true, NULL },
 	{ "overhead_share", K_NUM, true, NULL },
 	END
@@ -212,11 +226,17 @@ static const struct field per_thread_fields[] = {
 	{ "cpu_start", K_INT, false, NULL },
 	{ "cpu_end", K_INT, false, NULL },
 	{ "acquisitions", K_INT, false, NULL },
-	{ "voluntary_csw", K_INT, false, NULL },
-	{ "involuntary_csw", K_INT, false, NULL },
-	{ "futex_waits", K_INT, true, NULL },
-	{ "futex_wakes", K_INT, true, NULL },
-	{ "spins", K_INT, true, NULL },
+	{ "voluntary_csw", K_INT | V1_ONLY, false, NULL },
+	{ "involuntary_csw", K_INT | V1_ONLY, false, NULL },
+	/* v2: null when the counts could not be read */
+	{ "voluntary_csw", K_INT | SINCE_V2, true, NULL },
+	{ "involuntary_csw", K_INT | SINCE_V2, true, NULL },
+#define LOCK_STAT_THREAD(name, point_since, thread_since, what) \
+	{ #name, K_INT | SINCE(thread_since), true, NULL },
+	LOCK_STATS_LIST(LOCK_STAT_THREAD)
+#undef LOCK_STAT_THREAD
+	{ "max_wait_ns", K_NUM | SINCE_V2, true, NULL },
+	{ "cpu_ns", K_NUM | SINCE_V2, true, NULL },
 	END
 };
 
@@ -236,11 +256,19 @@ static const struct field point_fields[] = {
 	{ "violations", K_INT, false, NULL },
 	{ "throughput", K_OBJ, false, throughput_fields },
 	{ "ns_per_acq", K_NUM, true, NULL },
-	{ "cycles_per_acq", K_NUM, true, NULL },
+	{ "cycles_per_acq", K_NUM | V1_ONLY, true, NULL },
+	{ "wall_cycles_per_acq", K_NUM | SINCE_V2, true, NULL },
+	{ "cpu_ns_per_acq", K_NUM | SINCE_V2, true, NULL },
+	{ "cs_ns_achieved", K_NUM | SINCE_V2, true, NULL },
+	{ "ncs_ns_achieved", K_NUM | SINCE_V2, true, NULL },
+	{ "cs_off_target", K_BOOL | SINCE_V2, false, NULL },
 	{ "fairness", K_OBJ, false, fairness_fields },
 	{ "handoff", K_OBJ, false, handoff_fields },
-	{ "latency_ns", K_OBJ, false, percentile_fields },
-	{ "hold_ns", K_OBJ, false, percentile_fields },
+	{ "latency_ns", K_OBJ | V1_ONLY, false, percentile_fields },
+	{ "hold_ns", K_OBJ | V1_ONLY, false, percentile_fields },
+	/* v2: null with a reason when nothing was timed (--sample-every off) */
+	{ "latency_ns", K_OBJ | SINCE_V2, true, percentile_fields },
+	{ "hold_ns", K_OBJ | SINCE_V2, true, percentile_fields },
 	{ "csw_per_acq", K_OBJ, false, csw_fields },
 	{ "perf_sw", K_OBJ, true, perf_sw_fields },
 	{ "hw", K_OBJ, true, hw_fields },
@@ -298,6 +326,7 @@ static void seterr(char *err, size_t errlen, const char *fmt, ...)
 /* Paths are built in a fixed buffer; a path that does not fit is truncated,
  * which only shortens an error message. */
 struct vctx {
+	long version;         /* the document's schema_version */
 	char path[256];
 	char *err;
 	size_t errlen;
@@ -378,16 +407,18 @@ static int check_array(struct vctx *c, const json_t *arr, enum kind kind,
 
 static int check_value(struct vctx *c, const json_t *v, const struct field *f)
 {
+	enum kind kind = (enum kind)(f->kind & KIND_MASK);
+
 	if (json_is_null(v)) {
 		if (f->nullable)
 			return 0;
-		return type_error(c, f->kind == K_OBJ ? "object" :
-				  f->kind == K_INT ? "integer" :
-				  f->kind == K_NUM ? "number" :
-				  f->kind == K_STR ? "string" :
-				  f->kind == K_BOOL ? "boolean" : "array", v);
+		return type_error(c, kind == K_OBJ ? "object" :
+				  kind == K_INT ? "integer" :
+				  kind == K_NUM ? "number" :
+				  kind == K_STR ? "string" :
+				  kind == K_BOOL ? "boolean" : "array", v);
 	}
-	switch (f->kind) {
+	switch (kind) {
 	case K_INT:
 		return json_is_integer(v) ? 0 : type_error(c, "integer", v);
 	case K_NUM:
@@ -406,7 +437,7 @@ static int check_value(struct vctx *c, const json_t *v, const struct field *f)
 	case K_ARR_OBJ:
 		if (!json_is_array(v))
 			return type_error(c, "array", v);
-		return check_array(c, v, f->kind, f->sub);
+		return check_array(c, v, kind, f->sub);
 	}
 	return 0;
 }
@@ -416,6 +447,9 @@ static int check_object(struct vctx *c, const json_t *obj, const struct field *f
 	for (const struct field *f = fields; f->key; f++) {
 		const json_t *v = json_object_get(obj, f->key);
 
+		if (((f->kind & SINCE_V2) && c->version < 2) ||
+		    ((f->kind & V1_ONLY) && c->version > 1))
+			continue;
 		if (!v) {
 			seterr(c->err, c->errlen, "%s%smissing required key '%s'",
 			       c->path, c->path[0] ? ": " : "", f->key);
@@ -485,7 +519,9 @@ static int check_point_semantics(const json_t *p, size_t idx, char *err, size_t 
 	snprintf(where, sizeof(where), "results[%zu]", idx);
 	if (check_enum(err, errlen, where, p, "status", statuses) ||
 	    check_reason(err, errlen, where, p, "hw") ||
-	    check_reason(err, errlen, where, p, "perf_sw"))
+	    check_reason(err, errlen, where, p, "perf_sw") ||
+	    check_reason(err, errlen, where, p, "latency_ns") ||
+	    check_reason(err, errlen, where, p, "hold_ns"))
 		return -1;
 	if (threads < 1) {
 		seterr(err, errlen, "%s.threads: %lld is not a thread count", where,
@@ -580,6 +616,7 @@ int results_validate(const json_t *root, char *err, size_t errlen)
 		       (long long)json_integer_value(ver));
 		return -1;
 	}
+	c.version = json_is_integer(ver) ? (long)json_integer_value(ver) : 1;
 	if (check_object(&c, root, top_fields))
 		return -1;
 	if (check_enum(err, errlen, "meta.tsc", json_object_get(json_object_get(root, "meta"), "tsc"),
@@ -673,7 +710,9 @@ static void flatten_point(const json_t *j, struct result_point *p)
 	p->tput_cv = results_num(tp, "cv");
 	p->tput_ci_level = results_num(tp, "ci_level");
 	p->ns_per_acq = results_num(j, "ns_per_acq");
-	p->cycles_per_acq = results_num(j, "cycles_per_acq");
+	/* Wall time per acquisition: "cycles_per_acq" in schema 1 files. */
+	p->cycles_per_acq = json_object_get(j, "wall_cycles_per_acq")
+		? results_num(j, "wall_cycles_per_acq") : results_num(j, "cycles_per_acq");
 	p->jain = results_num(fair, "jain");
 	p->min_share = results_num(fair, "min_share");
 	p->max_share = results_num(fair, "max_share");
@@ -685,6 +724,9 @@ static void flatten_point(const json_t *j, struct result_point *p)
 	p->csw_voluntary = results_num(csw, "voluntary");
 	p->csw_involuntary = results_num(csw, "involuntary");
 	p->migrations = int_at(j, "migrations");
+	const json_t *starved = json_object_get(fair, "starved_threads");
+	p->starved_threads = json_is_integer(starved) ? (long)json_integer_value(starved) : -1;
+	p->cs_off_target = json_is_true(json_object_get(j, "cs_off_target"));
 }
 
 struct results_file *results_load(const char *path, char *err, size_t errlen)

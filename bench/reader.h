@@ -26,11 +26,14 @@
 #include <jansson.h>
 
 /* The schema_version contend run writes, and the newest this reader
- * understands: one definition for both. */
-#define RESULTS_SCHEMA_VERSION 1
+ * understands: one definition for both. Version 2: issue 15's measurement
+ * keys (results/SCHEMA.md, "Changes from version 1"). */
+#define RESULTS_SCHEMA_VERSION 2
 
 /*
- * Check a parsed results document against SCHEMA.md version 1.
+ * Check a parsed results document against SCHEMA.md: versions 1 and 2 (2
+ * renamed cycles_per_acq to wall_cycles_per_acq and added the keys of
+ * issue 15; each is checked against the keys of its own version).
  * Returns 0 when valid; otherwise -1 with a one-line message in err naming
  * the first offending key by its path, e.g.
  * "results[3].throughput.median: expected number, got string" or
@@ -57,11 +60,14 @@ struct result_point {
 	/* Figures; NaN where the file has null (not measured). */
 	double tput, tput_ci_low, tput_ci_high, tput_cv;
 	double tput_ci_level;    /* the interval's confidence, a fraction (0: one repeat) */
-	double ns_per_acq, cycles_per_acq;
+	double ns_per_acq, cycles_per_acq; /* wall_cycles_per_acq (v2), cycles_per_acq (v1) */
 	double jain, min_share, max_share;
 	double lat_p50, lat_p90, lat_p99, lat_p999, lat_max;
 	double csw_voluntary, csw_involuntary;
 	long migrations;
+	long starved_threads;    /* threads without a window acquisition, summed
+	                            over repeats; -1 in schema 1 files */
+	bool cs_off_target;      /* achieved section > 10 % off (schema 2) */
 };
 
 struct results_file {

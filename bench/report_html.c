@@ -181,6 +181,7 @@ static const struct {
 	{ "machine-changed", "the machine's state (placement regime, CPU speed, other load on its "
 			     "CPUs) differed across the repeats and explains their spread" },
 	{ "cs-off-target", "the critical sections ran measurably longer or shorter than asked" },
+	{ "starved", "a thread made no acquisition in a repeat's window: see its max wait" },
 };
 
 static void flag(FILE *f, int k)
@@ -312,6 +313,8 @@ void results_table(FILE *f, const struct plot_input *in, size_t nin,
 				flag(f, 2);
 			if (json_is_true(json_object_get(p->json, "cs_off_target")))
 				flag(f, 3);
+			if (p->starved_threads > 0)
+				flag(f, 4);
 			fputs("</td></tr>\n", f);
 		}
 	}

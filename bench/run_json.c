@@ -1,4 +1,4 @@
-/* run_json.c - the results JSON of a sweep (results/SCHEMA.md, version 1). */
+/* run_json.c - the results JSON of a sweep (results/SCHEMA.md, version 2). */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -169,6 +169,8 @@ static json_t *point_json(const struct sweep *s, const struct sweep_point *p)
 	uint64_t violations = 0;
 	unsigned migrations = 0;
 
+	bool sampling_off = c->sample_every < 0;
+
 	sweep_throughput_summary(p, &th);
 	for (size_t i = 0; i < p->done; i++) {
 		violations += p->rep[i].violations;
@@ -196,15 +198,35 @@ static json_t *point_json(const struct sweep *s, const struct sweep_point *p)
 		"median", th.median, "ci95_low", th.ci95_low, "ci95_high", th.ci95_high,
 		"ci_level", th.ci_level, "cv", summary_has_spread(&th) ? num(th.cv) : json_null()));
 	json_object_set_new(o, "ns_per_acq", num(th.median > 0 ? 1e9 / th.median : NAN));
-	json_object_set_new(o, "cycles_per_acq", num(SWEEP_MEDIAN(p, cycles_per_acq)));
+	/* Wall time (descheduled and sleeping time included) and CPU time
+	 * are different figures: each under its own name. */
+	json_object_set_new(o, "wall_cycles_per_acq", num(SWEEP_MEDIAN(p, cycles_per_acq)));
+	json_object_set_new(o, "cpu_ns_per_acq", num(SWEEP_MEDIAN(p, m.cpu_ns_per_acq)));
+	json_object_set_new(o, "cs_ns_achieved", num(SWEEP_MEDIAN(p, m.cs_ns_achieved)));
+	json_object_set_new(o, "ncs_ns_achieved", num(SWEEP_MEDIAN(p, m.ncs_ns_achieved)));
+	json_object_set_new(o, "cs_off_target", json_boolean(sweep_cs_off_target(s, p)));
+	if (sampling_off)
+		json_object_set_new(o, "cs_ns_achieved_unavailable_reason",
+				    json_string("--sample-every off: no section was timed"));
 	json_object_set_new(o, "bare_ns_per_acq", num(SWEEP_MEDIAN(p, bare_ns)));
-	json_object_set_new(o, "fairness", json_pack("{s:o, s:o, s:o}",
+	json_object_set_new(o, "fairness", json_pack("{s:o, s:o, s:o, s:i}",
 		"jain", num(SWEEP_MEDIAN(p, jain)), "min_share", num(SWEEP_MEDIAN(p, min_share)),
-		"max_share", num(SWEEP_MEDIAN(p, max_share))));
+		"max_share", num(SWEEP_MEDIAN(p, max_share)),
+		"starved_threads", (int)sweep_starved_threads(p)));
 	json_object_set_new(o, "handoff", json_pack("{s:o}", "same_thread_share",
 		num(SWEEP_MEDIAN(p, same_share))));
-	json_object_set_new(o, "latency_ns", percentiles_json(&p->acquire_hist, &s->env.tsc));
-	json_object_set_new(o, "hold_ns", percentiles_json(&p->hold_hist, &s->env.tsc));
+	if (sampling_off) {
+		json_object_set_new(o, "latency_ns", json_null());
+		json_object_set_new(o, "latency_ns_unavailable_reason",
+				    json_string("--sample-every off: no acquisition was timed"));
+		json_object_set_new(o, "hold_ns", json_null());
+		json_object_set_new(o, "hold_ns_unavailable_reason",
+				    json_string("--sample-every off: no acquisition was timed"));
+	} else {
+		json_object_set_new(o, "latency_ns",
+				    percentiles_json(&p->acquire_hist, &s->env.tsc));
+		json_object_set_new(o, "hold_ns", percentiles_json(&p->hold_hist, &s->env.tsc));
+	}
 	json_object_set_new(o, "csw_per_acq", json_pack("{s:o, s:o}",
 		"voluntary", num(SWEEP_MEDIAN(p, vcsw_per_acq)),
 		"involuntary", num(SWEEP_MEDIAN(p, ivcsw_per_acq))));
@@ -232,17 +254,33 @@ static json_t *point_json(const struct sweep *s, const struct sweep_point *p)
 			s->env.counters.hw ? "hardware perf counters could not be read"
 					   : s->env.counters.hw_reason));
 	}
-	json_object_set_new(o, "lock_stats", json_pack("{s:o, s:o, s:o, s:o, s:o}",
-		"futex_waits", num(SWEEP_MEDIAN(p, futex_waits_per_acq)),
-		"futex_sleeps", num(SWEEP_MEDIAN(p, futex_sleeps_per_acq)),
-		"futex_wakes", num(SWEEP_MEDIAN(p, futex_wakes_per_acq)),
-		"spins", num(SWEEP_MEDIAN(p, spins_per_acq)),
-		"spin_fails", num(SWEEP_MEDIAN(p, spin_fails_per_acq))));
+	json_t *lock_stats = json_object();
+#define LOCK_STAT_JSON(name, point_since, thread_since, what) \
+	json_object_set_new(lock_stats, #name,                \
+			    num(SWEEP_MEDIAN(p, lock_stats_per_acq[LOCK_STAT_##name])));
+	LOCK_STATS_LIST(LOCK_STAT_JSON)
+#undef LOCK_STAT_JSON
+	json_object_set_new(o, "lock_stats", lock_stats);
 	json_object_set_new(o, "migrations", json_integer(migrations));
-	json_object_set_new(o, "harness", json_pack("{s:I, s:o, s:o}",
-		"sample_every", (json_int_t)p->sample_every,
+	uint64_t every_min = UINT64_MAX, every_max = 0, backwards = 0;
+	for (size_t i = 0; i < p->done; i++) {
+		uint64_t e = p->rep[i].m.sample_every;
+		every_min = e < every_min ? e : every_min;
+		every_max = e > every_max ? e : every_max;
+		backwards += p->rep[i].m.tsc_backwards;
+	}
+	/* The period every thread of a repeat used; with auto, repeats may
+	 * differ: the median, and the range beside it. */
+	double every = SWEEP_MEDIAN(p, m.sample_every_d);
+	json_object_set_new(o, "harness", json_pack("{s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:I}",
+		"sample_every", sampling_off ? json_null() : json_integer((json_int_t)every),
+		"sample_every_min", sampling_off ? json_null() : json_integer((json_int_t)every_min),
+		"sample_every_max", sampling_off ? json_null() : json_integer((json_int_t)every_max),
+		"sampling", p->done && p->rep[0].m.sampling ? p->rep[0].m.sampling : "?",
 		"timed_share", num(SWEEP_MEDIAN(p, timed_share)),
-		"overhead_share", num(SWEEP_MEDIAN(p, overhead_share))));
+		"overhead_share", num(SWEEP_MEDIAN(p, overhead_share)),
+		"serial_overhead_share", num(SWEEP_MEDIAN(p, m.serial_overhead_share)),
+		"tsc_backwards", (json_int_t)backwards));
 	json_object_set_new(o, "noisy", json_boolean(summary_has_spread(&th) && th.cv > 0.05));
 	char why[160];
 	bool changed = sweep_machine_changed(p, why, sizeof(why));
@@ -281,15 +319,18 @@ static json_t *point_json(const struct sweep *s, const struct sweep_point *p)
 	json_t *threads = json_array();
 	for (unsigned i = 0; i < p->threads; i++) {
 		const struct thread_sums *t = &p->per_thread[i];
-		json_array_append_new(threads, json_pack(
-			"{s:i, s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+		json_t *one = json_pack("{s:i, s:i, s:i, s:i, s:I, s:o, s:o, s:o, s:o}",
 			"thread", (int)i, "cpu", t->cpu, "cpu_start", t->cpu_start,
 			"cpu_end", t->cpu_end, "acquisitions", (json_int_t)t->acquisitions,
-			"voluntary_csw", (json_int_t)t->voluntary_csw,
-			"involuntary_csw", (json_int_t)t->involuntary_csw,
-			"futex_waits", (json_int_t)t->futex_waits,
-			"futex_sleeps", (json_int_t)t->futex_sleeps,
-			"futex_wakes", (json_int_t)t->futex_wakes, "spins", (json_int_t)t->spins));
+			"voluntary_csw", t->csw_unavailable ? json_null()
+				: json_integer((json_int_t)t->voluntary_csw),
+			"involuntary_csw", t->csw_unavailable ? json_null()
+				: json_integer((json_int_t)t->involuntary_csw),
+			"max_wait_ns", num(t->max_wait_ns), "cpu_ns", num(t->cpu_ns));
+		for (size_t k = 0; k < LOCK_STAT_COUNT; k++)
+			json_object_set_new(one, lock_stat_name[k],
+					    json_integer((json_int_t)t->lock_stats.n[k]));
+		json_array_append_new(threads, one);
 	}
 	json_object_set_new(o, "per_thread", threads);
 	return o;

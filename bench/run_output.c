@@ -43,6 +43,16 @@ static const char *dur(double ns, char *buf, size_t len)
 	return buf;
 }
 
+/* v in FMT; "-" for NAN (not measured: no acquisition in the windows). */
+static const char *fixed(double v, const char *fmt, char *buf, size_t len)
+{
+	if (isfinite(v))
+		snprintf(buf, len, fmt, v);
+	else
+		snprintf(buf, len, "-");
+	return buf;
+}
+
 static double p99_ns(const struct sweep *s, const struct sweep_point *p)
 {
 	if (hist_count(&p->acquire_hist) == 0)
@@ -75,7 +85,8 @@ void sweep_print_table(const struct sweep *s, FILE *out)
 {
 	const struct sweep_config *c = &s->cfg;
 	const char *model = topo_cpu_model(s->topo);
-	bool any_noisy = false, any_moved = false, any_over = false;
+	bool any_noisy = false, any_moved = false, any_over = false, any_starved = false,
+	     any_off = false;
 	size_t nmin = SIZE_MAX, nmax = 0;
 	char level[16], head[48];
 
@@ -122,18 +133,25 @@ void sweep_print_table(const struct sweep *s, FILE *out)
 		bool noisy = summary_has_spread(&th) && th.cv > 0.05;
 		char why[160];
 		bool moved = sweep_machine_changed(p, why, sizeof(why));
+		bool starved = sweep_starved_threads(p) > 0;
+		bool off = sweep_cs_off_target(s, p);
 		any_noisy |= noisy;
 		any_moved |= moved;
 		any_over |= p->oversubscribed;
-		snprintf(flags, sizeof(flags), "%s%s%s%s", p->oversubscribed ? "+" : "",
-			 noisy ? "~" : "", moved ? "!" : "",
+		any_starved |= starved;
+		any_off |= off;
+		snprintf(flags, sizeof(flags), "%s%s%s%s%s%s", p->oversubscribed ? "+" : "",
+			 noisy ? "~" : "", moved ? "!" : "", starved ? "S" : "", off ? "C" : "",
 			 viol ? " FAILED: mutual exclusion violated" : "");
-		fprintf(out, "%-17s %4u %7s %7s  %-28s %8s %6.3f %9s %8.2f %8.2f  %s\n",
+		char jain[16], vcsw[16], ivcsw[16];
+		fprintf(out, "%-17s %4u %7s %7s  %-28s %8s %6s %9s %8s %8s  %s\n",
 			p->lock->name, p->threads, dur(p->cs_ns, cs, sizeof(cs)),
 			dur(p->ncs_ns, ncs, sizeof(ncs)), ci,
 			dur(th.median > 0 ? 1e9 / th.median : NAN, per, sizeof(per)),
-			SWEEP_MEDIAN(p, jain), dur(p99_ns(s, p), lat, sizeof(lat)),
-			1000 * SWEEP_MEDIAN(p, vcsw_per_acq), 1000 * SWEEP_MEDIAN(p, ivcsw_per_acq),
+			fixed(SWEEP_MEDIAN(p, jain), "%.3f", jain, sizeof(jain)),
+			dur(p99_ns(s, p), lat, sizeof(lat)),
+			fixed(1000 * SWEEP_MEDIAN(p, vcsw_per_acq), "%.2f", vcsw, sizeof(vcsw)),
+			fixed(1000 * SWEEP_MEDIAN(p, ivcsw_per_acq), "%.2f", ivcsw, sizeof(ivcsw)),
 			flags);
 		/* A point whose repeats fell into placement regimes: each one. */
 		struct sweep_regime reg[8];
@@ -164,11 +182,13 @@ void sweep_print_table(const struct sweep *s, FILE *out)
 		fprintf(out, "#   %-17s %7.2f ns vs %7.2f ns bare (%.2fx)\n", p->lock->name,
 			1e9 / th.median, bare, 1e9 / th.median / bare);
 	}
-	if (any_over || any_noisy || any_moved)
-		fprintf(out, "# flags:%s%s%s\n", any_over ? " + oversubscribed" : "",
+	if (any_over || any_noisy || any_moved || any_starved || any_off)
+		fprintf(out, "# flags:%s%s%s%s%s\n", any_over ? " + oversubscribed" : "",
 			any_noisy ? "  ~ noisy (CV > 5%)" : "",
 			any_moved ? "  ! machine changed: a probe's state (placement, CPU speed, other "
-				    "load) split the repeats and their throughput" : "");
+				    "load) split the repeats and their throughput" : "",
+			any_starved ? "  S starved: a thread made no acquisition in a window" : "",
+			any_off ? "  C section more than 10% off the asked length" : "");
 	/* The same findings as the summary of `contend report`. */
 	json_t *doc = sweep_to_json(s);
 	findings_print_json(doc, out);
@@ -179,7 +199,8 @@ void sweep_print_csv(const struct sweep *s, FILE *out)
 {
 	fprintf(out, "lock,threads,cs_ns,ncs_ns,status,repeats,throughput,ci95_low,ci95_high,"
 		     "ci_level,cv,ns_per_acq,jain,min_share,max_share,acquire_p50_ns,acquire_p99_ns,"
-		     "voluntary_csw_per_acq,involuntary_csw_per_acq,cycles_per_acq,"
+		     "voluntary_csw_per_acq,involuntary_csw_per_acq,wall_cycles_per_acq,"
+		     "cpu_ns_per_acq,cs_ns_achieved,ncs_ns_achieved,starved_threads,"
 		     "oversubscribed,noisy,machine_changed\n");
 	for (size_t i = 0; i < s->npoints; i++) {
 		const struct sweep_point *p = &s->points[i];
@@ -203,7 +224,9 @@ void sweep_print_csv(const struct sweep *s, FILE *out)
 			th.median > 0 ? 1e9 / th.median : NAN, SWEEP_MEDIAN(p, jain),
 			SWEEP_MEDIAN(p, min_share), SWEEP_MEDIAN(p, max_share), p50, p99_ns(s, p),
 			SWEEP_MEDIAN(p, vcsw_per_acq), SWEEP_MEDIAN(p, ivcsw_per_acq),
-			SWEEP_MEDIAN(p, cycles_per_acq),
+			SWEEP_MEDIAN(p, cycles_per_acq), SWEEP_MEDIAN(p, m.cpu_ns_per_acq),
+			SWEEP_MEDIAN(p, m.cs_ns_achieved), SWEEP_MEDIAN(p, m.ncs_ns_achieved),
+			(double)sweep_starved_threads(p),
 		};
 		/* An empty field for what was not measured. */
 		for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)

@@ -6,20 +6,31 @@
  *
  * One iteration:
  *   pick a lock (uniform over nlocks, skipped when there is one)
+ *   publish "waiting"                          (own line, for the controller)
  *   [sampled] t0 = time stamp
  *   lock()
  *   [sampled] t1 = time stamp                 acquire latency = t1 - t0
- *   critical section: exclusion check, write cs_lines shared lines, delay
+ *   read the phase word: the phase this acquisition counts in
+ *   publish "holding"
+ *   critical section: exclusion check, write cs_lines shared lines,
+ *   [sampled] td = time stamp
+ *   delay
+ *   [sampled] tc = time stamp                 section's delay = tc - td
  *   unlock()
  *   [sampled] t2 = time stamp                 hold time = t2 - t1
- *   non-critical section: delay
- *   check the phase word (one relaxed load of a line nobody writes while
- *   the window runs)
+ *   non-critical section: delay                [sampled] timed to its end
+ *   check the phase word for STOP (a relaxed load of a line nobody writes
+ *   while the window runs)
  *
- * Phases, set by the controlling thread: WARMUP -> MEASURE -> STOP. Each
- * worker snapshots its counters when it first sees MEASURE and again when
- * it sees STOP; only the difference is reported. The snapshot (which makes
- * system calls for getrusage and perf counters) is outside the loop proper.
+ * Phases, set by the controlling thread: WARMUP -> MEASURE -> STOP. A
+ * worker's counts change phase at its first acquisition made in the new
+ * phase (read inside the critical section), so its window figures cover the
+ * acquisitions made while the window ran, and nothing else: none when it
+ * made none. Its snapshot (histogram reset, lock counters) is taken after
+ * that acquisition's unlock(), outside the critical section. Operating-system
+ * counters (context switches, perf events, CPU time) are read by the
+ * controller at the window's edges, so they cover the window even for a
+ * thread that never reaches an iteration boundary inside it.
  *
  * The exclusion check (permits == 1) costs one load and two stores of one
  * word the critical section owns anyway: word = entries << 16 | id, where
@@ -87,6 +98,27 @@ struct hot_counts {
 	uint64_t timed;         /* sampled acquisitions */
 };
 
+/* What the sampled iterations measured in the window (reset when the
+ * worker's first acquisition of the window is seen, not differenced: a
+ * maximum cannot be). Sums are in TSC ticks. */
+struct hot_sampled {
+	uint64_t max_wait_ticks; /* longest timed acquire latency */
+	uint64_t tsc_backwards;  /* time stamp differences that went negative */
+};
+
+/*
+ * What a worker is doing, published for the controller in a line of the
+ * worker's own (a relaxed store before lock() and one after it; nobody else
+ * writes the line): attempt << 2 | state, attempt = the worker's
+ * acquisitions before this one. "Holding" stays through unlock() and the
+ * non-critical section (a third store to say "idle" cost the uncontended
+ * loop measurably): it means "not waiting". The controller reads the word at
+ * the window's start and at the deadline: a worker found waiting for the
+ * same attempt both times waited through the window.
+ */
+enum { HOT_IDLE = 0, HOT_WAITING = 1, HOT_HOLDING = 2 };
+#define HOT_PROGRESS(acq, state) ((acq) << 2 | (uint64_t)(state))
+
 struct hot_thread {
 	/* set up by the harness */
 	void *const *locks;           /* nlocks lock objects */
@@ -97,15 +129,27 @@ struct hot_thread {
 	unsigned extra_lines;         /* shared lines written beyond cs[i] */
 	uint32_t id;                  /* 1-based: 0 means "nobody" in owner */
 	uint64_t cs_loops, ncs_loops; /* fixed lengths in delay_loops() units */
+	uint64_t cs_ticks, ncs_ticks; /* fixed lengths waited out on the TSC
+	                                 instead (non-zero: used, loops are 0) */
 	const uint64_t *cs_table;     /* exponential lengths, or NULL = fixed */
 	const uint64_t *ncs_table;
-	uint64_t sample_mask;         /* time acquisition i when (i & mask) == 0 */
+	uint64_t sample_mask;         /* time acquisition i when ((i + 1) & mask)
+	                                 == 0: never for UINT64_MAX (off) */
 	uint64_t rng;                 /* xorshift state, never 0 */
 	const _Atomic int *phase;
+	_Atomic uint64_t *progress;   /* HOT_PROGRESS(), in a line of its own */
 	struct hist *acquire_hist;    /* TSC ticks */
 	struct hist *hold_hist;
+	struct hist *cs_hist;         /* section entry to end, one read included */
+	struct hist *ncs_hist;        /* non-critical section, one read included */
 	/* maintained by the loop */
 	struct hot_counts now;
+	struct hot_sampled sampled;
+	uint64_t stamps[5];           /* a timed iteration's t0, t1, td, tc, t2: in
+	                                 memory, so the untimed path keeps no
+	                                 register (and spills nothing) for them */
+	uint64_t same_at_boundary;    /* this acquisition's same-holder bit, at a
+	                                 phase change */
 	/* the harness's hook at a phase change, outside the loop proper */
 	void (*on_phase)(struct hot_thread *t, int phase);
 };
@@ -121,18 +165,65 @@ static inline uint64_t hot_rand(uint64_t *s)
 	return x * UINT64_C(2685821657736338717);
 }
 
-/* Out of line: the rare sampled path must not take registers from the loop. */
-static __attribute__((noinline, cold)) void
-hot_record_sample(struct hist *acquire_hist, struct hist *hold_hist, uint64_t t0,
-		  uint64_t t1, uint64_t t2)
+/* b - a for two time stamps; 0 and counted when b is earlier (unsynchronised
+ * TSCs of two CPUs after a migration, with --pin none): an unsigned
+ * difference would wrap to ~2^64 ticks. */
+static inline uint64_t hot_ticks_between(uint64_t a, uint64_t b, uint64_t *backwards)
 {
-	hist_record(acquire_hist, t1 - t0);
-	hist_record(hold_hist, t2 - t1);
+	if (__builtin_expect(b < a, 0)) {
+		(*backwards)++;
+		return 0;
+	}
+	return b - a;
+}
+
+/* Out of line: the rare sampled path must not take registers from the loop.
+ * stamps: t0 before lock(), t1 acquired, td the section's delay begins
+ * (after the exclusion check and the shared-line writes), tc it ended
+ * (before the exit check and unlock()), t2 after unlock(). */
+static __attribute__((noinline, cold, unused)) void
+hot_record_sample(struct hot_thread *t)
+{
+	struct hot_sampled *s = &t->sampled;
+	const uint64_t t0 = t->stamps[0], t1 = t->stamps[1], td = t->stamps[2],
+		       tc = t->stamps[3], t2 = t->stamps[4];
+	uint64_t wait = hot_ticks_between(t0, t1, &s->tsc_backwards);
+	hist_record(t->acquire_hist, wait);
+	hist_record(t->hold_hist, hot_ticks_between(t1, t2, &s->tsc_backwards));
+	hist_record(t->cs_hist, hot_ticks_between(td, tc, &s->tsc_backwards));
+	if (wait > s->max_wait_ticks)
+		s->max_wait_ticks = wait;
+}
+
+static __attribute__((noinline, cold, unused)) void
+hot_record_ncs(struct hot_thread *t)
+{
+	hist_record(t->ncs_hist, hot_ticks_between(t->stamps[4], tsc_now(),
+						   &t->sampled.tsc_backwards));
+}
+
+/* Wait out n ticks of the time base: sections of a requested length
+ * whatever the core's speed, and, unlike delay_loops(), never overlapped by
+ * the out-of-order core with the work around them (each exit test needs
+ * its own clock read). Its resolution is one read. */
+static inline void hot_tsc_wait(uint64_t n)
+{
+	uint64_t start = tsc_now();
+	while (tsc_now() - start < n)
+		;
 }
 
 /* The loop body; `general` is a compile-time constant at each call site, so
  * the common case (one lock, mutual exclusion, no extra lines, fixed
- * lengths) is compiled without the branches and registers the rest needs. */
+ * lengths) is compiled without the branches and registers the rest needs.
+ *
+ * Which phase an acquisition belongs to is read inside its critical
+ * section, right after lock() returned: an acquisition made while the
+ * window ran counts in the window, whatever the thread was doing when the
+ * window began (thinking, waiting, descheduled). A worker that never
+ * acquires during the window therefore reports nothing from it. The phase
+ * change itself (snapshots, histogram reset) is handled after unlock(),
+ * outside the critical section. */
 static inline __attribute__((always_inline)) void
 hot_loop_body(struct hot_thread *t, void (*lock_fn)(void *, void *),
 	      void (*unlock_fn)(void *, void *), const bool general)
@@ -142,45 +233,45 @@ hot_loop_body(struct hot_thread *t, void (*lock_fn)(void *, void *),
 	struct hot_cs_data *const *const cs = t->cs;
 	const unsigned nlocks = t->nlocks, permits = t->permits, extra = t->extra_lines;
 	const uint64_t id = t->id, cs_loops = t->cs_loops, ncs_loops = t->ncs_loops;
+	const uint64_t cs_ticks = t->cs_ticks, ncs_ticks = t->ncs_ticks;
 	const uint64_t *const cs_table = t->cs_table, *const ncs_table = t->ncs_table;
 	const _Atomic int *const phase_word = t->phase;
-	struct hist *const acquire_hist = t->acquire_hist, *const hold_hist = t->hold_hist;
+	_Atomic uint64_t *const progress = t->progress;
 	uint64_t mask = t->sample_mask, rng = t->rng;
 	uint64_t acquisitions = t->now.acquisitions, same = t->now.same_holder;
 	uint64_t timed = t->now.timed;
 	/* Violations are counted in memory: they are rare (zero for a working
 	 * lock), and a register for them would push a hot value onto the
 	 * stack. */
-	/* Relaxed: the phase only tells the worker when to snapshot and stop;
-	 * the snapshots are ordered by the controller's join. */
-	int phase = atomic_load_explicit(phase_word, memory_order_relaxed);
 	int seen = HOT_WARMUP;
 	/* With one lock, its pointers stay in registers: the array is not
 	 * re-read after every atomic. */
 	void *const lock0 = locks[0], *const node0 = nodes[0];
 	struct hot_cs_data *const d0 = cs[0];
 
-	while (phase != HOT_STOP) {
-		if (phase != seen) {
-			t->now.acquisitions = acquisitions;
-			t->now.same_holder = same;
-			t->now.timed = timed;
-			t->on_phase(t, phase);
-			mask = t->sample_mask;
-			seen = phase;
-		}
+	t->same_at_boundary = 0;
+	for (;;) {
 		unsigned i = !general || nlocks == 1 ? 0 : (unsigned)(hot_rand(&rng) % nlocks);
 		void *const lock = i == 0 ? lock0 : locks[i];
 		void *const node = i == 0 ? node0 : nodes[i];
 		struct hot_cs_data *const d = i == 0 ? d0 : cs[i];
-		const bool sampled = __builtin_expect((acquisitions & mask) == 0, 0);
-		uint64_t t0 = 0, t1 = 0;
+		const bool sampled = __builtin_expect(((acquisitions + 1) & mask) == 0, 0);
 
+		/* Relaxed: the controller only reads these to see who waited
+		 * through the window; nothing is ordered by them. */
+		atomic_store_explicit(progress, HOT_PROGRESS(acquisitions, HOT_WAITING),
+				      memory_order_relaxed);
 		if (sampled)
-			t0 = tsc_now();
+			t->stamps[0] = tsc_now();
 		lock_fn(lock, node);
 		if (sampled)
-			t1 = tsc_now();
+			t->stamps[1] = tsc_now();
+		/* Relaxed: the phase only says which figures this acquisition
+		 * counts in; the snapshots are ordered by the controller's
+		 * join, the sampling period by a fence in on_phase(). */
+		const int phase = atomic_load_explicit(phase_word, memory_order_relaxed);
+		atomic_store_explicit(progress, HOT_PROGRESS(acquisitions, HOT_HOLDING),
+				      memory_order_relaxed);
 
 		/* the critical section */
 		uint64_t entered = 0;
@@ -188,7 +279,10 @@ hot_loop_body(struct hot_thread *t, void (*lock_fn)(void *, void *),
 			uint64_t w = d->word;
 			if (__builtin_expect((w & HOT_ID_MASK) == 0, 0))
 				t->now.violations++;
-			same += (w & HOT_ID_MASK) == id;
+			const uint64_t same_now = (w & HOT_ID_MASK) == id;
+			same += same_now;
+			if (__builtin_expect(phase != seen, 0))
+				t->same_at_boundary = same_now;
 			entered = (w | HOT_ID_MASK) + 1;
 			d->word = entered;
 		} else {
@@ -202,10 +296,16 @@ hot_loop_body(struct hot_thread *t, void (*lock_fn)(void *, void *),
 			for (unsigned k = 0; k < extra; k++)
 				line[k].word++;
 		}
+		if (sampled)
+			t->stamps[2] = tsc_now();
 		if (general && cs_table)
 			delay_loops(cs_table[hot_rand(&rng) & (HOT_EXP_TABLE - 1)]);
+		else if (cs_ticks)
+			hot_tsc_wait(cs_ticks);
 		else if (cs_loops)
 			delay_loops(cs_loops);
+		if (sampled)
+			t->stamps[3] = tsc_now();
 		if (!general || permits == 1) {
 			d->word = entered | id;
 		} else {
@@ -213,23 +313,48 @@ hot_loop_body(struct hot_thread *t, void (*lock_fn)(void *, void *),
 		}
 
 		unlock_fn(lock, node);
+		if (sampled)
+			t->stamps[4] = tsc_now();
+		if (__builtin_expect(phase != seen, 0)) {
+			/* The counts up to, not including, this acquisition. */
+			t->now.acquisitions = acquisitions;
+			t->now.same_holder = same - t->same_at_boundary;
+			t->now.timed = timed;
+			t->on_phase(t, phase);
+			mask = t->sample_mask;
+			seen = phase;
+			if (phase == HOT_STOP) {
+				/* Made after the deadline: not in the window,
+				 * but in the total the final check compares. */
+				t->now.acquisitions = acquisitions + 1;
+				t->now.same_holder = same;
+				break;
+			}
+		}
 		if (sampled) {
-			hot_record_sample(acquire_hist, hold_hist, t0, t1, tsc_now());
+			hot_record_sample(t);
 			timed++;
 		}
 		acquisitions++;
 
 		if (general && ncs_table)
 			delay_loops(ncs_table[hot_rand(&rng) & (HOT_EXP_TABLE - 1)]);
+		else if (ncs_ticks)
+			hot_tsc_wait(ncs_ticks);
 		else if (ncs_loops)
 			delay_loops(ncs_loops);
-		phase = atomic_load_explicit(phase_word, memory_order_relaxed);
+		if (sampled)
+			hot_record_ncs(t);
+		/* Relaxed, as above: only whether to go on. */
+		if (atomic_load_explicit(phase_word, memory_order_relaxed) == HOT_STOP) {
+			t->now.acquisitions = acquisitions;
+			t->now.same_holder = same;
+			t->now.timed = timed;
+			t->on_phase(t, HOT_STOP);
+			break;
+		}
 	}
-	t->now.acquisitions = acquisitions;
-	t->now.same_holder = same;
-	t->now.timed = timed;
 	t->rng = rng;
-	t->on_phase(t, HOT_STOP);
 }
 
 static inline __attribute__((always_inline)) void

@@ -4,7 +4,7 @@
 # in stats.mk, placement in topo.mk.
 HARNESS_SOURCES += harness/hotloop.h harness/run.c harness/run.h \
 	harness/counters.c harness/counters.h harness/probe.c harness/probe.h \
-	harness/sweep.c harness/sweep.h
+	harness/sweep.c harness/sweep.h harness/sweep_measures.c
 
 # The harness as a library for contend and the tests; its parts add their
 # sources to HARNESS_SOURCES in harness/*.mk.

@@ -4,12 +4,16 @@
 #endif
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "hotloop.h"
 #include "run.h"
@@ -17,12 +21,18 @@
 #include "topo.h"
 
 /* Before the window, every worker times one acquisition in this many;
- * at the window's start auto mode re-chooses from the warm-up rate. */
+ * at the window's start auto mode chooses one period for all workers from
+ * the warm-up's combined rate (and keeps this one without a warm-up). */
 #define WARMUP_SAMPLE_MASK 1023u
-/* Auto sampling keeps the time-stamp reads under this share of the time
- * per acquisition (three reads per timed acquisition). */
-#define SAMPLE_OVERHEAD_TARGET 0.01
+/* Auto sampling keeps the time-stamp reads made on the lock's serial path
+ * under 1 % of the time per acquisition of the whole system: it sizes the
+ * period for half that, since the window can run up to twice as fast as
+ * the warm-up it was sized from (this VM's cores change speed 2x). */
+#define SAMPLE_OVERHEAD_TARGET 0.005
 #define SAMPLE_MASK_MAX ((UINT64_C(1) << 20) - 1)
+/* Fixed sections at least this many time-stamp reads long are waited out
+ * on the time base instead of a calibrated loop (see section_setup()). */
+#define TSC_WAIT_MIN_READS 4
 
 int run_env_init(struct run_env *env, char *err, size_t errlen)
 {
@@ -61,14 +71,22 @@ struct worker_state {
 	struct run_thread_result *out;
 	const struct run_env *env;
 	const struct run_point *pt;
+	const _Atomic uint64_t *shared_mask; /* auto sampling: the period - 1 */
 	struct perf_thread perf;
-	int64_t perf_start[PERF_NEVENTS];
-	uint64_t vcsw_start, ivcsw_start;
 	struct lock_stats stats_start;
 	struct hot_counts counts_start;
-	uint64_t warmup_start_tick;
+	bool in_window;                   /* an acquisition was made in it */
 	void **nodes;
 	uint64_t *tables;                 /* cs then ncs exponential tables */
+	/* Read by the controller: a line of its own. */
+	_Atomic uint64_t progress __attribute__((aligned(LOCK_CACHELINE)));
+};
+
+/* Operating-system figures of one worker, read by the controller. */
+struct os_snap {
+	int64_t vcsw, ivcsw;              /* -1: unreadable */
+	struct perf_reading perf;
+	double cpu_ns;                    /* NAN: unreadable */
 };
 
 struct worker_arg {
@@ -78,6 +96,7 @@ struct worker_arg {
 	void *const *locks;
 	struct hot_cs_data *const *cs;
 	const _Atomic int *phase;
+	const _Atomic uint64_t *shared_mask;
 	struct run_thread_result *out;
 	unsigned index;
 	void *block;       /* the worker's own allocation, freed after the join */
@@ -85,6 +104,15 @@ struct worker_arg {
 	pthread_t tid;
 	char err[160];
 	int failed;
+	/* published by the worker before the gate */
+	pid_t ktid;
+	clockid_t cpu_clock;
+	bool cpu_clock_ok;
+	struct perf_thread *perf;
+	_Atomic uint64_t *progress;
+	/* the controller's reads at the window's start */
+	struct os_snap os_start;
+	uint64_t progress_start;
 };
 
 static size_t round_up(size_t n, size_t to)
@@ -100,16 +128,6 @@ static uint64_t pow2_mask_for(uint64_t every)
 	return p - 1;
 }
 
-static void snapshot_start(struct worker_state *w)
-{
-	perf_thread_read(&w->perf, w->perf_start);
-	rusage_thread_csw(&w->vcsw_start, &w->ivcsw_start);
-	w->stats_start = lock_thread_stats;
-	w->counts_start = w->hot.now;
-	hist_init(w->hot.acquire_hist);
-	hist_init(w->hot.hold_hist);
-}
-
 static void on_phase(struct hot_thread *t, int phase)
 {
 	struct worker_state *w = (struct worker_state *)t;
@@ -117,43 +135,74 @@ static void on_phase(struct hot_thread *t, int phase)
 
 	if (phase == HOT_MEASURE) {
 		if (w->pt->sample_every == 0) {
-			/* Auto: from the warm-up rate, time few enough
-			 * acquisitions that three time-stamp reads stay under
-			 * SAMPLE_OVERHEAD_TARGET of the time per acquisition. */
-			uint64_t n = t->now.acquisitions;
-			uint64_t ticks = tsc_now() - w->warmup_start_tick;
-			if (n >= 16 && ticks > 0) {
-				double per_acq_ns = tsc_cycles_to_ns(&w->env->tsc, ticks) / n;
-				double need = 3 * w->env->tsc.rdtsc_cost_ns /
-					      (SAMPLE_OVERHEAD_TARGET * per_acq_ns);
-				t->sample_mask = pow2_mask_for(need < 1 ? 1 : (uint64_t)ceil(need));
-			}
+			/* Acquire (the loop read HOT_MEASURE relaxed): pairs
+			 * with the controller's release store of it, after it
+			 * wrote the period. A load rather than a fence, which
+			 * ThreadSanitizer would not see. */
+			(void)atomic_load_explicit(t->phase, memory_order_acquire);
+			t->sample_mask = atomic_load_explicit(w->shared_mask,
+							      memory_order_relaxed);
 		}
-		snapshot_start(w);
-		o->sample_every = t->sample_mask + 1;
+		w->in_window = true;
+		w->stats_start = lock_thread_stats;
+		w->counts_start = t->now;
+		hist_init(t->acquire_hist);
+		hist_init(t->hold_hist);
+		hist_init(t->cs_hist);
+		hist_init(t->ncs_hist);
+		memset(&t->sampled, 0, sizeof(t->sampled));
 		return;
 	}
 	/* HOT_STOP */
-	int64_t perf_end[PERF_NEVENTS];
-	uint64_t v, iv;
-	perf_thread_read(&w->perf, perf_end);
-	rusage_thread_csw(&v, &iv);
 	o->cpu_end = topo_current_cpu();
+	o->sample_every = t->sample_mask == UINT64_MAX ? 0 : t->sample_mask + 1;
+	if (!w->in_window) {
+		/* No acquisition while the window ran: nothing of the warm-up
+		 * stands in for it. */
+		o->acquisitions = o->same_holder = o->timed = 0;
+		memset(&o->lock_stats, 0, sizeof(o->lock_stats));
+		memset(&o->sampled, 0, sizeof(o->sampled));
+		hist_init(&o->acquire_hist);
+		hist_init(&o->hold_hist);
+		hist_init(&o->cs_hist);
+		hist_init(&o->ncs_hist);
+		return;
+	}
 	o->acquisitions = t->now.acquisitions - w->counts_start.acquisitions;
 	o->same_holder = t->now.same_holder - w->counts_start.same_holder;
 	o->timed = t->now.timed - w->counts_start.timed;
-	o->voluntary_csw = v - w->vcsw_start;
-	o->involuntary_csw = iv - w->ivcsw_start;
-	o->lock_stats.futex_waits = lock_thread_stats.futex_waits - w->stats_start.futex_waits;
-	o->lock_stats.futex_sleeps = lock_thread_stats.futex_sleeps - w->stats_start.futex_sleeps;
-	o->lock_stats.futex_wakes = lock_thread_stats.futex_wakes - w->stats_start.futex_wakes;
-	o->lock_stats.spins = lock_thread_stats.spins - w->stats_start.spins;
-	o->lock_stats.spin_fails = lock_thread_stats.spin_fails - w->stats_start.spin_fails;
-	for (int i = 0; i < PERF_NEVENTS; i++)
-		o->perf[i] = perf_end[i] >= 0 && w->perf_start[i] >= 0
-				     ? perf_end[i] - w->perf_start[i] : -1;
+	for (size_t k = 0; k < LOCK_STAT_COUNT; k++)
+		o->lock_stats.n[k] = lock_thread_stats.n[k] - w->stats_start.n[k];
+	o->sampled = t->sampled;
 	o->acquire_hist = *t->acquire_hist;
 	o->hold_hist = *t->hold_hist;
+	o->cs_hist = *t->cs_hist;
+	o->ncs_hist = *t->ncs_hist;
+}
+
+/* The controller's read of one worker's counters. Reading a perf event
+ * from another thread is allowed (the kernel fetches the count from the
+ * CPU the task runs on), and so is another thread's CPU-time clock. */
+static void os_snapshot(const struct worker_arg *a, struct os_snap *s)
+{
+	struct timespec ts;
+	task_csw_read(a->ktid, &s->vcsw, &s->ivcsw);
+	perf_thread_read(a->perf, &s->perf);
+	s->cpu_ns = a->cpu_clock_ok && clock_gettime(a->cpu_clock, &ts) == 0
+		? ts.tv_sec * 1e9 + ts.tv_nsec : NAN;
+}
+
+/* Window figures from the controller's two reads. */
+static void os_window(const struct os_snap *a, const struct os_snap *b,
+		      struct run_thread_result *o)
+{
+	o->csw_unavailable = a->vcsw < 0 || b->vcsw < 0 || b->vcsw < a->vcsw ||
+			     b->ivcsw < a->ivcsw;
+	o->voluntary_csw = o->csw_unavailable ? 0 : (uint64_t)(b->vcsw - a->vcsw);
+	o->involuntary_csw = o->csw_unavailable ? 0 : (uint64_t)(b->ivcsw - a->ivcsw);
+	for (int i = 0; i < PERF_NEVENTS; i++)
+		o->perf[i] = perf_window_count(&a->perf, &b->perf, i);
+	o->cpu_ns = b->cpu_ns - a->cpu_ns;
 }
 
 /* Quantiles of the exponential distribution with the given mean, in delay
@@ -167,6 +216,28 @@ static void fill_exp_table(uint64_t *table, double mean_ns, const struct delay_c
 	}
 }
 
+/*
+ * How a section of ns nanoseconds is spent. Fixed sections of 4 time-stamp
+ * reads or more (~40 ns on the development VM) wait on the time base: as
+ * long as asked whatever the core's speed, to within one read. The delay
+ * loop, kept for shorter and exponentially distributed sections, is
+ * calibrated by the worker itself at the start of the repeat, but its
+ * iterations are independent of what follows them, so the out-of-order
+ * core overlaps a short one with the next iteration's work: measured on
+ * the development VM (one thread, back to back), a 50 ns loop lasted
+ * ~29 ns, a TSC wait ~60 ns; at 1 us both were within 1 %.
+ */
+static void section_setup(double ns, bool exp_dist, const struct delay_calib *dc,
+			  const struct tsc_info *ti, uint64_t *loops, uint64_t *ticks)
+{
+	*loops = *ticks = 0;
+	if (!exp_dist && ns >= TSC_WAIT_MIN_READS * ti->rdtsc_cost_ns)
+		/* the exit test's read lands half a read late on average */
+		*ticks = tsc_ns_to_cycles(ti, ns - ti->rdtsc_cost_ns / 2);
+	else
+		*loops = delay_ns_to_loops(dc, ns);
+}
+
 static void *worker_main(void *argp)
 {
 	struct worker_arg *a = argp;
@@ -176,6 +247,21 @@ static void *worker_main(void *argp)
 	struct worker_state *w = NULL;
 	size_t node_bytes = (d->node_size + LOCK_PAD - 1) / LOCK_PAD * LOCK_PAD;
 	int cpu = pt->cpus[a->index];
+	sigset_t async_signals;
+
+	/* Signals are the controller's: a stop request interrupts its sleep,
+	 * and no worker is stopped in the middle of a critical section to run
+	 * a handler. The synchronous ones stay deliverable. */
+	sigfillset(&async_signals);
+	sigdelset(&async_signals, SIGSEGV);
+	sigdelset(&async_signals, SIGBUS);
+	sigdelset(&async_signals, SIGFPE);
+	sigdelset(&async_signals, SIGILL);
+	sigdelset(&async_signals, SIGABRT);
+	sigdelset(&async_signals, SIGTRAP);
+	pthread_sigmask(SIG_BLOCK, &async_signals, NULL);
+	a->ktid = (pid_t)syscall(SYS_gettid);
+	a->cpu_clock_ok = pthread_getcpuclockid(pthread_self(), &a->cpu_clock) == 0;
 
 	o->cpu_planned = cpu;
 	if (cpu >= 0 && topo_pin_self(cpu, a->err, sizeof(a->err)) != 0)
@@ -187,7 +273,7 @@ static void *worker_main(void *argp)
 	 * controller frees it after joining every worker, because queue nodes
 	 * can migrate to other threads (CLH) and must outlive this one. */
 	size_t state_bytes = round_up(sizeof(struct worker_state), LOCK_PAD);
-	size_t hist_bytes = round_up(2 * sizeof(struct hist), LOCK_PAD);
+	size_t hist_bytes = round_up(4 * sizeof(struct hist), LOCK_PAD);
 	size_t ptr_bytes = round_up(pt->nlocks * sizeof(void *), LOCK_PAD);
 	size_t nodes_bytes = (d->props & LOCK_NEEDS_NODE) ? pt->nlocks * node_bytes : 0;
 	size_t table_bytes = pt->exp_dist ? 2 * HOT_EXP_TABLE * sizeof(uint64_t) : 0;
@@ -227,17 +313,32 @@ static void *worker_main(void *argp)
 			t->permits = pt->permits;
 			t->extra_lines = pt->cs_lines - 1;
 			t->id = a->index + 1;
-			t->cs_loops = delay_ns_to_loops(&a->env->delay, pt->cs_ns);
-			t->ncs_loops = delay_ns_to_loops(&a->env->delay, pt->ncs_ns);
+			/* The delay loop's speed, measured by this worker on
+			 * its own CPU at the start of every repeat: a VM's
+			 * vCPUs differ and change speed over seconds. */
+			struct delay_calib dc = a->env->delay;
+			delay_recalibrate(&dc, &a->env->tsc);
+			section_setup(pt->cs_ns, pt->exp_dist, &dc, &a->env->tsc, &t->cs_loops,
+				      &t->cs_ticks);
+			section_setup(pt->ncs_ns, pt->exp_dist, &dc, &a->env->tsc, &t->ncs_loops,
+				      &t->ncs_ticks);
 			if (pt->exp_dist) {
-				fill_exp_table(tables, pt->cs_ns, &a->env->delay);
-				fill_exp_table(tables + HOT_EXP_TABLE, pt->ncs_ns, &a->env->delay);
+				fill_exp_table(tables, pt->cs_ns, &dc);
+				fill_exp_table(tables + HOT_EXP_TABLE, pt->ncs_ns, &dc);
 				t->cs_table = pt->cs_ns > 0 ? tables : NULL;
 				t->ncs_table = pt->ncs_ns > 0 ? tables + HOT_EXP_TABLE : NULL;
 			}
 			t->sample_mask = pt->sample_every > 0
 				? pow2_mask_for((uint64_t)pt->sample_every)
 				: pt->sample_every < 0 ? UINT64_MAX : WARMUP_SAMPLE_MASK;
+			w->shared_mask = a->shared_mask;
+			/* About to wait for its first acquisition: a worker
+			 * that never gets it waited through a window with no
+			 * warm-up too. */
+			atomic_init(&w->progress, HOT_PROGRESS(0, HOT_WAITING));
+			t->progress = &w->progress;
+			a->progress = &w->progress;
+			a->perf = &w->perf;
 			/* distinct, non-zero per thread and per seed */
 			t->rng = (pt->seed + 1) * UINT64_C(0x9E3779B97F4A7C15) ^
 				 ((uint64_t)(a->index + 1) << 32) ^ 0x5DEECE66DULL;
@@ -246,8 +347,10 @@ static void *worker_main(void *argp)
 			t->phase = a->phase;
 			t->acquire_hist = &hists[0];
 			t->hold_hist = &hists[1];
-			hist_init(t->acquire_hist);
-			hist_init(t->hold_hist);
+			t->cs_hist = &hists[2];
+			t->ncs_hist = &hists[3];
+			for (int h = 0; h < 4; h++)
+				hist_init(&hists[h]);
 			t->on_phase = on_phase;
 			perf_thread_open(&w->perf, &a->env->counters);
 		}
@@ -263,8 +366,12 @@ static void *worker_main(void *argp)
 
 	if (go && !a->failed) {
 		memset(&lock_thread_stats, 0, sizeof(lock_thread_stats));
-		w->warmup_start_tick = tsc_now();
 		d->hot_loop(&w->hot);
+		/* Acquire (the loop saw HOT_STOP, relaxed): pairs with the
+		 * controller's release store of it, which follows its last
+		 * read of this worker's perf events: they may be closed now.
+		 * A load rather than a fence: ThreadSanitizer sees loads. */
+		(void)atomic_load_explicit(a->phase, memory_order_acquire);
 		o->total_acquisitions = w->hot.now.acquisitions;
 		o->violations = w->hot.now.violations;
 	}
@@ -273,28 +380,65 @@ static void *worker_main(void *argp)
 	return NULL;
 }
 
-static void sleep_until_or_stop(double seconds, volatile sig_atomic_t *stop_request)
+/* Sleep until `until` (CLOCK_MONOTONIC) in one absolute sleep, so that the
+ * controller does not wake and take a CPU from a worker while the window
+ * runs; a stop request arrives as a signal (workers block them), which
+ * interrupts the sleep. */
+static void sleep_until_or_stop(const struct timespec *until, volatile sig_atomic_t *stop_request)
 {
-	struct timespec now, end;
-	clock_gettime(CLOCK_MONOTONIC, &end);
+	while (!(stop_request && *stop_request)) {
+		int e = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, until, NULL);
+		if (e != EINTR)
+			return;
+	}
+}
+
+static struct timespec monotonic_after(double seconds)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
 	double whole = floor(seconds);
-	end.tv_sec += (time_t)whole;
-	end.tv_nsec += (long)((seconds - whole) * 1e9);
-	if (end.tv_nsec >= 1000000000L) {
-		end.tv_sec++;
-		end.tv_nsec -= 1000000000L;
+	t.tv_sec += (time_t)whole;
+	t.tv_nsec += (long)((seconds - whole) * 1e9);
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
 	}
-	/* Short naps, so that a stop request is seen within ~10 ms. */
-	for (;;) {
-		if (stop_request && *stop_request)
-			return;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		double left = (end.tv_sec - now.tv_sec) + (end.tv_nsec - now.tv_nsec) * 1e-9;
-		if (left <= 0)
-			return;
-		struct timespec nap = { 0, (long)(fmin(left, 0.01) * 1e9) };
-		nanosleep(&nap, NULL);
-	}
+	return t;
+}
+
+/* Time-stamp reads per timed acquisition made on the lock's serial path:
+ * with one thread, every read; with several, the three inside the critical
+ * section (the others overlap a wait or another thread's section). */
+static unsigned serial_reads(const struct run_point *pt)
+{
+	return pt->threads == 1 ? (pt->ncs_ns > 0 ? 6 : 5) : 3;
+}
+
+/* Auto sampling: one period for all workers, from the acquisitions of the
+ * whole system during the warm-up, so that the reads on the serial path
+ * cost at most SAMPLE_OVERHEAD_TARGET of the time per acquisition. */
+static uint64_t auto_sample_mask(const struct run_env *env, const struct run_point *pt,
+				 uint64_t acquisitions, uint64_t ticks)
+{
+	double per_acq_ns = tsc_cycles_to_ns(&env->tsc, ticks) /
+			    (double)(acquisitions ? acquisitions : 1);
+	double need = serial_reads(pt) * env->tsc.rdtsc_cost_ns /
+		      (SAMPLE_OVERHEAD_TARGET * per_acq_ns);
+	return pow2_mask_for(need < 1 ? 1 : (uint64_t)ceil(need));
+}
+
+static double section_median_ns(const struct run_env *env, const struct hist *h)
+{
+	if (h == NULL || hist_count(h) == 0)
+		return NAN;
+	double ns = tsc_cycles_to_ns(&env->tsc, hist_value_at_percentile(h, 50));
+	return fmax(0, ns - env->tsc.rdtsc_cost_ns);
+}
+
+static uint64_t progress_acquisitions(uint64_t progress)
+{
+	return progress >> 2;
 }
 
 int run_point_once(const struct run_env *env, const struct run_point *pt,
@@ -314,6 +458,7 @@ int run_point_once(const struct run_env *env, const struct run_point *pt,
 	void **locks;
 	struct hot_cs_data **cs;
 	_Atomic int *phase;
+	_Atomic uint64_t *shared_mask;
 	struct worker_arg *args;
 	struct gate gate;
 	unsigned created = 0, inited = 0;
@@ -337,9 +482,12 @@ int run_point_once(const struct run_env *env, const struct run_point *pt,
 		return -1;
 	}
 	snprintf(res->mem_note, sizeof(res->mem_note), "%s", minfo.note);
-	/* Layout: [phase line][lock 0][cs 0][lock 1][cs 1]...[pointer arrays] */
+	/* Layout: [phase line: phase, sampling mask][lock 0][cs 0][lock 1][cs 1]...[pointer arrays] */
 	phase = (_Atomic int *)shared;
 	atomic_init(phase, HOT_WARMUP);
+	/* Same line: written only before the window, read by each worker once. */
+	shared_mask = (_Atomic uint64_t *)(shared + sizeof(uint64_t));
+	atomic_init(shared_mask, WARMUP_SAMPLE_MASK);
 	locks = (void **)(shared + LOCK_PAD + per_lock * pt->nlocks);
 	cs = (struct hot_cs_data **)(locks + pt->nlocks);
 	for (unsigned i = 0; i < pt->nlocks; i++) {
@@ -376,6 +524,7 @@ int run_point_once(const struct run_env *env, const struct run_point *pt,
 		a->locks = locks;
 		a->cs = cs;
 		a->phase = phase;
+		a->shared_mask = shared_mask;
 		a->out = &res->per_thread[i];
 		a->index = i;
 		int e = pthread_create(&a->tid, NULL, worker_main, a);
@@ -400,24 +549,77 @@ int run_point_once(const struct run_env *env, const struct run_point *pt,
 			setup_failed = true;
 		}
 	}
-	if (!setup_failed && pt->warmup_s <= 0)
-		atomic_store_explicit(phase, HOT_MEASURE, memory_order_relaxed);
+	/* The period auto sampling starts from; without a warm-up, the one
+	 * it keeps. */
+	atomic_store_explicit(shared_mask, WARMUP_SAMPLE_MASK, memory_order_relaxed);
+	res->sample_every = pt->sample_every < 0 ? 0
+		: pt->sample_every > 0 ? pow2_mask_for((uint64_t)pt->sample_every) + 1
+		: WARMUP_SAMPLE_MASK + 1;
+	res->sampling = pt->sample_every < 0 ? "off"
+		: pt->sample_every > 0 ? "fixed"
+		: pt->warmup_s > 0 ? "auto: one period for all threads from the warm-up's combined rate"
+		: "auto without a warm-up: the default period";
+	uint64_t t_start = 0, t_end = 0;
+	if (!setup_failed && pt->warmup_s <= 0) {
+		/* The window starts when the gate opens: its start is read
+		 * before, never after the workers are off. */
+		for (unsigned i = 0; i < created; i++) {
+			os_snapshot(&args[i], &args[i].os_start);
+			args[i].progress_start = HOT_PROGRESS(0, HOT_WAITING);
+		}
+		t_start = tsc_now();
+		atomic_store_explicit(phase, HOT_MEASURE, memory_order_release);
+	}
 	gate.state = setup_failed ? -1 : 1;
 	pthread_cond_broadcast(&gate.cv);
 	pthread_mutex_unlock(&gate.mu);
 
 	if (!setup_failed) {
-		uint64_t t_start, t_end;
 		if (pt->warmup_s > 0) {
-			sleep_until_or_stop(pt->warmup_s, stop_request);
-			atomic_store_explicit(phase, HOT_MEASURE, memory_order_relaxed);
+			uint64_t t_gate = tsc_now();
+			struct timespec until = monotonic_after(pt->warmup_s);
+			sleep_until_or_stop(&until, stop_request);
+			if (pt->sample_every == 0) {
+				uint64_t n = 0;
+				for (unsigned i = 0; i < created; i++)
+					n += progress_acquisitions(atomic_load_explicit(
+						args[i].progress, memory_order_relaxed));
+				uint64_t mask = auto_sample_mask(env, pt, n, tsc_now() - t_gate);
+				atomic_store_explicit(shared_mask, mask, memory_order_relaxed);
+				res->sample_every = mask + 1;
+			}
+			for (unsigned i = 0; i < created; i++)
+				os_snapshot(&args[i], &args[i].os_start);
+			t_start = tsc_now();
+			/* Release: pairs with the acquire fence in on_phase(),
+			 * which then reads the period. */
+			atomic_store_explicit(phase, HOT_MEASURE, memory_order_release);
+			/* Relaxed: who was waiting when the window began. */
+			for (unsigned i = 0; i < created; i++)
+				args[i].progress_start = atomic_load_explicit(args[i].progress,
+									      memory_order_relaxed);
 		}
-		t_start = tsc_now();
-		sleep_until_or_stop(pt->duration_s, stop_request);
-		atomic_store_explicit(phase, HOT_STOP, memory_order_relaxed);
+		struct timespec until = monotonic_after(pt->duration_s);
+		sleep_until_or_stop(&until, stop_request);
+		/* The counters are read while every worker still runs: one
+		 * that saw STOP may be gone, with its /proc entry, its perf
+		 * events and its CPU clock. */
+		for (unsigned i = 0; i < created; i++) {
+			uint64_t p = atomic_load_explicit(args[i].progress, memory_order_relaxed);
+			struct os_snap end;
+			os_snapshot(&args[i], &end);
+			os_window(&args[i].os_start, &end, &res->per_thread[i]);
+			/* Waiting for the same acquisition at both edges: the
+			 * wait covers the window (and is censored by it). */
+			res->per_thread[i].waited_through =
+				(p & 3) == HOT_WAITING && p == args[i].progress_start;
+		}
 		t_end = tsc_now();
+		/* Release: pairs with the acquire fence a worker passes after
+		 * its loop, before it closes what the reads above used. */
+		atomic_store_explicit(phase, HOT_STOP, memory_order_release);
 		res->interrupted = stop_request && *stop_request;
-		res->window_ticks = t_end - t_start;
+		res->window_ticks = t_end > t_start ? t_end - t_start : 0;
 		res->window_ns = tsc_cycles_to_ns(&env->tsc, res->window_ticks);
 	}
 	for (unsigned i = 0; i < created; i++)
@@ -428,6 +630,12 @@ int run_point_once(const struct run_env *env, const struct run_point *pt,
 	if (!setup_failed) {
 		double *acq = calloc(pt->threads, sizeof(double));
 		uint64_t total = 0, counter = 0, same = 0, timed = 0;
+		bool cpu_ok = true;
+		struct hist *cs_all = malloc(2 * sizeof(struct hist)), *ncs_all = cs_all + 1;
+		if (cs_all) {
+			hist_init(cs_all);
+			hist_init(ncs_all);
+		}
 		for (unsigned i = 0; i < pt->threads; i++) {
 			struct run_thread_result *o = &res->per_thread[i];
 			res->acquisitions += o->acquisitions;
@@ -435,11 +643,35 @@ int run_point_once(const struct run_env *env, const struct run_point *pt,
 			total += o->total_acquisitions;
 			same += o->same_holder;
 			timed += o->timed;
+			if (cs_all) {
+				hist_merge(cs_all, &o->cs_hist);
+				hist_merge(ncs_all, &o->ncs_hist);
+			}
+			res->tsc_backwards += o->sampled.tsc_backwards;
+			res->starved_threads += o->acquisitions == 0;
+			if (isfinite(o->cpu_ns))
+				res->cpu_ns += o->cpu_ns;
+			else
+				cpu_ok = false;
+			o->max_wait_ns = o->timed
+				? tsc_cycles_to_ns(&env->tsc, o->sampled.max_wait_ticks) : NAN;
+			if (o->waited_through &&
+			    !(o->max_wait_ns >= res->window_ns))
+				o->max_wait_ns = res->window_ns;
 			if (o->cpu_start != o->cpu_end)
 				res->migrations++;
 			if (acq)
 				acq[i] = (double)o->acquisitions;
 		}
+		if (!cpu_ok)
+			res->cpu_ns = NAN;
+		/* A timed section (its delay: the work --cs asked for) includes
+		 * one time-stamp read; the figure is the delay's own length. The
+		 * median: a section during which the vCPU was descheduled
+		 * (milliseconds) would move a mean of thousands of samples. */
+		res->cs_ns_achieved = section_median_ns(env, cs_all);
+		res->ncs_ns_achieved = section_median_ns(env, ncs_all);
+		free(cs_all);
 		/* The plain counter every critical section incremented must
 		 * match: a lost update is an overlap the in-CS checks missed. */
 		if (pt->permits == 1) {
@@ -458,8 +690,12 @@ int run_point_once(const struct run_env *env, const struct run_point *pt,
 		free(acq);
 		res->same_holder_share = pt->permits == 1 && res->acquisitions > 0
 			? (double)same / res->acquisitions : NAN;
+		/* t0, t1, td, tc, t2, and the NCS's end when there is one */
+		unsigned reads = 5 + (pt->ncs_ns > 0);
 		res->overhead_share = res->window_ns > 0
-			? timed * 3 * env->tsc.rdtsc_cost_ns / (res->window_ns * pt->threads) : NAN;
+			? timed * reads * env->tsc.rdtsc_cost_ns / (res->window_ns * pt->threads) : NAN;
+		res->serial_overhead_share = res->window_ns > 0 && pt->sample_every >= 0
+			? timed * serial_reads(pt) * env->tsc.rdtsc_cost_ns / res->window_ns : NAN;
 		rc = 0;
 	}
 	/* Only now that every worker is gone: queue nodes may have moved

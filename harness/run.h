@@ -19,6 +19,7 @@
 
 #include "counters.h"
 #include "hist.h"
+#include "hotloop.h"
 #include "lock.h"
 #include "mem.h"
 #include "tsc.h"
@@ -46,12 +47,17 @@ struct run_point {
 	unsigned spin_budget;     /* hybrid locks; 0 = default */
 	double warmup_s, duration_s;
 	long sample_every;        /* time every Nth acquisition: > 0 fixed (rounded
-	                             up to a power of two), 0 = auto (<= ~1 %
-	                             overhead), -1 = off */
+	                             up to a power of two), 0 = auto (one period
+	                             for every thread, from the warm-up's combined
+	                             rate: the timing's share of the lock's
+	                             serial path <= 1 %), -1 = off */
 	uint64_t seed;
 	const struct mem_policy *mem;
 };
 
+/* Every figure of a thread covers the measured window only: acquisitions
+ * made while it ran (0 when none), samples of those acquisitions, and
+ * operating-system counters read by the controller at its edges. */
 struct run_thread_result {
 	int cpu_planned, cpu_start, cpu_end;
 	uint64_t acquisitions;        /* in the measured window */
@@ -59,12 +65,23 @@ struct run_thread_result {
 	uint64_t violations;
 	uint64_t same_holder;
 	uint64_t timed;
-	uint64_t sample_every;
+	uint64_t sample_every;        /* 0 = sampling off */
 	uint64_t voluntary_csw, involuntary_csw;
+	bool csw_unavailable;         /* the counts could not be read */
+	double cpu_ns;                /* CLOCK_THREAD_CPUTIME_ID over the window; NAN
+	                                 when unreadable */
 	struct lock_stats lock_stats; /* in the measured window */
 	int64_t perf[PERF_NEVENTS];   /* window deltas; -1 = not measured */
 	struct hist acquire_hist;     /* TSC ticks */
 	struct hist hold_hist;
+	struct hist cs_hist, ncs_hist;/* timed sections, one read included */
+	struct hot_sampled sampled;   /* sums of the timed iterations (ticks) */
+	double max_wait_ns;           /* longest timed wait in the window, or the
+	                                 whole window when the thread was waiting at
+	                                 both edges (censored); NAN when no wait was
+	                                 timed or seen */
+	bool waited_through;          /* waiting at the start and the deadline for
+	                                 the same acquisition */
 };
 
 struct run_result {
@@ -78,6 +95,15 @@ struct run_result {
 	double jain, min_share, max_share;
 	double same_holder_share;     /* NAN for counting locks */
 	double overhead_share;        /* share of thread time spent timing samples */
+	uint64_t sample_every;        /* the period every thread used; 0 = off */
+	const char *sampling;         /* how it was chosen, for the results */
+	double serial_overhead_share; /* time-stamp reads on the lock's serial path
+	                                 over the window (NAN when off) */
+	unsigned starved_threads;     /* threads without an acquisition in it */
+	uint64_t tsc_backwards;       /* negative time differences clamped to 0 */
+	double cs_ns_achieved;        /* median timed section, NAN when none timed */
+	double ncs_ns_achieved;       /* median timed NCS, NAN when none timed */
+	double cpu_ns;                /* CPU time of all threads in the window */
 	unsigned migrations;
 	bool interrupted;             /* stopped early by a signal: not a result */
 	char mem_note[160];

@@ -258,11 +258,10 @@ static void record_repeat(struct sweep_point *p, const struct run_result *r, uns
 		vcsw += t->voluntary_csw;
 		ivcsw += t->involuntary_csw;
 		timed += t->timed;
-		ls.futex_waits += t->lock_stats.futex_waits;
-		ls.futex_sleeps += t->lock_stats.futex_sleeps;
-		ls.futex_wakes += t->lock_stats.futex_wakes;
-		ls.spins += t->lock_stats.spins;
-		ls.spin_fails += t->lock_stats.spin_fails;
+		for (size_t k = 0; k < LOCK_STAT_COUNT; k++) {
+			ls.n[k] += t->lock_stats.n[k];
+			s->lock_stats.n[k] += t->lock_stats.n[k];
+		}
 		for (int e = 0; e < PERF_NEVENTS; e++) {
 			if (t->perf[e] < 0)
 				perf_ok[e] = false;
@@ -275,10 +274,6 @@ static void record_repeat(struct sweep_point *p, const struct run_result *r, uns
 		s->acquisitions += t->acquisitions;
 		s->voluntary_csw += t->voluntary_csw;
 		s->involuntary_csw += t->involuntary_csw;
-		s->futex_waits += t->lock_stats.futex_waits;
-		s->futex_sleeps += t->lock_stats.futex_sleeps;
-		s->futex_wakes += t->lock_stats.futex_wakes;
-		s->spins += t->lock_stats.spins;
 		hist_merge(&p->acquire_hist, &t->acquire_hist);
 		hist_merge(&p->hold_hist, &t->hold_hist);
 		p->sample_every = t->sample_every;
@@ -299,11 +294,8 @@ static void record_repeat(struct sweep_point *p, const struct run_result *r, uns
 	f->vcsw_per_acq = acq > 0 ? vcsw / acq : NAN;
 	f->ivcsw_per_acq = acq > 0 ? ivcsw / acq : NAN;
 	f->timed_share = acq > 0 ? timed / acq : NAN;
-	f->futex_waits_per_acq = acq > 0 ? ls.futex_waits / acq : NAN;
-	f->futex_sleeps_per_acq = acq > 0 ? ls.futex_sleeps / acq : NAN;
-	f->futex_wakes_per_acq = acq > 0 ? ls.futex_wakes / acq : NAN;
-	f->spins_per_acq = acq > 0 ? ls.spins / acq : NAN;
-	f->spin_fails_per_acq = acq > 0 ? ls.spin_fails / acq : NAN;
+	for (size_t k = 0; k < LOCK_STAT_COUNT; k++)
+		f->lock_stats_per_acq[k] = acq > 0 ? ls.n[k] / acq : NAN;
 	for (int e = 0; e < PERF_NEVENTS; e++)
 		f->perf_per_acq[e] = perf_ok[e] && acq > 0 ? perf[e] / acq : NAN;
 	f->rtt_before = rtt_before;
@@ -313,6 +305,7 @@ static void record_repeat(struct sweep_point *p, const struct run_result *r, uns
 	f->foreign_share = foreign;
 	f->regime = STATS_REGIME_NONE;
 	f->bare_ns = bare;
+	sweep_record_measures(p, f, r);
 	p->done++;
 }
 

@@ -52,13 +52,25 @@ struct sweep_config {
 };
 
 /* What each finished repeat of a point measured. */
+/* What a repeat measured about the measurement itself (issue 15): the
+ * sections it achieved, CPU time, starvation, the sampling it used. */
+struct repeat_measures {
+	double cs_ns_achieved, ncs_ns_achieved; /* NAN: nothing timed */
+	double cpu_ns_per_acq;                  /* NAN: unreadable or no acquisition */
+	double serial_overhead_share;           /* NAN: sampling off */
+	unsigned starved_threads;
+	uint64_t sample_every;                  /* 0: off */
+	double sample_every_d;                  /* the same, for SWEEP_MEDIAN */
+	uint64_t tsc_backwards;
+	const char *sampling;
+};
+
 struct repeat_figures {
 	double throughput, window_ns, jain, min_share, max_share, same_share;
 	uint64_t acquisitions, violations;
 	double cycles_per_acq, vcsw_per_acq, ivcsw_per_acq;
 	double perf_per_acq[PERF_NEVENTS]; /* NAN: not measured */
-	double futex_waits_per_acq, futex_wakes_per_acq, spins_per_acq, spin_fails_per_acq;
-	double futex_sleeps_per_acq;
+	double lock_stats_per_acq[LOCK_STAT_COUNT]; /* NAN: nothing acquired */
 	double overhead_share, timed_share;
 	/* Machine state around the repeat (NAN: none). rtt: cache-line round
 	 * trip between the point's first two CPUs (median of 7 batches);
@@ -73,13 +85,16 @@ struct repeat_figures {
 	double bare_ns;   /* bare inlined loop, 1-thread points; NAN otherwise */
 	unsigned migrations;
 	unsigned round;
+	struct repeat_measures m;  /* sweep_record_measures() */
 };
 
 struct thread_sums {
 	int cpu, cpu_start, cpu_end;
 	uint64_t acquisitions, voluntary_csw, involuntary_csw;
-	uint64_t futex_waits, futex_wakes, spins;
-	uint64_t futex_sleeps;
+	struct lock_stats lock_stats;
+	double max_wait_ns;          /* longest over repeats; NAN: none seen */
+	double cpu_ns;               /* summed over repeats; NAN: unreadable */
+	bool csw_unavailable;        /* a repeat could not read the counts */
 };
 
 struct sweep_point {
@@ -117,6 +132,20 @@ double sweep_median(const struct sweep_point *p, size_t offset);
 /* The point's throughput summary over its finished repeats. */
 struct summary;
 void sweep_throughput_summary(const struct sweep_point *p, struct summary *s);
+
+/* Fold a repeat's measurement figures into f, its point and its threads
+ * (sweep_measures.c); called by record_repeat() after the rest. */
+void sweep_record_measures(struct sweep_point *p, struct repeat_figures *f,
+			   const struct run_result *r);
+
+/* True when the point's achieved section is more than 10 % off the asked
+ * one, and by more than two time-stamp reads (the resolution); median over
+ * repeats; false when not measured or 0 asked. */
+struct sweep;
+bool sweep_cs_off_target(const struct sweep *s, const struct sweep_point *p);
+
+/* Threads without an acquisition in a repeat's window, over all repeats. */
+unsigned sweep_starved_threads(const struct sweep_point *p);
 
 /*
  * Placement regimes (stats.h): the round trips of all repeats of the sweep

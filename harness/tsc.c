@@ -268,6 +268,29 @@ int delay_calibrate(struct delay_calib *dc, const struct tsc_info *ti)
 	return dc->loops_per_ns > 0 ? 0 : -1;
 }
 
+#define RECAL_ROUNDS 15
+#define RECAL_ROUND_NS 20000.0
+
+void delay_recalibrate(struct delay_calib *dc, const struct tsc_info *ti)
+{
+	volatile uint64_t n_volatile = round_u64(dc->loops_per_ns * RECAL_ROUND_NS);
+	double best = 0;
+
+	if (!(ti->hz > 0) || n_volatile < 64)
+		return;
+	for (int r = 0; r < RECAL_ROUNDS; r++) {
+		uint64_t t0 = tsc_now();
+		uint64_t n = n_volatile;
+		delay_loops(n);
+		uint64_t t1 = tsc_now();
+		double rate = t1 > t0 ? (double)n / tsc_cycles_to_ns(ti, t1 - t0) : 0;
+		if (rate > best)
+			best = rate;
+	}
+	if (best > 0)
+		dc->loops_per_ns = best;
+}
+
 uint64_t delay_ns_to_loops(const struct delay_calib *dc, double ns)
 {
 	return round_u64(ns * dc->loops_per_ns);

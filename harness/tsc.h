@@ -151,6 +151,15 @@ static inline void delay_loops(uint64_t n)
  * ~0.5 ms each. Returns 0, or -1 when ti holds no usable rate. */
 int delay_calibrate(struct delay_calib *dc, const struct tsc_info *ti);
 
+/*
+ * Re-measure the rate on the calling thread, quickly (~0.3 ms): rounds of
+ * ~20 us starting from dc's rate, keeping the fastest, since a round can
+ * only be lengthened by an interruption, never shortened. Called by each
+ * worker on its own CPU before every repeat. dc is left as it was when the
+ * measurement fails.
+ */
+void delay_recalibrate(struct delay_calib *dc, const struct tsc_info *ti);
+
 /* Iterations of delay_loops() that last about ns nanoseconds at the
  * calibrated speed (0 for ns <= 0, saturates at UINT64_MAX). */
 uint64_t delay_ns_to_loops(const struct delay_calib *dc, double ns);

@@ -79,17 +79,47 @@ struct lock_params {
 	                         0 = the lock's default */
 };
 
-/* Counted by the locks themselves for the thread that ran the operation. */
+/*
+ * The counters the locks keep themselves, for the thread that ran the
+ * operation: each named once, here. X(name, point_since, thread_since, what)
+ * - point_since / thread_since: the results schema_version from which the
+ * counter is in every point's lock_stats (per acquisition) and in every
+ * per_thread entry (a total). The harness sums the list over a window, the
+ * results writer emits it and the reader validates it; a new counter is one
+ * line here plus the lock that counts it (and its row in SCHEMA.md, which
+ * tests/layering.sh checks).
+ */
+#define LOCK_STATS_LIST(X)                                                       \
+	X(futex_waits, 1, 1, "FUTEX_WAIT system calls")                           \
+	X(futex_sleeps, 2, 2, "FUTEX_WAITs that slept: not EAGAIN (the word "     \
+	  "had already changed and the call returned at once)")                  \
+	X(futex_wakes, 1, 1, "FUTEX_WAKE system calls")                           \
+	X(spins, 1, 1, "busy-wait iterations (one relax hint each)")              \
+	X(spin_fails, 1, 2, "hybrid locks: the spin budget ran out, went to sleep")
+
+enum lock_stat_index {
+#define LOCK_STAT_INDEX(name, point_since, thread_since, what) LOCK_STAT_##name,
+	LOCK_STATS_LIST(LOCK_STAT_INDEX)
+#undef LOCK_STAT_INDEX
+	LOCK_STAT_COUNT
+};
+
+/* The counters by name (lock_thread_stats.spins++) for the locks, and as an
+ * array (n[LOCK_STAT_spins]) for the code that handles them all alike. */
 struct lock_stats {
-	uint64_t futex_waits; /* FUTEX_WAIT system calls */
-	uint64_t futex_sleeps; /* of those, the ones that slept: not EAGAIN (the
-	                          word had already changed, returned at once) */
-	uint64_t futex_wakes; /* FUTEX_WAKE system calls */
-	uint64_t spins;       /* busy-wait iterations (one relax hint each) */
-	uint64_t spin_fails;  /* hybrid locks: spin budget ran out, went to sleep */
+	union {
+		struct {
+#define LOCK_STAT_FIELD(name, point_since, thread_since, what) uint64_t name;
+			LOCK_STATS_LIST(LOCK_STAT_FIELD)
+#undef LOCK_STAT_FIELD
+		};
+		uint64_t n[LOCK_STAT_COUNT];
+	};
 };
 
 extern _Thread_local struct lock_stats lock_thread_stats;
+/* "futex_waits", ...: the counters' names, in LOCK_STATS_LIST order. */
+extern const char *const lock_stat_name[LOCK_STAT_COUNT];
 
 struct hot_thread;
 

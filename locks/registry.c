@@ -11,6 +11,12 @@
 
 _Thread_local struct lock_stats lock_thread_stats;
 
+const char *const lock_stat_name[LOCK_STAT_COUNT] = {
+#define LOCK_STAT_NAME(name, point_since, thread_since, what) #name,
+	LOCK_STATS_LIST(LOCK_STAT_NAME)
+#undef LOCK_STAT_NAME
+};
+
 #define LOCK(sym) extern const struct lock_desc lock_desc_##sym;
 #include "registry.def"
 #undef LOCK

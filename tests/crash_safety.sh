@@ -22,7 +22,7 @@ checker=${top_builddir:-.}/tests/check_results
 if [ -x "$checker" ]; then
 	is_valid() { "$checker" "$1" > "$tmp/check.out" 2>&1; }
 elif command -v jq > /dev/null; then
-	is_valid() { jq -e '.schema_version == 1 and (.results | type == "array")' "$1" \
+	is_valid() { jq -e '.schema_version == 2 and (.results | type == "array")' "$1" \
 		> "$tmp/check.out" 2>&1; }
 else
 	echo "SKIP: neither tests/check_results nor jq to validate the files"

@@ -31,6 +31,19 @@ for f in "$top_srcdir"/locks/*.c "$top_srcdir"/locks/*.h; do
 	done
 done
 
+# Each lock counter is named once (LOCK_STATS_LIST in lock.h); the writer,
+# the reader and the harness take it from there. The schema must describe it.
+stats=$(sed -n 's/^[[:space:]]*X(\([a-z_]*\), [0-9], [0-9],.*/\1/p' "$top_srcdir/locks/lock.h")
+[ -n "$stats" ] || bad "no counters found in LOCK_STATS_LIST (locks/lock.h)"
+for c in $stats; do
+	grep -q "\`$c\`" "$top_srcdir/results/SCHEMA.md" ||
+		bad "lock counter '$c' is not described in results/SCHEMA.md"
+	for f in "$top_srcdir"/harness/*.c "$top_srcdir"/bench/*.c "$top_srcdir"/harness/*.h \
+		"$top_srcdir"/bench/*.h; do
+		grep -q "\b$c\b" "$f" && bad "$(basename "$f") names lock counter '$c'; use LOCK_STATS_LIST"
+	done
+done
+
 # The preload library is built without the measured loop (LOCK_NO_HOT_LOOP).
 so=$top_builddir/preload/.libs/libcontend-preload.so
 if [ -f "$so" ] && command -v nm >/dev/null; then

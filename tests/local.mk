@@ -67,8 +67,8 @@ tests_test_sweep_SOURCES = tests/test_sweep.c tests/unit.h
 tests_test_sweep_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(JANSSON_CFLAGS)
 tests_test_sweep_LDADD = $(HARNESS_LIBS)
 TESTS += tests/test_sweep
-TESTS += tests/run_cli.sh tests/run_interrupt.sh
-EXTRA_DIST += tests/run_cli.sh tests/run_interrupt.sh
+TESTS += tests/run_cli.sh tests/run_interrupt.sh tests/run_measure.sh
+EXTRA_DIST += tests/run_cli.sh tests/run_interrupt.sh tests/run_measure.sh
 
 # Validates the files contend run writes with the reader of plot/report.
 check_PROGRAMS += tests/check_results

@@ -107,7 +107,7 @@ else
 	echo "FAIL: contend run wrote JSON that does not follow results/SCHEMA.md"; fail=1
 fi
 if command -v jq >/dev/null; then
-	if jq -e '.schema_version == 1 and .complete == true and (.results | length) == 9
+	if jq -e '.schema_version == 2 and .complete == true and (.results | length) == 9
 	    and ([.results[] | select(.threads == 8) | .oversubscribed] | all)
 	    and ([.results[] | .per_repeat | length == 3] | all)
 	    and ([.results[] | .status == "ok"] | all)

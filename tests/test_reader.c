@@ -271,9 +271,14 @@ static void test_specific(void)
 	      "cs_dist normal accepted");
 	json_object_set_new(json_object_get(root, "config"), "cs_dist", json_string("exp"));
 
-	json_object_set_new(root, "schema_version", json_integer(2));
+	json_object_set_new(root, "schema_version", json_integer(3));
 	CHECK(results_validate(root, err, sizeof(err)) != 0 && strstr(err, "newer"),
-	      "schema_version 2 not reported as newer (err '%s')", err);
+	      "schema_version 3 not reported as newer (err '%s')", err);
+	/* Version 2 renamed cycles_per_acq: a v1 point read as v2 lacks the
+	 * new name, and a v2 point must not carry the old one's duty. */
+	json_object_set_new(root, "schema_version", json_integer(2));
+	CHECK(results_validate(root, err, sizeof(err)) != 0 && strstr(err, "wall_cycles_per_acq"),
+	      "a v1 point accepted as schema 2 (err '%s')", err);
 	json_object_set_new(root, "schema_version", json_integer(0));
 	CHECK(results_validate(root, err, sizeof(err)) != 0, "schema_version 0 accepted");
 	json_object_set_new(root, "schema_version", json_integer(1));
@@ -341,6 +346,11 @@ static void test_load(void)
 	CHECK(null_p99 == 1, "%zu null p99, want 1", null_p99);
 	CHECK(null_cv == 1, "%zu null cv, want 1", null_cv);
 	CHECK(over == 16, "%zu oversubscribed points, want 16", over);
+	/* A schema 1 file's cycles_per_acq is the wall time per acquisition
+	 * that schema 2 calls wall_cycles_per_acq: read into the same field. */
+	CHECK(isfinite(f->points[0].cycles_per_acq) && f->points[0].cycles_per_acq ==
+	      results_num(f->points[0].json, "cycles_per_acq"),
+	      "v1 cycles_per_acq read: %g", f->points[0].cycles_per_acq);
 
 	CHECK(result_point_same_key(&f->points[0], &f->points[0]), "a point differs from itself");
 	CHECK(!result_point_same_key(&f->points[0], &f->points[1]), "points 0 and 1 share a key");

@@ -1,0 +1,72 @@
+/*
+ * sweep_measures.c - what a point says about its own measurement: the
+ * sections it achieved against those asked, CPU time beside wall time,
+ * threads starved in a window, and the sampling every thread used.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+
+#include "sweep.h"
+
+/* Achieved more than this share away from asked: the point is flagged. */
+#define CS_OFF_TARGET 0.10
+
+void sweep_record_measures(struct sweep_point *p, struct repeat_figures *f,
+			   const struct run_result *r)
+{
+	struct repeat_measures *m = &f->m;
+	double acq = (double)r->acquisitions;
+	bool csw_ok = true;
+
+	m->cs_ns_achieved = r->cs_ns_achieved;
+	m->ncs_ns_achieved = r->ncs_ns_achieved;
+	m->cpu_ns_per_acq = acq > 0 && isfinite(r->cpu_ns) ? r->cpu_ns / acq : NAN;
+	m->serial_overhead_share = r->serial_overhead_share;
+	m->starved_threads = r->starved_threads;
+	m->sample_every = r->sample_every;
+	m->sample_every_d = (double)r->sample_every;
+	m->tsc_backwards = r->tsc_backwards;
+	m->sampling = r->sampling;
+	for (unsigned i = 0; i < r->threads; i++) {
+		const struct run_thread_result *t = &r->per_thread[i];
+		struct thread_sums *s = &p->per_thread[i];
+		/* the first repeat starts them (calloc'ed sums hold 0) */
+		if (f == &p->rep[0]) {
+			s->cpu_ns = 0;
+			s->max_wait_ns = NAN;
+		}
+		if (t->csw_unavailable) {
+			csw_ok = false;
+			s->csw_unavailable = true;
+		}
+		if (isfinite(t->max_wait_ns) && !(s->max_wait_ns >= t->max_wait_ns))
+			s->max_wait_ns = t->max_wait_ns;
+		s->cpu_ns += t->cpu_ns;
+	}
+	/* An unreadable count is not a count of 0. */
+	if (!csw_ok)
+		f->vcsw_per_acq = f->ivcsw_per_acq = NAN;
+	p->sample_every = r->sample_every;
+}
+
+bool sweep_cs_off_target(const struct sweep *s, const struct sweep_point *p)
+{
+	double got = SWEEP_MEDIAN(p, m.cs_ns_achieved);
+	if (!isfinite(got) || !(p->cs_ns > 0))
+		return false;
+	/* A difference the clock cannot resolve is not one: a TSC wait ends
+	 * within one read of its deadline, and timing it adds one more. */
+	double diff = fabs(got - p->cs_ns);
+	return diff > CS_OFF_TARGET * p->cs_ns && diff > 2 * s->env.tsc.rdtsc_cost_ns;
+}
+
+unsigned sweep_starved_threads(const struct sweep_point *p)
+{
+	unsigned n = 0;
+	for (size_t i = 0; i < p->done; i++)
+		n += p->rep[i].m.starved_threads;
+	return n;
+}
