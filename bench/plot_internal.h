@@ -8,15 +8,13 @@
 
 #include <stdio.h>
 
+#include "errmsg.h"
 #include "plotting.h"
 
-/* plot_options.c: errors into a caller's buffer; allocation that exits
- * with "out of memory" rather than returning NULL. */
-void plot_seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* plot_options.c: allocation that exits with "out of memory" rather than
+ * returning NULL. Errors go into a caller's buffer with seterr(). */
 char *plot_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void *plot_xcalloc(size_t n, size_t size);
-#define seterr plot_seterr
 #define xasprintf plot_xasprintf
 #define xcalloc plot_xcalloc
 

@@ -16,15 +16,6 @@
 #include "cli.h"
 #include "plot_internal.h"
 
-void plot_seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 char *plot_xasprintf(const char *fmt, ...)
 {
 	va_list ap;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errmsg.h"
 #include "lock.h" /* LOCK_STATS_LIST */
 #include "reader.h"
 
@@ -307,20 +308,6 @@ static const char *json_type_name(const json_t *v)
 	case JSON_NULL: return "null";
 	}
 	return "?";
-}
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
 }
 
 /* Paths are built in a fixed buffer; a path that does not fit is truncated,

@@ -56,7 +56,7 @@ rm -f "$probe" "$probe.c" "$probe.log"
 
 bin=$work/fuzz_$target
 # shellcheck disable=SC2086 # flag and library lists are word lists
-if ! $FUZZ_CC $flags -I"$srcdir" -I"$srcdir/bench" -I"$srcdir/locks" -I"$srcdir/fuzz" ${JANSSON_CFLAGS:-} \
+if ! $FUZZ_CC $flags -I"$srcdir" -I"$srcdir/bench" -I"$srcdir/harness" -I"$srcdir/locks" -I"$srcdir/fuzz" ${JANSSON_CFLAGS:-} \
 	$sources -o "$bin" $libs > "$work/build-$target.log" 2>&1; then
 	cat "$work/build-$target.log"
 	echo "fuzz-smoke $target: FAIL (build)"

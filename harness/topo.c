@@ -1,55 +1,23 @@
 /*
- * topo.c - topology from hwloc, pin plans, pinning. See topo.h for the
- * numbering and the policies.
- *
- * Everything a plan needs is computed once in topo_load() into plain arrays
- * (the CPUs in topology order, the scatter and cores orders, each CPU's core,
- * package and node), so planning and the accessors never walk hwloc again and
- * a loaded topology is read-only: safe to share between threads.
+ * topo.c - loading a topology from hwloc and the queries on it. See topo.h
+ * for the numbering, topo_internal.h for what a load computes; pin plans are
+ * in topo_plan.c, CPU lists in topo_cpulist.c, pinning in topo_pin.c.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
-#include <ctype.h>
 #include <errno.h>
 #include <hwloc.h>
-#include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cpuinfo.h"
 #include "errmsg.h"
 #include "topo.h"
-
-/* One PU of the topology, in topology (hwloc logical) order. */
-struct topo_cpu {
-	int cpu;	/* OS index */
-	int core;	/* logical index of its core (see core_key()) */
-	int package;	/* logical index of its package, 0 when hwloc has none */
-	int node;	/* OS index of the first NUMA node holding it, or -1 */
-	unsigned smt;	/* its position among its core's PUs: 0 = first */
-};
-
-struct topo {
-	hwloc_topology_t hw;
-	bool this_machine;
-	char *source;		/* for topo_source() */
-	char *cpu_model;	/* NULL when unknown */
-	/* this machine only: every CPU hwloc saw before the restriction to the
-	 * affinity mask, to tell "not allowed" from "does not exist" */
-	hwloc_bitmap_t machine_cpus;
-	unsigned packages, numa_nodes, cores;
-	bool smt;
-	uint64_t cache_bytes[4];	/* index = level; [0] unused */
-	unsigned cache_line_bytes;	/* of the first L1 data cache; 0: unknown */
-	size_t ncpus;
-	struct topo_cpu *cpus;	/* topology order = the compact order */
-	int *scatter;		/* OS indexes, scatter order */
-	int *cores_order;	/* OS indexes, cores order */
-};
+#include "topo_internal.h"
 
 /* ------------------------------------------------------------------------ */
 /* Loading                                                                  */
@@ -64,46 +32,34 @@ static bool looks_like_xml_path(const char *source)
 }
 
 /*
- * The main thread's affinity mask as a hwloc bitmap (pid = getpid() names the
- * main thread, so a pinned helper thread calling topo_load() still sees the
- * process's mask). The mask size is not known in advance: grow until the
- * kernel accepts it.
+ * The main thread's affinity mask as a hwloc bitmap: on Linux, hwloc reads
+ * the mask of the thread whose tid is given with HWLOC_CPUBIND_THREAD, and
+ * the main thread's tid is getpid(), so a pinned helper thread calling
+ * topo_load() still sees the process's mask. (Without the flag hwloc would
+ * return the union over all the process's threads.)
  */
-static hwloc_bitmap_t process_affinity(char *err, size_t errlen)
+static hwloc_bitmap_t process_affinity(hwloc_topology_t hw, char *err, size_t errlen)
 {
-	for (int ncpu = 1024; ncpu <= 8 * TOPO_CPU_LIMIT; ncpu *= 2) {
-		cpu_set_t *set = CPU_ALLOC(ncpu);
-		size_t size = CPU_ALLOC_SIZE(ncpu);
+	hwloc_bitmap_t bm = hwloc_bitmap_alloc();
 
-		if (set == NULL)
-			break;
-		CPU_ZERO_S(size, set);
-		if (sched_getaffinity(getpid(), size, set) == 0) {
-			hwloc_bitmap_t bm = hwloc_bitmap_alloc();
-			for (int c = 0; bm != NULL && c < ncpu; c++)
-				if (CPU_ISSET_S(c, size, set))
-					hwloc_bitmap_set(bm, (unsigned)c);
-			CPU_FREE(set);
-			if (bm == NULL)
-				break;
-			return bm;
-		}
-		int e = errno;
-		CPU_FREE(set);
-		if (e != EINVAL) {
-			seterr(err, errlen, "sched_getaffinity: %s", strerror(e));
-			return NULL;
-		}
+	if (bm == NULL) {
+		seterr(err, errlen, "out of memory");
+		return NULL;
 	}
-	seterr(err, errlen, "sched_getaffinity: cannot read this process's CPU mask");
-	return NULL;
+	if (hwloc_get_proc_cpubind(hw, getpid(), bm, HWLOC_CPUBIND_THREAD) != 0) {
+		seterr(err, errlen, "cannot read this process's CPU mask: %s",
+		       strerror(errno));
+		hwloc_bitmap_free(bm);
+		return NULL;
+	}
+	return bm;
 }
 
 /* Keep only the CPUs the process may run on (see topo_load()). */
 static int restrict_to_affinity(struct topo *t, char *err, size_t errlen)
 {
 	hwloc_const_bitmap_t all = hwloc_topology_get_topology_cpuset(t->hw);
-	hwloc_bitmap_t allowed = process_affinity(err, errlen);
+	hwloc_bitmap_t allowed = process_affinity(t->hw, err, errlen);
 	int rc = -1;
 
 	if (allowed == NULL)
@@ -130,32 +86,16 @@ out:
 	return rc;
 }
 
-/* /proc/cpuinfo's first "model name" (x86; other architectures may have
- * none, and then the model stays unknown). */
+/* /proc/cpuinfo's "model name" (x86; other architectures may have none,
+ * and then the model stays unknown). */
 static char *cpuinfo_model(void)
 {
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	char line[512];
-	char *model = NULL;
+	char *model = cpuinfo_field("model name");
 
-	if (f == NULL)
-		return NULL;
-	while (model == NULL && fgets(line, sizeof(line), f) != NULL) {
-		if (strncmp(line, "model name", 10) != 0)
-			continue;
-		char *v = strchr(line, ':');
-		if (v == NULL)
-			continue;
-		v++;
-		while (*v == ' ' || *v == '\t')
-			v++;
-		size_t n = strcspn(v, "\n");
-		while (n > 0 && isspace((unsigned char)v[n - 1]))
-			n--;
-		if (n > 0)
-			model = strndup(v, n);
+	if (model != NULL && *model == '\0') {
+		free(model);
+		model = NULL;
 	}
-	fclose(f);
 	return model;
 }
 
@@ -486,300 +426,4 @@ int topo_cpulist_string(const struct topo *t, char *buf, size_t len)
 	int n = hwloc_bitmap_list_snprintf(buf, len, set);
 
 	return n >= 0 && (size_t)n < len ? 0 : -1;
-}
-
-/* ------------------------------------------------------------------------ */
-/* CPU lists                                                                */
-
-static int parse_cpu_number(const char **pp, int *out)
-{
-	const char *p = *pp;
-	long v = 0;
-
-	if (!isdigit((unsigned char)*p))
-		return -1;
-	while (isdigit((unsigned char)*p)) {
-		v = v * 10 + (*p - '0');
-		if (v >= TOPO_CPU_LIMIT) {
-			/* keep consuming digits so the caller reports the range */
-			while (isdigit((unsigned char)*p))
-				p++;
-			*pp = p;
-			return -2;
-		}
-		p++;
-	}
-	*pp = p;
-	*out = (int)v;
-	return 0;
-}
-
-int topo_parse_cpulist(const char *s, int **cpus, size_t *count, char *err,
-		       size_t errlen)
-{
-	unsigned char *seen = NULL;
-	int *list = NULL;
-	size_t n = 0, cap = 0;
-	const char *p = s;
-
-	*cpus = NULL;
-	*count = 0;
-	if (s == NULL || *s == '\0') {
-		seterr(err, errlen, "empty CPU list");
-		return -1;
-	}
-	seen = calloc(TOPO_CPU_LIMIT / 8, 1);
-	if (seen == NULL) {
-		seterr(err, errlen, "out of memory");
-		return -1;
-	}
-	for (;;) {
-		const char *entry = p;
-		int entry_len = (int)strcspn(entry, ",");
-		int lo, hi, rc;
-
-		if (entry_len == 0) {
-			seterr(err, errlen, "invalid CPU list '%s': empty entry", s);
-			goto fail;
-		}
-		if (*p == '-') {
-			seterr(err, errlen, "invalid CPU list '%s': '%.*s' is negative",
-			       s, entry_len, entry);
-			goto fail;
-		}
-		rc = parse_cpu_number(&p, &lo);
-		if (rc == 0 && *p == '-') {
-			p++;
-			rc = parse_cpu_number(&p, &hi);
-		} else {
-			hi = lo;
-		}
-		if (rc == -2) {
-			seterr(err, errlen, "invalid CPU list '%s': '%.*s' is out of range "
-			       "(CPU numbers go up to %d)", s, entry_len, entry,
-			       TOPO_CPU_LIMIT - 1);
-			goto fail;
-		}
-		if (rc != 0 || (*p != ',' && *p != '\0')) {
-			seterr(err, errlen, "invalid CPU list '%s': '%.*s' is not a CPU "
-			       "number or range like 4-7", s, entry_len, entry);
-			goto fail;
-		}
-		if (hi < lo) {
-			seterr(err, errlen, "invalid CPU list '%s': range %d-%d is "
-			       "reversed (write %d-%d)", s, lo, hi, hi, lo);
-			goto fail;
-		}
-		for (int c = lo; c <= hi; c++) {
-			if (seen[c / 8] & (1u << (c % 8))) {
-				seterr(err, errlen, "invalid CPU list '%s': CPU %d is "
-				       "listed twice", s, c);
-				goto fail;
-			}
-			seen[c / 8] |= (unsigned char)(1u << (c % 8));
-			if (n == cap) {
-				size_t ncap = cap ? 2 * cap : 16;
-				int *nl = realloc(list, ncap * sizeof(*nl));
-				if (nl == NULL) {
-					seterr(err, errlen, "out of memory");
-					goto fail;
-				}
-				list = nl;
-				cap = ncap;
-			}
-			list[n++] = c;
-		}
-		if (*p == '\0')
-			break;
-		p++;	/* the ',' */
-	}
-	free(seen);
-	*cpus = list;
-	*count = n;
-	return 0;
-fail:
-	free(seen);
-	free(list);
-	return -1;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Plans                                                                    */
-
-/* Why cpu cannot be pinned to: "(this machine has CPUs 0-1)" and the like. */
-static void explain_missing_cpu(const struct topo *t, int cpu, char *err, size_t errlen)
-{
-	char have[512];
-
-	if (topo_cpulist_string(t, have, sizeof(have)) != 0)
-		snprintf(have, sizeof(have), "...");
-	if (!t->this_machine)
-		seterr(err, errlen, "--pin: CPU %d is not available (the topology "
-		       "has CPUs %s)", cpu, have);
-	else if (t->machine_cpus != NULL &&
-		 hwloc_bitmap_isset(t->machine_cpus, (unsigned)cpu))
-		seterr(err, errlen, "--pin: CPU %d is not available (not in this "
-		       "process's CPU affinity, which allows CPUs %s)", cpu, have);
-	else
-		seterr(err, errlen, "--pin: CPU %d is not available (this machine "
-		       "has CPUs %s)", cpu, have);
-}
-
-/*
- * The CPU order of a policy or list, malloc'd into *order (*n entries);
- * *unpinned for `none` (then *order is NULL and *n the number of CPUs).
- */
-static int policy_order(const struct topo *t, const char *policy, int **order,
-			size_t *n, bool *unpinned, char *err, size_t errlen)
-{
-	const int *src = NULL;
-	int *compact = NULL;
-
-	*order = NULL;
-	*n = 0;
-	*unpinned = false;
-	if (policy == NULL || *policy == '\0') {
-		seterr(err, errlen, "--pin: empty value (compact, scatter, cores, "
-		       "none or a CPU list like 0,2,4-7)");
-		return -1;
-	}
-	if (isalpha((unsigned char)policy[0])) {
-		if (strcmp(policy, "none") == 0) {
-			*unpinned = true;
-			*n = t->ncpus;
-			return 0;
-		}
-		if (strcmp(policy, "compact") == 0) {
-			compact = malloc(t->ncpus * sizeof(*compact));
-			if (compact == NULL)
-				goto oom;
-			topo_cpus(t, compact, t->ncpus);
-			*order = compact;
-			*n = t->ncpus;
-			return 0;
-		}
-		if (strcmp(policy, "scatter") == 0)
-			src = t->scatter;
-		else if (strcmp(policy, "cores") == 0)
-			src = t->cores_order;
-		else {
-			seterr(err, errlen, "--pin: unknown policy '%s' (compact, scatter, "
-			       "cores, none or a CPU list like 0,2,4-7)", policy);
-			return -1;
-		}
-		*order = malloc(t->ncpus * sizeof(**order));
-		if (*order == NULL)
-			goto oom;
-		memcpy(*order, src, t->ncpus * sizeof(**order));
-		*n = t->ncpus;
-		return 0;
-	}
-
-	char perr[256];
-	int *list;
-	size_t count;
-	if (topo_parse_cpulist(policy, &list, &count, perr, sizeof(perr)) != 0) {
-		seterr(err, errlen, "--pin: %s", perr);
-		return -1;
-	}
-	for (size_t i = 0; i < count; i++) {
-		if (!topo_has_cpu(t, list[i])) {
-			explain_missing_cpu(t, list[i], err, errlen);
-			free(list);
-			return -1;
-		}
-	}
-	*order = list;
-	*n = count;
-	return 0;
-oom:
-	seterr(err, errlen, "out of memory");
-	return -1;
-}
-
-int topo_policy_cpus(const struct topo *t, const char *policy, char *err,
-		     size_t errlen)
-{
-	int *order;
-	size_t n;
-	bool unpinned;
-
-	if (policy_order(t, policy, &order, &n, &unpinned, err, errlen) != 0)
-		return -1;
-	free(order);
-	return (int)n;
-}
-
-int topo_plan(const struct topo *t, const char *policy, unsigned nthreads,
-	      bool oversubscribe, int *cpus, char *err, size_t errlen)
-{
-	int *order;
-	size_t n;
-	bool unpinned;
-
-	if (nthreads == 0) {
-		seterr(err, errlen, "--threads 0: at least one thread is needed");
-		return -1;
-	}
-	if (policy_order(t, policy, &order, &n, &unpinned, err, errlen) != 0)
-		return -1;
-	if (nthreads > n && !oversubscribe) {
-		if (unpinned || isalpha((unsigned char)policy[0]))
-			seterr(err, errlen, "--threads %u needs --oversubscribe: only "
-			       "%zu CPU%s", nthreads, n, n == 1 ? "" : "s");
-		else
-			seterr(err, errlen, "--threads %u needs --oversubscribe: --pin "
-			       "'%s' lists only %zu CPU%s", nthreads, policy, n,
-			       n == 1 ? "" : "s");
-		free(order);
-		return -1;
-	}
-	for (unsigned i = 0; i < nthreads; i++)
-		cpus[i] = unpinned ? -1 : order[i % n];
-	free(order);
-	return 0;
-}
-
-bool topo_plan_is_oversubscribed(const struct topo *t, const char *policy,
-				 unsigned nthreads)
-{
-	int n = topo_policy_cpus(t, policy, NULL, 0);
-	return n > 0 && nthreads > (unsigned)n;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Pinning                                                                  */
-
-int topo_pin_self(int cpu, char *err, size_t errlen)
-{
-	if (cpu == -1)
-		return 0;
-	if (cpu < 0 || cpu >= TOPO_CPU_LIMIT) {
-		seterr(err, errlen, "pinning to CPU %d failed: no such CPU number", cpu);
-		return -1;
-	}
-
-	cpu_set_t *set = CPU_ALLOC(cpu + 1);
-	size_t size = CPU_ALLOC_SIZE(cpu + 1);
-	if (set == NULL) {
-		seterr(err, errlen, "pinning to CPU %d failed: out of memory", cpu);
-		return -1;
-	}
-	CPU_ZERO_S(size, set);
-	CPU_SET_S(cpu, size, set);
-	int rc = pthread_setaffinity_np(pthread_self(), size, set);
-	CPU_FREE(set);
-	if (rc != 0) {
-		seterr(err, errlen, "pinning to CPU %d failed: %s%s", cpu, strerror(rc),
-		       rc == EINVAL ? " (CPU offline or not in this process's "
-		       "cpuset)" : "");
-		return -1;
-	}
-	return 0;
-}
-
-int topo_current_cpu(void)
-{
-	int cpu = sched_getcpu();
-	return cpu >= 0 ? cpu : -1;
 }

@@ -1,5 +1,8 @@
 /*
  * topo.h - machine topology (hwloc, read at run time), pin plans and pinning.
+ * The module's one interface; implemented by topo.c (loading and queries),
+ * topo_cpulist.c (CPU lists), topo_plan.c (pin plans) and topo_pin.c
+ * (pinning), which share the loaded representation in topo_internal.h.
  *
  * A struct topo is loaded once, before any thread is pinned, from this
  * machine, a hwloc synthetic description or an XML file. Only a topology of
@@ -46,6 +49,8 @@
 #define TOPO_DEFAULT_PIN "compact"
 
 struct topo;
+
+/* ---- topo.c: loading and queries ---- */
 
 /*
  * Load a topology. source NULL: this machine, restricted to the CPUs the
@@ -96,6 +101,8 @@ int topo_cpu_node(const struct topo *t, int cpu);
 int topo_cpu_core(const struct topo *t, int cpu);
 int topo_cpu_package(const struct topo *t, int cpu);
 
+/* ---- topo_cpulist.c: CPU lists ---- */
+
 /*
  * Parse a CPU list "0,2,4-7" into a malloc'd array in the listed order
  * (ranges ascending). Rejects "", "abc", "3-1", "1,,2", "1,", negative
@@ -104,6 +111,8 @@ int topo_cpu_package(const struct topo *t, int cpu);
  */
 int topo_parse_cpulist(const char *s, int **cpus, size_t *count, char *err,
 		       size_t errlen);
+
+/* ---- topo_plan.c: pin plans ---- */
 
 /*
  * Number of CPUs a policy (or CPU list) places threads on: the length of its
@@ -127,6 +136,8 @@ int topo_plan(const struct topo *t, const char *policy, unsigned nthreads,
  * for `none`, more threads than CPUs); false for an invalid policy. */
 bool topo_plan_is_oversubscribed(const struct topo *t, const char *policy,
 				 unsigned nthreads);
+
+/* ---- topo_pin.c: pinning ---- */
 
 /*
  * Pin the calling thread to one CPU. cpu -1 (a `none` plan entry) does

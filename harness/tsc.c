@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cpuinfo.h"
 #include "tsc.h"
 
 #if TSC_HAVE_RDTSC
@@ -100,27 +101,17 @@ static bool cpuid_invariant_tsc(void)
  * together mean the same thing. Whole words of the first "flags" line. */
 static bool cpuinfo_invariant_tsc(void)
 {
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	char *line = NULL;
-	size_t cap = 0;
+	char *flags = cpuinfo_field("flags");
+	char *save = NULL;
 	bool constant = false, nonstop = false;
 
-	if (!f)
+	if (flags == NULL)
 		return false;
-	while (getline(&line, &cap, f) > 0) {
-		if (strncmp(line, "flags", 5) != 0)
-			continue;
-		char *colon = strchr(line, ':');
-		char *save = NULL;
-		for (char *w = strtok_r(colon ? colon + 1 : line, " \t\n", &save); w;
-		     w = strtok_r(NULL, " \t\n", &save)) {
-			constant |= strcmp(w, "constant_tsc") == 0;
-			nonstop |= strcmp(w, "nonstop_tsc") == 0;
-		}
-		break;
+	for (char *w = strtok_r(flags, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save)) {
+		constant |= strcmp(w, "constant_tsc") == 0;
+		nonstop |= strcmp(w, "nonstop_tsc") == 0;
 	}
-	free(line);
-	fclose(f);
+	free(flags);
 	return constant && nonstop;
 }
 #endif

@@ -8,7 +8,10 @@
  *
  * As in CLH (clh.c), tail points to the last node, each waiter spins on its
  * predecessor's node, and a releasing thread adopts its predecessor's node
- * for its next acquisition. In CLH-TP a node also carries prev (the node its
+ * for its next acquisition: nodes migrate between threads and locks, the
+ * dummy inside the lock included, so the lock must not be initialised again
+ * (nor freed) while any node that passed through it may still be in use
+ * (preload/subst.c keeps a released lock as it is). In CLH-TP a node also carries prev (the node its
  * owner spins on) and a heartbeat, and a waiter whose predecessor is
  * WAITING with a stale heartbeat removes it: it claims the predecessor's
  * status (WAITING -> REMOVED), reads its prev, hands the node back to its

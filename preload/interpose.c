@@ -606,7 +606,7 @@ PRELOAD_API int pthread_mutex_destroy(pthread_mutex_t *m)
 	if (!ready())
 		return __pthread_mutex_destroy(m);
 	/* The record stays (it holds the profile); a substituted lock is
-	 * re-initialised if the address is initialised again. */
+	 * set up again if the address is initialised again (subst_setup). */
 	return real.mutex_destroy(m);
 }
 

@@ -31,7 +31,7 @@ EXTRA_DIST += preload/README.md preload/overhead.sh preload/flame-x264.svg
 # with -export-dynamic so that dladdr() can name their functions.
 PRELOAD_TEST_BINS = tests/preload_static tests/preload_condvar \
 	tests/preload_fork tests/preload_recursive tests/preload_contend \
-	tests/preload_sites
+	tests/preload_sites tests/preload_reinit
 check_PROGRAMS += $(PRELOAD_TEST_BINS)
 tests_preload_static_SOURCES = tests/preload_static.c tests/preload_common.h
 tests_preload_static_LDFLAGS = -export-dynamic
@@ -43,6 +43,8 @@ tests_preload_recursive_SOURCES = tests/preload_recursive.c tests/preload_common
 tests_preload_recursive_LDFLAGS = -export-dynamic
 tests_preload_contend_SOURCES = tests/preload_contend.c tests/preload_common.h
 tests_preload_contend_LDFLAGS = -export-dynamic
+tests_preload_reinit_SOURCES = tests/preload_reinit.c tests/preload_common.h
+tests_preload_reinit_LDFLAGS = -export-dynamic
 # -g whatever CFLAGS say: the wait-site tests check function and file:line.
 tests_preload_sites_SOURCES = tests/preload_sites.c tests/preload_common.h
 tests_preload_sites_CFLAGS = $(AM_CFLAGS) -g

@@ -157,11 +157,12 @@ struct mutex_rec {
 
 	/* Substitution mode. lock: our lock, lock_size bytes, written before
 	 * `substituted` is published. holder_node: node of the current holder
-	 * (H). cond_mutex, cond_seq: for a REC_COND record, the glibc mutex
+	 * (H). lock_fork_gen: see subst_setup(). cond_mutex, cond_seq: for a REC_COND record, the glibc mutex
 	 * handed to pthread_cond_*wait in place of the program's and the
 	 * count of signals (see subst.c). */
 	void *lock;
 	void *holder_node;
+	uint32_t lock_fork_gen; /* subst_fork_gen when lock was initialised */
 	_Atomic(pthread_mutex_t *) cond_mutex;
 	_Atomic uint64_t cond_seq; /* REC_COND: signals so far, under cond_mutex */
 } __attribute__((aligned(LOCK_CACHELINE)));
@@ -234,7 +235,7 @@ static inline size_t table_slot_of(const void *addr)
 }
 
 /* Memory from anonymous mmap, never returned; NULL when out of memory.
- * Zeroed, aligned to LOCK_CACHELINE. Lock-free. */
+ * Zeroed, aligned to LOCK_PAD (two cache lines). Lock-free. */
 void *arena_alloc(size_t size);
 /* The record of addr, created (kind from the mutex) if new; NULL if the
  * table is full. */

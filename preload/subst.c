@@ -24,7 +24,11 @@
  * their owner, so a node may be referenced by another thread's lock long
  * after "its" thread released it or exited. When a thread exits, its free
  * nodes go to a global list that new threads draw from first, which bounds
- * the leak by the largest number of nodes in use at once.
+ * the leak by the largest number of nodes in use at once. For the same
+ * reason a node-passing lock is never initialised in place again when its
+ * address is (a mutex destroyed and made anew, as per-job mutexes are): the
+ * node inside it may be queued on another lock by then. subst_setup()
+ * keeps a lock left released as it is, and replaces one left held.
  *
  * Condition variables: glibc's pthread_cond_wait needs a glibc mutex. Each
  * condition variable waited on with a substituted mutex gets a record of its
@@ -67,7 +71,7 @@
  * line later so it keeps the alignment the lock asks for. */
 struct node_hdr {
 	struct node_hdr *next;
-} __attribute__((aligned(LOCK_CACHELINE)));
+} __attribute__((aligned(LOCK_PAD))); /* the node after it: LOCK_PAD-aligned too */
 
 static PRELOAD_TLS struct node_hdr *free_nodes;
 static PRELOAD_TLS bool exit_hook_set;
@@ -154,6 +158,11 @@ static inline void node_put(void *node)
 	free_nodes = h;
 }
 
+/* Forks this process descends from (its own atfork child handlers ran):
+ * a lock initialised in an earlier generation may hold nodes of threads
+ * that are gone. Written only by the forking thread, before others exist. */
+static uint32_t subst_fork_gen;
+
 void subst_init(void)
 {
 }
@@ -164,9 +173,28 @@ void subst_setup(struct mutex_rec *r)
 	int kind = atomic_load_explicit(&r->kind, memory_order_relaxed);
 	bool use = d != NULL && (kind == REC_NORMAL || kind == REC_ADAPTIVE);
 
+	if (use && r->lock != NULL && (d->props & LOCK_NEEDS_NODE)) {
+		/* Initialised before, for a mutex since destroyed at this
+		 * address. A node-passing lock must not be initialised in
+		 * place: CLH's nodes migrate, and the node inside the lock
+		 * may now be another thread's, queued on another lock (a
+		 * reset hangs that lock or breaks its exclusion). A lock left
+		 * released is a valid new one as it is. One left held (or
+		 * inherited from before a fork: queued waiters that no
+		 * longer exist) is abandoned with its nodes, and a fresh one
+		 * made: a small leak, only for such re-initialisations. */
+		if (atomic_load_explicit(&r->held, memory_order_relaxed) == 0 &&
+		    r->lock_fork_gen == subst_fork_gen) {
+			r->holder_node = NULL;
+			atomic_store_explicit(&r->substituted, true, memory_order_relaxed);
+			return;
+		}
+		r->lock = NULL;
+	}
 	if (use && r->lock == NULL)
 		r->lock = arena_alloc(d->lock_size);
 	if (use && r->lock != NULL) {
+		r->lock_fork_gen = subst_fork_gen;
 		struct lock_params p = { .permits = 1, .spin_budget = 0 };
 		use = d->init(r->lock, &p) == 0;
 	} else {
@@ -404,6 +432,7 @@ void subst_atfork_child(void)
 {
 	/* Only the forking thread exists now; the list is consistent
 	 * because prepare took its mutex. */
+	subst_fork_gen++;
 	if (real.mutex_init != NULL)
 		real.mutex_init(&pool_mutex, NULL);
 	if (real.mutex_init != NULL)

@@ -45,7 +45,10 @@ size_t table_capacity(void)
 
 void *arena_alloc(size_t size)
 {
-	size = (size + LOCK_CACHELINE - 1) & ~(size_t)(LOCK_CACHELINE - 1);
+	/* LOCK_PAD (two lines), not one: a lock may align a field to LOCK_PAD
+	 * against adjacent-line prefetch (mcs-tp, clh-tp), and its storage
+	 * comes from here. */
+	size = (size + LOCK_PAD - 1) & ~(size_t)(LOCK_PAD - 1);
 	for (;;) {
 		/* ACQUIRE: pairs with the RELEASE CAS that published the
 		 * chunk, so its header is initialised. */
@@ -59,14 +62,13 @@ void *arena_alloc(size_t size)
 		}
 		/* The chunk is full (or there is none): map a new one. Racing
 		 * threads may each map one; the losers unmap theirs. */
-		size_t want = size + LOCK_CACHELINE > ARENA_CHUNK ?
-			size + LOCK_CACHELINE : ARENA_CHUNK;
+		size_t want = size + LOCK_PAD > ARENA_CHUNK ? size + LOCK_PAD : ARENA_CHUNK;
 		void *p = mmap(NULL, want, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p == MAP_FAILED)
 			return NULL;
 		struct arena_chunk *n = p;
-		atomic_init(&n->used, LOCK_CACHELINE); /* header line */
+		atomic_init(&n->used, LOCK_PAD); /* header */
 		n->size = want;
 		/* RELEASE: publishes the header to the ACQUIRE above. */
 		if (!atomic_compare_exchange_strong_explicit(

@@ -4,6 +4,8 @@
 # and contention must keep working, whatever the algorithm. Two threads per
 # contended mutex: with more threads than the CPUs of a small machine, fair
 # spinlocks hand the lock to preempted waiters and take seconds per run.
+# preload_reinit: mutexes destroyed and initialised again at one address
+# while queue nodes migrate (a CLH lock's inner node must not be reset).
 set -u
 : "${CONTEND:?}" "${top_builddir:?}"
 T="$top_builddir/tests"
@@ -26,7 +28,7 @@ for lock in $locks; do
 		continue
 	fi
 	for prog in "preload_condvar 1000 1 1|sum=500500" "preload_recursive|recursive ok" \
-		    "preload_contend mixed 2000 2|total=20000"; do
+		    "preload_contend mixed 2000 2|total=20000" "preload_reinit 1000 4|count=4000"; do
 		cmd=${prog%|*}
 		want=${prog#*|}
 		# shellcheck disable=SC2086

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cpuinfo.h"
 #include "mem.h"
 #include "topo_json.h"
 
@@ -331,6 +332,26 @@ static struct pin_job pin_in_thread(int cpu)
 	return job;
 }
 
+struct pinned_load {
+	int cpu;
+	bool pinned;
+	unsigned pus;
+};
+
+static void *load_pinned(void *arg)
+{
+	struct pinned_load *pl = arg;
+	cpu_set_t one;
+
+	CPU_ZERO(&one);
+	CPU_SET(pl->cpu, &one);
+	pl->pinned = pthread_setaffinity_np(pthread_self(), sizeof(one), &one) == 0;
+	struct topo *t = load(NULL);
+	pl->pus = t != NULL ? topo_pus(t) : 0;
+	topo_free(t);
+	return NULL;
+}
+
 static void test_this_machine(void)
 {
 	struct topo *t = load(NULL);
@@ -387,6 +408,16 @@ static void test_this_machine(void)
 		plan_err(r, list, 1, false, "not in this process's CPU affinity");
 		topo_free(r);
 		CHECK(sched_setaffinity(0, sizeof(old), &old) == 0, "restore affinity");
+	}
+	/* A helper thread pinned to one CPU still loads the process's (the main
+	 * thread's) mask, not its own. */
+	struct pinned_load pl = { .cpu = cpus[0] };
+	pthread_t th;
+	if (cpus[0] < CPU_SETSIZE && pthread_create(&th, NULL, load_pinned, &pl) == 0) {
+		pthread_join(th, NULL);
+		CHECK(pl.pinned, "helper thread could not pin to CPU %d", cpus[0]);
+		CHECK(pl.pus == (unsigned)n, "topology loaded by a thread pinned to CPU %d "
+		      "has %u PUs, the process may use %zu", cpus[0], pl.pus, n);
 	}
 	(void)err;
 }
@@ -477,6 +508,48 @@ static void test_mem(void)
 	mem_free_local(b, 5000);
 }
 
+/* The one /proc/cpuinfo reader, on a file shaped like x86's: the first
+ * matching line answers, the value is trimmed, a line longer than any fixed
+ * buffer is read whole, a missing key or file is NULL. */
+static void test_cpuinfo(void)
+{
+	char path[] = "/tmp/contend-test-cpuinfo-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+	CHECK(f != NULL, "cannot create %s", path);
+	if (f == NULL)
+		return;
+	fprintf(f, "processor\t: 0\nmodel\t\t: 85\nmodel name no colon\n"
+		"model name\t:  Test CPU @ 2.00GHz \t\nflags\t\t: fpu");
+	for (int i = 0; i < 300; i++)
+		fprintf(f, " f%d", i);
+	fprintf(f, " constant_tsc nonstop_tsc\n\nprocessor\t: 1\n"
+		"model name\t: Second CPU\nempty\t:\n");
+	fclose(f);
+
+	char *v = cpuinfo_field_from(path, "model name");
+	CHECK(v != NULL && strcmp(v, "Test CPU @ 2.00GHz") == 0, "model name '%s'",
+	      v ? v : "(null)");
+	free(v);
+	v = cpuinfo_field_from(path, "flags");
+	CHECK(v != NULL && strncmp(v, "fpu f0 ", 7) == 0 &&
+	      strstr(v, " constant_tsc nonstop_tsc") != NULL &&
+	      v[strlen(v) - 1] == 'c', "flags line not read whole: '%.40s'",
+	      v ? v : "(null)");
+	free(v);
+	v = cpuinfo_field_from(path, "empty");
+	CHECK(v != NULL && *v == '\0', "empty value '%s'", v ? v : "(null)");
+	free(v);
+	v = cpuinfo_field_from(path, "bogomips");
+	CHECK(v == NULL, "missing key gave '%s'", v);
+	free(v);
+	unlink(path);
+	v = cpuinfo_field_from(path, "model name");
+	CHECK(v == NULL, "missing file gave '%s'", v);
+	free(v);
+}
+
 int main(void)
 {
 	test_cpulist();
@@ -485,6 +558,7 @@ int main(void)
 	test_xml_and_errors();
 	test_this_machine();
 	test_mem();
+	test_cpuinfo();
 	printf("%d checks, %d failed\n", checks, failures);
 	return failures ? 1 : 0;
 }
