@@ -159,7 +159,14 @@ spin:;
 
 	for (;;) {
 		/* ACQUIRE: pairs with the RELEASE exchange of park_grant() in
-		 * malthusian_unlock(): the lock was handed to us. */
+		 * malthusian_unlock(): the lock was handed to us. Needed (it
+		 * orders the granter's critical section before ours), yet it
+		 * survives check-mutants (locks/MUTANTS.md): the hand-over
+		 * comes on the MAL_BYPASS_LIMIT-th (256th) release, and a head
+		 * spins at most MAL_HEAD_STALL_NS before it sleeps, so under
+		 * TSan's slowdown the grant finds it asleep (the ACQUIRE load
+		 * in the sleep loop below, whose mutant is caught) and this
+		 * load never reads GRANTED in the tests. */
 		if (atomic_load_explicit(&me->state, memory_order_acquire) == PARK_GRANTED)
 			goto handed;
 		if (atomic_load_explicit(&l->word, memory_order_relaxed) == MAL_FREE &&
@@ -204,7 +211,12 @@ spin:;
 	 * the lock was handed to us meanwhile: ACQUIRE for that case, pairing
 	 * with park_grant() as above (on success the state's modification
 	 * order is all a granter needs; C11 wants the success order at least
-	 * as strong as the failure order). */
+	 * as strong as the failure order). Both survive check-mutants
+	 * (locks/MUTANTS.md): the failure ACQUIRE is needed but its window
+	 * (a grant between the spin loop's last look and this CAS) is a few
+	 * instructions wide and the tests never hit it; the success ACQUIRE
+	 * is stronger than needed, as said: it is there only for that C11
+	 * rule. */
 	uint32_t s = PARK_HEAD;
 	if (!atomic_compare_exchange_strong_explicit(&me->state, &s, PARK_PARKED,
 						     memory_order_acquire,
@@ -223,7 +235,15 @@ spin:;
 		}
 		/* RELEASE: pairs with the failing ACQUIRE CAS in
 		 * malthusian_unlock(), which then reads head (= us; if we
-		 * published it ourselves, that store is ordered before). */
+		 * published it ourselves, that store is ordered before) and
+		 * CASes our state from PARKED: this pair orders our PARKED
+		 * before that CAS. Survives check-mutants (locks/MUTANTS.md),
+		 * as does that failure ACQUIRE: needed, since on a weakly
+		 * ordered CPU the releaser's CAS could read our older
+		 * PARK_HEAD, fail, clear the mark and free the word, leaving us
+		 * asleep until a later holder's bypass-limit grant (for ever if
+		 * nobody takes the lock again); the words are atomic, TSan
+		 * reads their latest values and x86 never shows older ones. */
 		if (atomic_compare_exchange_weak_explicit(&l->word, &w,
 							  MAL_LOCKED | MAL_HEAD_SLEEPS,
 							  memory_order_release,
@@ -251,7 +271,7 @@ took:
 static void malthusian_leave_queue(struct malthusian_lock *l, struct park_node *me)
 {
 	/* ACQUIRE: pairs with the RELEASE store of pred->next in
-	 * malthusian_lock(). */
+	 * malthusian_lock() (survives check-mutants: see there). */
 	struct park_node *next = atomic_load_explicit(&me->next, memory_order_acquire);
 
 	/* Relaxed: holder-only, ordered between holders by the lock. */
@@ -262,7 +282,13 @@ static void malthusian_leave_queue(struct malthusian_lock *l, struct park_node *
 		 * RELEASE CAS below and that arrival's ACQUIRE exchange. */
 		atomic_store_explicit(&l->head, NULL, memory_order_relaxed);
 		/* RELEASE: pairs with the ACQUIRE exchange of the next arrival,
-		 * which finds the queue empty and makes itself head. */
+		 * which finds the queue empty and makes itself head. Survives
+		 * check-mutants (locks/MUTANTS.md): needed, since without it
+		 * our head = NULL could land after that arrival's head = me,
+		 * and a release that then finds MAL_HEAD_SLEEPS would read a
+		 * NULL head; head is atomic, so TSan cannot see the stale order
+		 * and x86 never produces it. (The critical section itself is
+		 * published by the word, not the queue.) */
 		if (atomic_compare_exchange_strong_explicit(
 			    &l->tail, &expected, NULL, memory_order_release,
 			    memory_order_relaxed))
@@ -270,7 +296,15 @@ static void malthusian_leave_queue(struct malthusian_lock *l, struct park_node *
 		next = park_wait_next(me);
 	}
 	/* RELEASE: a release that reads head (ACQUIRE) sees next's node as
-	 * next initialised it (we read that through me->next). */
+	 * next initialised it (we read that through me->next). Survives
+	 * check-mutants (locks/MUTANTS.md) and looks stronger than needed:
+	 * we hold the lock here, and every reader that uses head as a node
+	 * (malthusian_unlock()) holds it later, so the lock's own hand-over
+	 * (the word's RELEASE/ACQUIRE CAS or park_grant()) already orders
+	 * this store and next's initialisation before that read. (The
+	 * ACQUIRE load of head in malthusian_unlock() is needed for the
+	 * other store, by an arrival that does not hold the lock.) Kept
+	 * pending a model check. */
 	atomic_store_explicit(&l->head, next, memory_order_release);
 	park_set(next, PARK_HEAD);
 }
@@ -294,18 +328,35 @@ static inline void malthusian_lock(void *lk, void *node)
 	atomic_store_explicit(&me->state, PARK_WAIT, memory_order_relaxed);
 	/* ACQ_REL: RELEASE publishes the stores above to the successor that
 	 * finds our node in tail; ACQUIRE pairs with the RELEASE CAS of tail in
-	 * malthusian_leave_queue() when the queue was empty. */
+	 * malthusian_leave_queue() when the queue was empty. Survives
+	 * check-mutants (locks/MUTANTS.md): needed (without RELEASE our
+	 * next = NULL could land after the successor's link and lose it;
+	 * without ACQUIRE the old head's head = NULL could land after ours),
+	 * but the queue guards no plain data (the word's CAS orders the
+	 * critical section), so TSan has nothing to report, and x86 never
+	 * reorders these. */
 	pred = atomic_exchange_explicit(&l->tail, me, memory_order_acq_rel);
 	if (pred == NULL) {
 		/* First in the queue: head at once. Our state before head, so
 		 * that a release that finds us there hands over on top of it. */
 		atomic_store_explicit(&me->state, PARK_HEAD, memory_order_relaxed);
 		/* RELEASE: pairs with the ACQUIRE loads of head in
-		 * malthusian_unlock(). */
+		 * malthusian_unlock(). Survives check-mutants (locks/MUTANTS.md),
+		 * as does the first of those loads: needed, since we do not
+		 * hold the lock, and a release that grants to us without
+		 * having seen our PARK_HEAD could have its GRANTED overwritten
+		 * by that older store on a weakly ordered CPU (the lock then
+		 * held by nobody); state and head are atomic, and TSan and x86
+		 * read their latest values. */
 		atomic_store_explicit(&l->head, me, memory_order_release);
 	} else {
 		/* RELEASE: pairs with the ACQUIRE load of next in
-		 * malthusian_leave_queue() and park_wait_next(). */
+		 * malthusian_leave_queue() and park_wait_next(). Survives
+		 * check-mutants (locks/MUTANTS.md), as does the first of those
+		 * loads: needed, as in mcs.c (our PARK_WAIT could land after the
+		 * predecessor's park_set(PARK_HEAD) and we would wait for
+		 * ever), but both are atomic words TSan reads at their latest
+		 * value, and x86 never shows the reordering. */
 		atomic_store_explicit(&pred->next, me, memory_order_release);
 		/* Behind a sleeping waiter our turn is a wake-up away at
 		 * least: sleep at once (as mcs-park). Relaxed: a hint. */
@@ -323,7 +374,8 @@ static inline void malthusian_lock(void *lk, void *node)
 static inline void malthusian_unlock(void *lk, void *node)
 {
 	struct malthusian_lock *l = lk;
-	/* ACQUIRE: pairs with the RELEASE stores of head. */
+	/* ACQUIRE: pairs with the RELEASE stores of head (survives
+	 * check-mutants: see the store in malthusian_lock()). */
 	struct park_node *h = atomic_load_explicit(&l->head, memory_order_acquire);
 	uint32_t expected = MAL_LOCKED;
 
@@ -340,7 +392,8 @@ static inline void malthusian_unlock(void *lk, void *node)
 		/* RELEASE: publishes the critical section to the next ACQUIRE
 		 * CAS of the word. ACQUIRE on failure: pairs with the head's
 		 * RELEASE CAS that set MAL_HEAD_SLEEPS, so we read head as it
-		 * published it. */
+		 * published it (survives check-mutants: see the head's CAS in
+		 * malthusian_head_wait()). */
 		if (atomic_compare_exchange_strong_explicit(&l->word, &expected, MAL_FREE,
 							    memory_order_release,
 							    memory_order_acquire))
@@ -352,10 +405,21 @@ static inline void malthusian_unlock(void *lk, void *node)
 		 * hit a node that has moved on. Clear the mark first (we own
 		 * the word; relaxed, the CAS above releases it): if the head
 		 * marks again before our CAS, we come round once more. */
+		/* ACQUIRE: as above. Survives check-mutants (locks/MUTANTS.md)
+		 * and looks stronger than needed: the failing ACQUIRE CAS just
+		 * synchronised with the head's CAS that set MAL_HEAD_SLEEPS,
+		 * after which that head's own store of head (or the ACQUIRE of
+		 * its state that made it head) already lies. Kept pending a
+		 * model check. */
 		h = atomic_load_explicit(&l->head, memory_order_acquire);
 		atomic_store_explicit(&l->word, MAL_LOCKED, memory_order_relaxed);
 		uint32_t parked = PARK_PARKED;
-		/* RELEASE: pairs with the head's ACQUIRE load of its state. */
+		/* RELEASE: pairs with the head's ACQUIRE load of its state.
+		 * Survives check-mutants (locks/MUTANTS.md) and looks stronger
+		 * than needed: a head woken to PARK_HEAD reads nothing of ours
+		 * but the word, which it takes with its own ACQUIRE CAS from
+		 * our RELEASE CAS to MAL_FREE; a stale MAL_HEAD_SLEEPS seen
+		 * meanwhile only delays it. Kept pending a model check. */
 		if (atomic_compare_exchange_strong_explicit(&h->state, &parked, PARK_HEAD,
 							    memory_order_release,
 							    memory_order_relaxed))

@@ -67,7 +67,13 @@ static inline void mcs_park_lock(void *lk, void *node)
 	if (pred != NULL) {
 		/* RELEASE: pairs with the ACQUIRE load of next in
 		 * mcs_park_unlock() (and park_wait_next()), so the predecessor
-		 * sees our state initialised before it grants. */
+		 * sees our state initialised before it grants. Survives
+		 * check-mutants (locks/MUTANTS.md), as does that ACQUIRE load:
+		 * needed, since on a weakly ordered CPU our relaxed PARK_WAIT
+		 * could land after the predecessor's PARK_GRANTED exchange in
+		 * park_grant() and we would wait for ever (a lost hand-over, not
+		 * a race on plain data), but all three are atomic words and TSan
+		 * does not simulate that reordering; x86 never shows it. */
 		atomic_store_explicit(&pred->next, me, memory_order_release);
 		/* A predecessor that sleeps must be woken, run and release
 		 * before our turn: a wake-up latency at least, longer than
@@ -105,7 +111,7 @@ static inline void mcs_park_unlock(void *lk, void *node)
 	struct mcs_park_lock *l = lk;
 	struct park_node *me = node;
 	/* ACQUIRE: pairs with the RELEASE store of pred->next in
-	 * mcs_park_lock(). */
+	 * mcs_park_lock() (survives check-mutants: see there). */
 	struct park_node *next = atomic_load_explicit(&me->next, memory_order_acquire);
 
 	if (next == NULL) {

@@ -83,7 +83,14 @@ static __attribute__((noinline)) void mcstp_wait(struct mcstp_lock *l, struct mc
 				      skips >= TP_MAX_SKIPS ? TP_NEVER_STALE : since,
 				      memory_order_relaxed);
 		/* RELEASE: pairs with the ACQUIRE loads of next in
-		 * mcstp_pass(), which then read our status and heartbeat. */
+		 * mcstp_pass() and mcs_tp_unlock(), which then read our
+		 * heartbeat and write our status. Survives check-mutants
+		 * (locks/MUTANTS.md), as do those three loads: needed, since on
+		 * a weakly ordered CPU our relaxed MCSTP_WAITING could land
+		 * after the passer's MCSTP_GRANTED (we would spin for ever) and
+		 * the passer could read our previous heartbeat and skip us as
+		 * stale; all are atomic words and TSan does not simulate stale
+		 * reads of them, nor does x86 show them. */
 		atomic_store_explicit(&pred->next, me, memory_order_release);
 		for (unsigned n = 1;; n++) {
 			/* ACQUIRE: pairs with the RELEASE stores of GRANTED and
@@ -160,32 +167,52 @@ static __attribute__((noinline)) void mcstp_pass(struct mcstp_lock *l, struct mc
 		if (next == NULL) {
 			struct mcstp_node *expected = cur;
 			/* RELEASE: pairs with the ACQUIRE exchange of the next
-			 * locker, which finds the lock free. */
+			 * locker, which finds the lock free. Needed: it publishes
+			 * our critical section. It survives check-mutants
+			 * (locks/MUTANTS.md) because it succeeds only with
+			 * cur != me (tail cannot come back to me while we hold),
+			 * i.e. after every waiter behind us was skipped as stale,
+			 * which needs a waiter descheduled for TP_STALE_TICKS;
+			 * the lock suites never force that. tests/mcs_tp_skip
+			 * does, and catches it under TSan. */
 			if (atomic_compare_exchange_strong_explicit(
 				    &l->tail, &expected, NULL, memory_order_release,
 				    memory_order_relaxed)) {
 				if (cur != me)
 					/* RELEASE: pairs with the owner's ACQUIRE
 					 * status load: our reads of the node come
-					 * before its reuse. */
+					 * before its reuse. Survives check-mutants
+					 * (locks/MUTANTS.md): the reads it orders
+					 * are of atomic fields (next, heartbeat), so
+					 * without it the risk is load buffering (our
+					 * earlier read of cur->next returning the
+					 * NULL the owner stores when it queues
+					 * again), which ARM permits in principle,
+					 * x86 never does and TSan does not model;
+					 * this path also needs a stale waiter (see
+					 * the CAS above). */
 					atomic_store_explicit(&cur->status, MCSTP_REMOVED,
 							      memory_order_release);
 				break;
 			}
 			/* A successor swapped tail but has not linked itself.
-			 * ACQUIRE: pairs with its RELEASE store of cur->next. */
+			 * ACQUIRE: pairs with its RELEASE store of cur->next
+			 * (survives check-mutants: see mcstp_wait()). */
 			while ((next = atomic_load_explicit(&cur->next, memory_order_acquire)) == NULL) {
 				lock_cpu_relax();
 				spins++;
 			}
 		}
 		if (cur != me)
-			/* RELEASE: as above. */
+			/* RELEASE: as above (survives check-mutants for the
+			 * same reason: the reads of cur it orders are of atomic
+			 * fields, and a waiter is skipped only when stale). */
 			atomic_store_explicit(&cur->status, MCSTP_REMOVED, memory_order_release);
 		if (tp_stale(atomic_load_explicit(&next->heartbeat, memory_order_relaxed), now)) {
 			cur = next;
 			/* ACQUIRE: pairs with the RELEASE link store of cur's
-			 * successor in mcstp_wait(). */
+			 * successor in mcstp_wait() (survives check-mutants: see
+			 * there; this path also needs a stale waiter). */
 			next = atomic_load_explicit(&cur->next, memory_order_acquire);
 			continue;
 		}
@@ -204,7 +231,8 @@ static inline void mcs_tp_unlock(void *lk, void *node)
 {
 	struct mcstp_lock *l = lk;
 	struct mcstp_node *me = node;
-	/* ACQUIRE: pairs with the RELEASE link store in mcstp_wait(). */
+	/* ACQUIRE: pairs with the RELEASE link store in mcstp_wait()
+	 * (survives check-mutants: see there). */
 	struct mcstp_node *next = atomic_load_explicit(&me->next, memory_order_acquire);
 
 	if (next == NULL) {

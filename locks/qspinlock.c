@@ -103,7 +103,14 @@ static _Thread_local uint32_t qs_my_slot; /* 0 = none yet */
 
 static inline struct qs_slot *qs_slot(uint32_t s)
 {
-	/* ACQUIRE: pairs with the RELEASE CAS that installed the chunk. */
+	/* ACQUIRE: pairs with the RELEASE store that installed the chunk.
+	 * Survives check-mutants (locks/MUTANTS.md), as does that store, and
+	 * both look stronger than needed: a thread reaches a slot number
+	 * either under qs_registry_lock() (whose acquire/release already
+	 * orders the install) or from the tail bits of val, read by its
+	 * ACQ_REL CAS from the slot owner's, which comes after the owner got
+	 * its slot under the registry lock. Kept: no model checked that,
+	 * and the load is in the slow path only. */
 	struct qs_slot *chunk = atomic_load_explicit(&qs_chunks[(s - 1) / QS_CHUNK],
 						     memory_order_acquire);
 	return &chunk[(s - 1) % QS_CHUNK];
@@ -160,7 +167,8 @@ static uint32_t qs_slot_get(void)
 				s = 0;
 			} else {
 				/* RELEASE: pairs with the ACQUIRE load in
-				 * qs_slot() of other threads. */
+				 * qs_slot() of other threads (survives
+				 * check-mutants: see there). */
 				atomic_store_explicit(dir, chunk, memory_order_release);
 			}
 		}
@@ -248,7 +256,12 @@ static __attribute__((noinline)) void qs_lock_slow(struct qs_lock *l, struct qs_
 	/* Exchange the tail, keeping pending and locked. ACQ_REL: RELEASE
 	 * publishes our node's fields and our slot's pointer to the thread
 	 * that finds our tail; ACQUIRE makes the predecessor's, published by
-	 * its own exchange, visible to us. */
+	 * its own exchange, visible to us. Survives check-mutants
+	 * (locks/MUTANTS.md): needed, since without ACQUIRE we may read the
+	 * predecessor slot's old node pointer and link into a node nobody
+	 * waits on, and without RELEASE our head == 0 may land after the
+	 * predecessor's 1 (we would spin for ever); all are atomic fields,
+	 * so TSan sees no race and x86 never shows the stale values. */
 	uint32_t tail = slot << QS_TAIL_SHIFT;
 	val = atomic_load_explicit(&l->val, memory_order_relaxed);
 	while (!atomic_compare_exchange_weak_explicit(&l->val, &val,
@@ -262,15 +275,31 @@ static __attribute__((noinline)) void qs_lock_slow(struct qs_lock *l, struct qs_
 		struct qs_node *prev = atomic_load_explicit(
 			&qs_slot(val >> QS_TAIL_SHIFT)->node, memory_order_relaxed);
 		/* RELEASE: pairs with the ACQUIRE loads of next below in the
-		 * predecessor, so it sees our head == 0 before writing 1. */
+		 * predecessor, so it sees our head == 0 before writing 1.
+		 * Survives check-mutants (locks/MUTANTS.md), as do those two
+		 * loads (the one after our own wait and the one before the
+		 * hand-over), and all three look stronger than needed: the
+		 * predecessor writes our head only after its ACQUIRE load of
+		 * val saw the tail change from its slot, which can only be our
+		 * exchange above (RELEASE) or a later RMW in its release
+		 * sequence, so our node's initialisation is already ordered
+		 * before that write. Kept as in the MCS pattern, pending a model
+		 * check; they cost nothing on x86. */
 		atomic_store_explicit(&prev->next, me, memory_order_release);
 		/* ACQUIRE: pairs with the RELEASE store of head below in the
-		 * predecessor. */
+		 * predecessor. Survives check-mutants (locks/MUTANTS.md), as
+		 * does that store: needed, since they order the predecessor's
+		 * fetch_or of QS_LOCKED before our ACQUIRE loads of val below;
+		 * without them a weakly ordered CPU may show us a val from
+		 * before that fetch_or (locked and pending clear, a successor's
+		 * tail) and we would set locked beside the holder. TSan and x86
+		 * always read val's latest value, so neither can show it. */
 		while (atomic_load_explicit(&me->head, memory_order_acquire) == 0) {
 			lock_cpu_relax();
 			spins++;
 		}
-		/* ACQUIRE: as the wait for next further down. */
+		/* ACQUIRE: as the wait for next further down (survives
+		 * check-mutants: see the link store above). */
 		next = atomic_load_explicit(&me->next, memory_order_acquire);
 	}
 
@@ -299,13 +328,17 @@ static __attribute__((noinline)) void qs_lock_slow(struct qs_lock *l, struct qs_
 	/* Nobody but the head sets locked while the tail is set. */
 	atomic_fetch_or_explicit(&l->val, QS_LOCKED, memory_order_relaxed);
 	/* ACQUIRE: pairs with the RELEASE store of prev->next by our
-	 * successor, so its head == 0 is older than our write of 1. */
+	 * successor, so its head == 0 is older than our write of 1 (survives
+	 * check-mutants; looks redundant with the ACQUIRE load of val that
+	 * saw the tail change: see the link store). */
 	while (next == NULL &&
 	       (next = atomic_load_explicit(&me->next, memory_order_acquire)) == NULL) {
 		lock_cpu_relax();
 		spins++;
 	}
-	/* RELEASE: pairs with the successor's ACQUIRE wait on head. */
+	/* RELEASE: pairs with the successor's ACQUIRE wait on head, ordering
+	 * our fetch_or of QS_LOCKED before its loads of val (survives
+	 * check-mutants: see that wait). */
 	atomic_store_explicit(&next->head, 1, memory_order_release);
 	lock_thread_stats.spins += spins;
 }

@@ -18,6 +18,10 @@ tests_liveness_LDADD = $(LOCKCHECK_LDADD)
 check_PROGRAMS += tests/clh_abandon
 tests_clh_abandon_SOURCES = tests/clh_abandon.c
 TESTS += tests/clh_abandon
+# White box: mcs-tp's release past a stale waiter (locks/mcs_tp.c compiled in).
+check_PROGRAMS += tests/mcs_tp_skip
+tests_mcs_tp_skip_SOURCES = tests/mcs_tp_skip.c
+TESTS += tests/mcs_tp_skip
 check_PROGRAMS += tests/baseline_errors
 tests_baseline_errors_SOURCES = tests/baseline_errors.c
 tests_baseline_errors_LDADD = $(LOCKCHECK_LDADD)

@@ -7,7 +7,8 @@
 # relaxed, one at a time. The mutant is rebuilt with -fsanitize=thread and
 # the locks defined in the mutated file are run through tests/tsan_locks and
 # tests/validate (under TSan too, 1-8 threads), and clh also through
-# tests/clh_abandon (its trylock's rare paths). A mutant is
+# tests/clh_abandon (its trylock's rare paths), mcs-tp through
+# tests/mcs_tp_skip (its release past a stale waiter). A mutant is
 #   caught    when a test fails (a TSan race report, a violation, a stall,
 #             or a 300 s timeout);
 #   survived  when every test passes: either the suite cannot see that
@@ -46,7 +47,7 @@ if [ ! -f "$tree/Makefile" ]; then
 		LDFLAGS="$ldflags") > "$work/configure.out" 2>&1 ||
 		{ tail -20 "$work/configure.out"; exit 1; }
 fi
-targets='tests/tsan_locks tests/validate tests/clh_abandon'
+targets='tests/tsan_locks tests/validate tests/clh_abandon tests/mcs_tp_skip'
 build() { $MAKE -C "$tree" -j"$jobs" $targets > "$work/build.out" 2>&1; }
 
 # run_tests LOCK...: 0 when every test passed
@@ -58,6 +59,7 @@ run_tests() {
 	# white-box tests of one lock's rare paths
 	case " $* " in
 	*" clh "*) timeout 300 "$tree/tests/clh_abandon" > "$work/white.out" 2>&1 || return 1 ;;
+	*" mcs-tp "*) timeout 300 "$tree/tests/mcs_tp_skip" > "$work/white.out" 2>&1 || return 1 ;;
 	esac
 	return 0
 }

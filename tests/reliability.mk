@@ -65,7 +65,7 @@ FUZZ_CC = clang
 # by suffix rule, so it needs no place in TESTS).
 # Not test_harness: it runs the broken negative-control lock on purpose.
 TSAN_TESTS = tests/tsan_locks tests/misordered_lock tests/stress_signals tests/clh_abandon \
-	tests/sem_destroy tests/liveness tests/sem_permits tests/tsan_sweep.sh
+	tests/mcs_tp_skip tests/sem_destroy tests/liveness tests/sem_permits tests/tsan_sweep.sh
 
 SANITIZE_ENV = srcdir='$(abs_top_srcdir)' builddir='$(abs_top_builddir)' \
 	sanitize_dir='$(SANITIZE_DIR)' jobs='$(SANITIZE_JOBS)' CC='$(CC)' \
