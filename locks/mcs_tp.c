@@ -104,17 +104,8 @@ static __attribute__((noinline)) void mcstp_wait(struct mcstp_lock *l, struct mc
 				break;
 			lock_cpu_relax();
 			spins++;
-			if (n % TP_REFRESH_SPINS != 0)
-				continue;
-			uint64_t now = tp_now();
-			if (skips < TP_MAX_SKIPS)
-				atomic_store_explicit(&me->heartbeat, now, memory_order_relaxed);
-			/* Relaxed: a hint for yielding, orders nothing. */
-			uint64_t last = atomic_load_explicit(&l->progress, memory_order_relaxed);
-			if ((int64_t)(last - since) > 0)
-				since = last;
-			if ((int64_t)(now - since) > (int64_t)TP_YIELD_TICKS)
-				sched_yield();
+			if (n % TP_REFRESH_SPINS == 0)
+				tp_waiter_tick(&me->heartbeat, &l->progress, skips, &since);
 		}
 		/* Skipped: the releaser is done with our node. */
 		skips++;

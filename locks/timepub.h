@@ -24,6 +24,9 @@
 #ifndef CONTEND_TIMEPUB_H
 #define CONTEND_TIMEPUB_H
 
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -55,6 +58,27 @@ static inline uint64_t tp_now(void)
 static inline bool tp_stale(uint64_t hb, uint64_t now)
 {
 	return hb != TP_NEVER_STALE && (int64_t)(now - hb) > (int64_t)TP_STALE_TICKS;
+}
+
+/*
+ * A waiter's periodic step, every TP_REFRESH_SPINS spins: publish a fresh
+ * heartbeat (unless it was skipped TP_MAX_SKIPS times and published
+ * TP_NEVER_STALE), and give the CPU away when the lock has made no progress
+ * for TP_YIELD_TICKS since the later of *since and the lock's last handoff.
+ * Relaxed: the heartbeat is a hint read by a remover, whose decision is
+ * ordered by the status CAS; progress is a hint for yielding only.
+ */
+static inline void tp_waiter_tick(_Atomic uint64_t *heartbeat, _Atomic uint64_t *progress,
+				  unsigned skips, uint64_t *since)
+{
+	uint64_t now = tp_now();
+	if (skips < TP_MAX_SKIPS)
+		atomic_store_explicit(heartbeat, now, memory_order_relaxed);
+	uint64_t last = atomic_load_explicit(progress, memory_order_relaxed);
+	if ((int64_t)(last - *since) > 0)
+		*since = last;
+	if ((int64_t)(now - *since) > (int64_t)TP_YIELD_TICKS)
+		sched_yield();
 }
 
 #endif
