@@ -26,32 +26,37 @@
  * handed to it.
  *
  * Acquire: CAS FREE -> LOCKED, else join the queue (exchange on tail) and
- * wait to become head; the head spins on the word (budget:
- * lock_params.spin_budget, 0 = PARK_DEFAULT_BUDGET, and at most
- * MAL_HEAD_STALL_NS, both counted only while no release happens: a head that sees the lock change hands keeps spinning, as
- * its turn is at most MAL_BYPASS_LIMIT releases away) and takes it when free;
- * out of budget, it marks MAL_HEAD_SLEEPS and sleeps on its node until a
- * release wakes it or hands it the lock. While it spins it backs off between looks at the word,
- * so that the thread re-taking the lock keeps the word's line. A waiter
- * behind a sleeping one sleeps at once. A new holder that was the head
- * leaves the queue and promotes its successor to head (a FUTEX_WAKE if it
- * slept).
- * Release: if a head waits and MAL_BYPASS_LIMIT acquisitions have passed
- * since it became head, hand the lock to it directly (the word stays held);
- * otherwise CAS LOCKED -> FREE, after waking the head if it sleeps. The wake
- * happens while the releaser still holds the lock, so the head cannot have
- * moved on (no ABA on its node); a running thread that takes the word first
- * only counts one more bypass.
+ * wait to become head. The head spins on its own node, where a grant lands,
+ * and looks at the word now and then: the gap between looks doubles (up to
+ * MAL_HEAD_GAP relax hints) while the lock keeps changing hands, since each
+ * look takes the word's line from the thread re-taking the lock, which then
+ * pays a transfer to write it. It takes the word only if it finds it free on
+ * two looks MAL_HEAD_CONFIRM relax hints apart: a look that falls between a
+ * running holder's release and its next acquisition must not move the lock,
+ * its data and the turn to the head's CPU. Its budget (lock_params.
+ * spin_budget, 0 = PARK_DEFAULT_BUDGET, and at most MAL_HEAD_STALL_NS)
+ * counts only while no release happens: a head that sees the lock change
+ * hands keeps spinning, as its turn comes within one turn's bound (below).
+ * Out of budget, it marks MAL_HEAD_SLEEPS and sleeps on its node until a
+ * release wakes it or hands it the lock. A head on the holder's CPU yields
+ * instead of spinning. A waiter behind a sleeping one sleeps at once. A new
+ * holder that was the head leaves the queue and promotes its successor to
+ * head (a FUTEX_WAKE if it slept), starting that head's turn.
+ * Release: if a head waits and its turn is over (MAL_BYPASS_LIMIT releases
+ * since it became head), hand the lock to it directly (the word stays
+ * held); otherwise CAS LOCKED -> FREE, after waking the head if it sleeps.
+ * The wake happens while the releaser still holds the lock, so the head
+ * cannot have moved on (no ABA on its node); a running thread that takes the
+ * word first only counts one more bypass.
  *
  * Fairness: not FIFO, but bounded bypass, so the registry marks it fair.
  * Every release while a head exists counts one bypass of it (a holder-only
  * counter); the release that reaches MAL_BYPASS_LIMIT hands the lock to the
  * head, whether it runs or not. A waiter with k threads ahead of it in the
- * queue therefore gets the lock after at most (k + 1) * (MAL_BYPASS_LIMIT + 1)
- * acquisitions by others. The share of a thread evens out over many
- * rotations (Jain's index of a run), not within MAL_BYPASS_LIMIT
- * acquisitions: over short windows the releasing thread takes the lock again
- * and again, which is where its speed comes from.
+ * queue therefore gets the lock after at most (k + 1) * (MAL_BYPASS_LIMIT +
+ * 1) acquisitions by others. The share of a thread evens out over many turns
+ * (Jain's index of a run), not within one: over a turn the releasing thread
+ * takes the lock again and again, which is where its speed comes from.
  *
  * Holder-only fields (bypass, and head when written by a holder) are ordered
  * from one holder to the next by the word's RELEASE/ACQUIRE or the grant's.
@@ -71,16 +76,27 @@
 
 enum { MAL_FREE = 0, MAL_LOCKED = 1, MAL_HEAD_SLEEPS = 2 };
 
-/* Acquisitions the head lets pass before the lock is handed to it. Large
- * enough that the handoff (a transfer to another CPU, often a wake-up) is
- * rare against acquisitions of ~100 ns; small enough that every thread gets
- * many turns in a run of a few hundred milliseconds. */
-#define MAL_BYPASS_LIMIT 256u
+/* A turn: the head gets the lock after this many releases. Turns of
+ * equal acquisitions share the lock evenly even when some of them lose CPU
+ * time to other work (turns of equal time did not: on a loaded machine the
+ * worst thread's share fell to 0.1-0.4 of an equal share). Each turn's end
+ * costs ~9 us here (a hand-over to another CPU, a wake-up in the new
+ * holder's path): a turn of 256 acquisitions of 100 ns lost a quarter of
+ * the throughput to it, one of 2048 (~0.25 ms) loses 4%. Longer turns would
+ * leave threads without a turn in a run of tens of milliseconds with 1 us
+ * sections (2048 of those take ~2 ms). */
+#define MAL_BYPASS_LIMIT 2048u
 
-/* Most relax hints the spinning head waits between two looks at the lock
- * word (exponential backoff up to this): short against a critical section
- * of a microsecond, long against an uncontended lock+unlock. */
-#define MAL_HEAD_BACKOFF 32u
+/* Most relax hints the head spins on its own node between two looks at the
+ * lock word (the gap doubles up to this while the lock changes hands): ~13
+ * us at ~25 ns per relax hint, so that its looks cost the holder a line
+ * transfer per ~100 acquisitions of 100 ns. */
+#define MAL_HEAD_GAP 512u
+
+/* Relax hints between the two looks that must both find the word free
+ * before the head takes it: longer than a running holder's gap between a
+ * release and its next acquisition. */
+#define MAL_HEAD_CONFIRM 8u
 
 /* However few relax hints that is, the head also parks after this long
  * without a release: the cost of a futex sleep plus wake-up (Mutexee's
@@ -93,6 +109,7 @@ struct malthusian_lock {
 	 * release share one line; the spinning head reads it. */
 	_Atomic uint32_t word;
 	_Atomic int holder_cpu; /* park_cpu() of the holder: a hint */
+	_Atomic(const void *) holder_node; /* whose CPU holder_cpu is */
 	/* Releases since the head came. Written only by the holder (load and
 	 * store, no read-modify-write); the head reads it to see that the
 	 * lock makes progress. */
@@ -108,6 +125,7 @@ static inline int malthusian_init(void *lk, const struct lock_params *p)
 	struct malthusian_lock *l = lk;
 	atomic_init(&l->word, MAL_FREE);
 	atomic_init(&l->holder_cpu, 0);
+	atomic_init(&l->holder_node, NULL);
 	atomic_init(&l->bypass, 0);
 	l->spin_budget = park_budget(p);
 	atomic_init(&l->head, NULL);
@@ -117,10 +135,19 @@ static inline int malthusian_init(void *lk, const struct lock_params *p)
 
 static inline void malthusian_destroy(void *lk) { }
 
-/* Relaxed: a hint for park_wait(); stored only when it changes, so a thread
- * that takes the lock again and again does not write the line for it. */
-static inline void malthusian_note_holder(struct malthusian_lock *l, int cpu)
+/* Note where the holder (its node: who) runs, for park_wait() and the
+ * head; cpu is park_cpu() or 0 to look it up. Relaxed: hints. Looked up and
+ * stored only when the holder changes, so a thread that takes the lock again
+ * and again neither writes the line for it nor pays for sched_getcpu(); a
+ * thread that migrates while it keeps taking the lock leaves a stale CPU
+ * until the lock changes hands. */
+static inline void malthusian_note_holder(struct malthusian_lock *l, const void *who, int cpu)
 {
+	if (atomic_load_explicit(&l->holder_node, memory_order_relaxed) == who)
+		return;
+	atomic_store_explicit(&l->holder_node, who, memory_order_relaxed);
+	if (cpu == 0)
+		cpu = park_cpu();
 	if (atomic_load_explicit(&l->holder_cpu, memory_order_relaxed) != cpu)
 		atomic_store_explicit(&l->holder_cpu, cpu, memory_order_relaxed);
 }
@@ -141,8 +168,25 @@ static inline bool malthusian_trylock(void *lk, void *node)
 		return false;
 	/* Relaxed: a hint, as in malthusian_lock(). */
 	if (atomic_load_explicit(&l->head, memory_order_relaxed) != NULL)
-		malthusian_note_holder(l, park_cpu());
+		malthusian_note_holder(l, node, 0);
 	return true;
+}
+
+/* Spin n relax hints on our own node (no traffic on the lock's lines);
+ * true if the lock was handed to us meanwhile. */
+static inline bool malthusian_spin_node(struct park_node *me, unsigned n, uint64_t *spins)
+{
+	for (unsigned i = 0; i < n; i++) {
+		/* ACQUIRE: pairs with the RELEASE exchange of park_grant() in
+		 * malthusian_unlock(): the lock was handed to us. */
+		if (atomic_load_explicit(&me->state, memory_order_acquire) == PARK_GRANTED) {
+			*spins += i;
+			return true;
+		}
+		lock_cpu_relax();
+	}
+	*spins += n;
+	return false;
 }
 
 /* As head: wait until we hold the lock, by taking the free word or by
@@ -153,25 +197,33 @@ static void malthusian_head_wait(struct malthusian_lock *l, struct park_node *me
 	uint64_t spins = 0;
 
 spin:;
-	unsigned stalled = 0, seen = ~0u, delay = 1;
+	unsigned stalled = 0, seen = ~0u, gap = 1;
 	uint64_t since = park_now_ns();
-	bool colocated = false;
+	bool free_seen = false;
 
 	for (;;) {
-		/* ACQUIRE: pairs with the RELEASE exchange of park_grant() in
-		 * malthusian_unlock(): the lock was handed to us. Needed (it
-		 * orders the granter's critical section before ours), yet it
-		 * survives check-mutants (locks/MUTANTS.md): the hand-over
-		 * comes on the MAL_BYPASS_LIMIT-th (256th) release, and a head
-		 * spins at most MAL_HEAD_STALL_NS before it sleeps, so under
-		 * TSan's slowdown the grant finds it asleep (the ACQUIRE load
-		 * in the sleep loop below, whose mutant is caught) and this
-		 * load never reads GRANTED in the tests. */
-		if (atomic_load_explicit(&me->state, memory_order_acquire) == PARK_GRANTED)
-			goto handed;
-		if (atomic_load_explicit(&l->word, memory_order_relaxed) == MAL_FREE &&
-		    malthusian_cas_free(l))
-			goto took;
+		/* Relaxed: a hint; malthusian_cas_free() orders the entry. */
+		if (atomic_load_explicit(&l->word, memory_order_relaxed) == MAL_FREE) {
+			/* Free now, but a running holder that takes the lock
+			 * again at once (we looked between its release and its
+			 * next acquisition) keeps it: taking it from under that
+			 * thread would move the lock, its data and the turn to
+			 * our CPU for nothing. So take it only if it is still
+			 * free after MAL_HEAD_CONFIRM relax hints. */
+			if (free_seen) {
+				if (malthusian_cas_free(l))
+					goto took;
+				free_seen = false;
+			} else {
+				free_seen = true;
+				if (malthusian_spin_node(me, MAL_HEAD_CONFIRM, &spins))
+					goto handed;
+				stalled += MAL_HEAD_CONFIRM;
+				continue;
+			}
+		} else {
+			free_seen = false;
+		}
 		/* The budget counts spins without progress: while releases
 		 * keep coming, the lock is handed to us within
 		 * MAL_BYPASS_LIMIT of them, so spinning pays. Relaxed: a
@@ -179,6 +231,10 @@ spin:;
 		unsigned b = atomic_load_explicit(&l->bypass, memory_order_relaxed);
 		uint64_t now = park_now_ns();
 		if (b != seen) {
+			/* Progress: the holder keeps the lock busy, look at its
+			 * line less often. */
+			if (seen != ~0u && gap < MAL_HEAD_GAP)
+				gap *= 2;
 			seen = b;
 			stalled = 0;
 			since = now;
@@ -186,24 +242,22 @@ spin:;
 		if (stalled >= l->spin_budget || now - since >= MAL_HEAD_STALL_NS)
 			break;
 		/* Relaxed: a hint, as in park_wait(). */
-		if (cpu != 0)
-			colocated = atomic_load_explicit(&l->holder_cpu,
-							 memory_order_relaxed) == cpu;
-		if (colocated) {
+		if (cpu != 0 && atomic_load_explicit(&l->holder_cpu, memory_order_relaxed) == cpu) {
 			sched_yield();
 			stalled += PARK_YIELD_COST;
 			spins++;
+			/* ACQUIRE: as in malthusian_spin_node(). */
+			if (atomic_load_explicit(&me->state, memory_order_acquire) == PARK_GRANTED)
+				goto handed;
 			continue;
 		}
-		/* Back off between looks at the word's line: each look takes
-		 * it from a holder that keeps taking the lock again, which
-		 * then pays a transfer to write it. */
-		for (unsigned i = 0; i < delay; i++)
-			lock_cpu_relax();
-		stalled += delay;
-		spins += delay;
-		if (delay < MAL_HEAD_BACKOFF)
-			delay *= 2;
+		/* Between looks at the word's line, spin on our own node: each
+		 * look takes the line from a holder that keeps taking the lock
+		 * again, which then pays a transfer to write it; the grant
+		 * lands on our node. */
+		if (malthusian_spin_node(me, gap, &spins))
+			goto handed;
+		stalled += gap;
 	}
 	lock_thread_stats.spin_fails++;
 
@@ -319,7 +373,7 @@ static inline void malthusian_lock(void *lk, void *node)
 		/* The holder's CPU is a hint for a spinning head: with no
 		 * head, skip the look-up (relaxed: a hint too). */
 		if (atomic_load_explicit(&l->head, memory_order_relaxed) != NULL)
-			malthusian_note_holder(l, park_cpu());
+			malthusian_note_holder(l, me, 0);
 		return;
 	}
 	cpu = park_cpu();
@@ -367,8 +421,11 @@ static inline void malthusian_lock(void *lk, void *node)
 		(void)park_wait(me, budget, &l->holder_cpu, cpu);
 	}
 	malthusian_head_wait(l, me, cpu);
+	/* Where we run before we wake our successor: if it wakes on our CPU,
+	 * it then finds us there and yields at once, instead of spinning
+	 * while we, the holder, wait for the CPU. */
+	malthusian_note_holder(l, me, cpu);
 	malthusian_leave_queue(l, me);
-	malthusian_note_holder(l, cpu);
 }
 
 static inline void malthusian_unlock(void *lk, void *node)
