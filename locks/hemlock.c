@@ -11,9 +11,9 @@
  *   grant == NULL  the thread is not handing over any lock (always, outside
  *                  the hand-over window of its unlock)
  *   grant == L     the thread, releasing lock L, offers it to the successor
- *                  that spins on this node; the successor takes it and
- *                  writes NULL back (the acknowledgement), and only then does
- *                  the releaser's unlock return.
+ *                  that spins on this node; the successor takes it by a CAS
+ *                  L -> NULL (the acknowledgement), and only then does the
+ *                  releaser's unlock return.
  * Because grant names the lock, one grant word could serve every lock a
  * thread holds (the paper's point); through our interface a thread passes a
  * node per lock, which is just as correct. The acknowledgement wait makes
@@ -61,16 +61,25 @@ static inline void hemlock_lock(void *lk, void *node)
 
 	if (pred == NULL)
 		return;
-	/* ACQUIRE: pairs with the RELEASE store of grant in the
-	 * predecessor's hemlock_unlock(). */
-	while (atomic_load_explicit(&pred->grant, memory_order_acquire) != (void *)l) {
+	/* Wait for the grant and acknowledge it in one step: a CAS of the
+	 * predecessor's grant from this lock to NULL (the paper's coherence
+	 * traffic reduction). Spinning with loads and then storing NULL makes
+	 * the line travel twice per hand-over (shared to us, then exclusive
+	 * for the store); the CAS takes it exclusive once. With 2 pinned
+	 * threads and 100 ns sections: 5.6-5.9M acq/s with loads, 6.3-6.6M
+	 * with the CAS (mcs 6.1-6.5M), same run. ACQUIRE on success: pairs
+	 * with the RELEASE store of grant in the predecessor's
+	 * hemlock_unlock(). Our NULL publishes nothing: the predecessor only
+	 * waits for it before reusing its grant, and coherence orders its
+	 * later writes of grant after it. Relaxed on failure: we only retry. */
+	void *expected = l;
+	while (!atomic_compare_exchange_weak_explicit(&pred->grant, &expected, NULL,
+						      memory_order_acquire,
+						      memory_order_relaxed)) {
+		expected = l;
 		lock_cpu_relax();
 		spins++;
 	}
-	/* The acknowledgement. Relaxed: it publishes nothing; the predecessor
-	 * only waits for it before reusing its grant, and coherence orders
-	 * its later writes of grant after this one. */
-	atomic_store_explicit(&pred->grant, NULL, memory_order_relaxed);
 	lock_thread_stats.spins += spins;
 }
 
