@@ -50,7 +50,7 @@ echo "peers.sh: one sweep, $repeat rounds of every point in shuffled order ($dur
 	-o "$out/peers.json" > "$out/peers.txt"
 
 # Sampling on vs off: alternate short runs, so that drift hits both alike.
-rm -f "$out/sampling-on.txt" "$out/sampling-off.txt"
+rm -f "$out/sampling-auto.txt" "$out/sampling-off.txt"
 for i in 1 2 3 4 5; do
 	for mode in auto off; do
 		"$CONTEND" run --locks tas --threads 1 --cs 0 --duration 100ms --warmup 20ms \
