@@ -80,21 +80,26 @@ jqlib='def med: sort | if length == 0 then null elif length % 2 == 1 then .[leng
 	# each other) where both repeats drew the same placement regime:
 	# "median lo hi n", lo..hi the order statistics that cover the median
 	# with >= 75% (n >= 3).
-	def paired($a; $b; $t; $c):
-		[point($a; $t; $c) | .per_repeat[]] as $A | [point($b; $t; $c) | .per_repeat[]] as $B |
-		[$A[] as $x | $B[] | select(.round == $x.round and .regime == $x.regime and .throughput > 0)
-		 | $x.throughput / .throughput]
-		| sort | length as $n |
+	def interval: sort | length as $n |
 		(if $n >= 7 then 2 elif $n >= 4 then 1 elif $n == 3 then 1 else 0 end) as $k |
 		if $n == 0 then empty
 		elif $k == 0 then "\(med) \(med) \(med) \($n)"
-		else "\(med) \(.[$k - 1]) \(.[$n - $k]) \($n)" end;'
+		else "\(med) \(.[$k - 1]) \(.[$n - $k]) \($n)" end;
+	# $f: a per-repeat figure (throughput, csw_per_acq), A over B.
+	def paired($a; $b; $t; $c; $f):
+		[point($a; $t; $c) | .per_repeat[]] as $A | [point($b; $t; $c) | .per_repeat[]] as $B |
+		[$A[] as $x | $B[] | select(.round == $x.round and .regime == $x.regime and
+			.[$f] != null and .[$f] > 0 and $x[$f] != null) | $x[$f] / .[$f]] | interval;
+	# A 1-thread point against its own bare loop, repeat by repeat.
+	def vsbare($a): [point($a; 1; 0) | .per_repeat[] | select(.bare_ns != null and .bare_ns > 0
+		and .throughput > 0) | 1e9 / .throughput / .bare_ns] | interval;'
 # median throughput / ns per acquisition / csw of a point (within the regime)
 th() { jq -r --arg l "$1" --argjson t "$2" --argjson c "$3" "$jqlib"' regime_th($l; $t; $c) // empty' "$f"; }
 ns() { jq -r --arg l "$1" --argjson t "$2" --argjson c "$3" "$jqlib"'
 	regime_th($l; $t; $c) | if . == null or . == 0 then empty else 1e9 / . end' "$f"; }
 # Ratio A/B of throughput paired by round: "median lo hi n" (see paired).
-pr() { jq -r --arg a "$1" --arg b "$2" --argjson t "$3" --argjson c "$4" "$jqlib"' paired($a; $b; $t; $c)' "$f"; }
+pr() { jq -r --arg a "$1" --arg b "$2" --argjson t "$3" --argjson c "$4" --arg f "${5:-throughput}" \
+	"$jqlib"' paired($a; $b; $t; $c; $f)' "$f"; }
 csw() { jq -r --arg l "$1" --argjson t "$2" --argjson c "$3" \
 	'.results[] | select(.lock == $l and .threads == $t and .cs_ns == $c) |
 	 (.csw_per_acq.voluntary + .csw_per_acq.involuntary)' "$f"; }
@@ -136,10 +141,11 @@ line() {
 		printf '%-58s %8s  target %s %-5s %s\n' "$1" "$2" "$3" "$4" "$verdict" | tee -a "$report"
 	fi
 }
-# pline WHAT A B THREADS CS OP TARGET [inv]: the ratio of A's throughput to
-# B's paired by round (inv: B's to A's, i.e. A's ns over B's ns).
+# pline WHAT A B THREADS CS OP TARGET [inv [FIELD]]: the ratio of A's
+# throughput (or per-repeat FIELD) to B's paired by round (inv: B's to A's,
+# i.e. A's ns over B's ns).
 pline() {
-	r=$(pr "$2" "$3" "$4" "$5")
+	r=$(pr "$2" "$3" "$4" "$5" "${9:-throughput}")
 	if [ -z "$r" ]; then line "$1" null "$6" "$7"; return; fi
 	set -- "$1" "$6" "$7" "${8:-}" $r
 	if [ "$4" = inv ]; then
@@ -190,8 +196,13 @@ echo "== Oversubscribed ($over threads on $ncpu CPUs), cs 100ns" | tee -a "$repo
 regimes "$over" | tee -a "$report"
 for l in futex-spin futex; do
 	pline "$l / pthread throughput" $l pthread $over 100 ">=" 1.00
-	line "$l / pthread context switches per acquisition" \
-		"$(ratio "$(csw $l $over 100)" "$(csw pthread $over 100)")" "<=" 1.00
+	# Per repeat since the files carry it; a whole-point ratio before.
+	if [ -n "$(pr $l pthread $over 100 csw_per_acq)" ]; then
+		pline "$l / pthread context switches per acquisition" $l pthread $over 100 "<=" 1.00 "" csw_per_acq
+	else
+		line "$l / pthread context switches per acquisition" \
+			"$(ratio "$(csw $l $over 100)" "$(csw pthread $over 100)")" "<=" 1.00
+	fi
 done
 
 echo "== Harness" | tee -a "$report"
@@ -207,7 +218,13 @@ else
 	line "tas 1 thread: sampling auto / sampling off throughput" null ">=" 0.95
 fi
 bare=$(jq -r '.results[] | select(.lock == "tas" and .threads == 1 and .cs_ns == 0) | .bare_ns_per_acq' "$f")
-line "tas 1 thread: reported ns / bare inlined loop ns" "$(ratio "$(ns tas 1 0)" "$bare")" "<=" 1.10
+vb=$(jq -r "$jqlib"' vsbare("tas")' "$f")
+if [ -n "$vb" ]; then
+	set -- $vb
+	line "tas 1 thread: reported ns / bare inlined loop ns" "$(printf '%.3f' "$1")" "<=" 1.10 "$2" "$3" "$4"
+else
+	line "tas 1 thread: reported ns / bare inlined loop ns" "$(ratio "$(ns tas 1 0)" "$bare")" "<=" 1.10
+fi
 
 echo "== Handoff floor: 2 pinned threads, empty critical section" | tee -a "$report"
 for l in ticket mcs; do
