@@ -1,7 +1,7 @@
 /*
  * replay.c - main() for a fuzz target built without libFuzzer: runs inputs
  * through LLVMFuzzerTestOneInput once each. With arguments, each is a file
- * or a directory of inputs (to reproduce a crash: `tests/fuzz_options
+ * or a directory of inputs (to reproduce a crash: `tests/reliability/fuzz_options
  * crash-1234`). Without, it replays the committed seed corpus
  * fuzz/corpus-NAME/ and every crash input in fuzz/regressions/NAME/ of the
  * source tree: the regression test `make check` runs. A crash aborts
