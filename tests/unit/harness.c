@@ -20,23 +20,14 @@
 #include <unistd.h>
 
 #include "../lib/broken_lock.h"
+#include "../lib/tap.h"
 #include "hotloop.h"
 #include "run.h"
 #include "topo.h"
 
-static int failures;
-
-#define CHECK(cond, ...)                                                       \
-	do {                                                                   \
-		if (cond) {                                                    \
-			printf("ok   ");                                       \
-		} else {                                                       \
-			printf("FAIL ");                                       \
-			failures++;                                            \
-		}                                                              \
-		printf(__VA_ARGS__);                                           \
-		printf("\n");                                                  \
-	} while (0)
+/* Each CHECK is one case of its own. */
+#undef CHECK
+#define CHECK(cond, ...) ((void)ok(cond, __VA_ARGS__))
 
 static struct run_env env;
 static struct topo *topo;
@@ -50,8 +41,7 @@ static int run(const struct lock_desc *d, unsigned threads, struct run_point *tm
 	struct run_point pt = *tmpl;
 
 	if (topo_plan(topo, "compact", threads, true, cpus, err, sizeof(err)) != 0) {
-		printf("FAIL plan: %s\n", err);
-		exit(1);
+		bail_out("plan: %s", err);
 	}
 	pt.lock = d;
 	pt.threads = threads;
@@ -68,7 +58,7 @@ static int run(const struct lock_desc *d, unsigned threads, struct run_point *tm
 	pt.mem = &mem;
 	int rc = run_point_once(&env, &pt, NULL, res, err, sizeof(err));
 	if (rc != 0)
-		printf("FAIL run %s x%u: %s\n", d->name, threads, err);
+		ok(0, "run %s x%u: %s", d->name, threads, err);
 	free(cpus);
 	return rc;
 }
@@ -90,8 +80,7 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (run_env_init(&env, err, sizeof(err)) != 0 ||
 	    topo_load(&topo, NULL, err, sizeof(err)) != 0) {
-		printf("FAIL setup: %s\n", err);
-		return 1;
+		bail_out("setup: %s", err);
 	}
 	memset(&base, 0, sizeof(base));
 
@@ -120,8 +109,6 @@ int main(void)
 			      "acquisitions", t, (unsigned long long)r.violations,
 			      (unsigned long long)r.acquisitions);
 			run_result_free(&r);
-		} else {
-			failures++;
 		}
 	}
 
@@ -131,10 +118,8 @@ int main(void)
 		struct run_point pt = base;
 		pt.cs_ns = 50;
 		pt.duration_s = 0.08;
-		if (run(d, 2, &pt, &r) != 0) {
-			failures++;
+		if (run(d, 2, &pt, &r) != 0)
 			continue;
-		}
 		/* Acquisitions over the whole run: on this shared machine
 		 * both threads can be off their CPUs for a whole 80 ms window,
 		 * which the window's figures then rightly show as nothing. */
@@ -161,8 +146,6 @@ int main(void)
 			      "mcs x4 over 4 locks, 3 lines, exp: %llu acquisitions, %llu violations",
 			      (unsigned long long)r.acquisitions, (unsigned long long)r.violations);
 			run_result_free(&r);
-		} else {
-			failures++;
 		}
 	}
 
@@ -176,8 +159,6 @@ int main(void)
 			      "sem K=2 x4: %llu acquisitions, %llu violations",
 			      (unsigned long long)r.acquisitions, (unsigned long long)r.violations);
 			run_result_free(&r);
-		} else {
-			failures++;
 		}
 	}
 
@@ -199,8 +180,6 @@ int main(void)
 			      (unsigned long long)sum_voluntary(&r), (unsigned long long)inv,
 			      (unsigned long long)waits, (unsigned long long)sleeps);
 			run_result_free(&r);
-		} else {
-			failures++;
 		}
 	}
 
@@ -227,8 +206,6 @@ int main(void)
 			CHECK(timed > 0 && match, "tas x2: %llu acquisitions timed (every %llu)",
 			      (unsigned long long)timed, (unsigned long long)r.sample_every);
 			run_result_free(&r);
-		} else {
-			failures++;
 		}
 	}
 
@@ -338,6 +315,5 @@ int main(void)
 	CHECK(isfinite(bare) && bare > 0, "bare tas loop: %.2f ns per lock+unlock", bare);
 
 	topo_free(topo);
-	printf("%s: %d failures\n", failures ? "FAIL" : "PASS", failures);
-	return failures ? 1 : 0;
+	return done_testing();
 }

@@ -95,7 +95,7 @@ static void check_distribution(const char *name, uint64_t *v, size_t n)
 	}
 	CHECK(hist_value_at_percentile(&h, 100) == v[n - 1], "%s: p100 not exact max", name);
 	CHECK(hist_value_at_percentile(&h, 0) == v[0], "%s: p0 not exact min", name);
-	printf("%s %s: n=%zu, %zu percentiles, worst relative error %.4f (bound %.4f)\n", status(),
+	case_done("%s: n=%zu, %zu percentiles, worst relative error %.4f (bound %.4f)",
 	       name, n, NPCT, worst, err);
 }
 
@@ -112,9 +112,9 @@ static void check_layout(void)
 		if (lo != expect_lo || hi < lo || hist_bucket_index(lo) != i ||
 		    hist_bucket_index(hi) != i) {
 			if (bad++ < 5)
-				printf("FAIL bucket %u: [%llu, %llu], expected start %llu\n",
-				       i, (unsigned long long)lo, (unsigned long long)hi,
-				       (unsigned long long)expect_lo);
+				diag("FAIL bucket %u: [%llu, %llu], expected start %llu",
+				     i, (unsigned long long)lo, (unsigned long long)hi,
+				     (unsigned long long)expect_lo);
 			continue;
 		}
 		/* half the width over the smallest value in the bucket */
@@ -131,7 +131,7 @@ static void check_layout(void)
 	for (uint64_t v = 0; v < 2 * HIST_SUB_COUNT; v++)
 		CHECK(hist_bucket_index(v) == v, "small value %llu not exact",
 		      (unsigned long long)v);
-	printf("%s layout: %u buckets contiguous over 0..UINT64_MAX, %zu bytes per histogram\n", status(),
+	case_done("layout: %u buckets contiguous over 0..UINT64_MAX, %zu bytes per histogram",
 	       (unsigned)HIST_BUCKETS, sizeof(struct hist));
 }
 
@@ -156,7 +156,7 @@ static void check_empty(void)
 	CHECK(memcmp(&before, &other, sizeof(other)) == 0, "merge of empty changed dst");
 	hist_merge(&h, &other);
 	CHECK(memcmp(&h, &other, sizeof(h)) == 0, "merge into empty != src");
-	printf("%s empty: count 0, percentiles 0, mean NAN, merge identity\n", status());
+	case_done("empty: count 0, percentiles 0, mean NAN, merge identity");
 }
 
 static void check_merge(void)
@@ -182,7 +182,7 @@ static void check_merge(void)
 	CHECK(memcmp(&a, &both, sizeof(a)) == 0,
 	      "merge(a, b) differs from recording both streams");
 	CHECK(a.sum_hi > 0, "test did not exercise the sum carry");
-	printf("%s merge: merge(a, b) == one histogram of both streams (100001 values)\n", status());
+	case_done("merge: merge(a, b) == one histogram of both streams (100001 values)");
 }
 
 static void check_sum_exact(void)
@@ -206,7 +206,7 @@ static void check_sum_exact(void)
 	hist_merge(&a, &b);
 	CHECK(a.sum_hi == 2 && a.sum_lo == 0, "merge carry: sum %llu:%llu, want 2:0",
 	      (unsigned long long)a.sum_hi, (unsigned long long)a.sum_lo);
-	printf("%s sum: exact beyond 2^64, in records and in merges\n", status());
+	case_done("sum: exact beyond 2^64, in records and in merges");
 }
 
 int main(void)
@@ -246,10 +246,5 @@ int main(void)
 	check_merge();
 	check_sum_exact();
 
-	if (failures) {
-		printf("%d check(s) failed\n", failures);
-		return 1;
-	}
-	printf("all histogram checks passed\n");
-	return 0;
+	return done_testing();
 }

@@ -17,19 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/unit.h"
 #include "reader.h"
-
-static int failures, checks;
-
-#define CHECK(cond, ...) do {						\
-	checks++;							\
-	if (!(cond)) {							\
-		failures++;						\
-		printf("FAIL %s:%d: ", __FILE__, __LINE__);		\
-		printf(__VA_ARGS__);					\
-		putchar('\n');						\
-	}								\
-} while (0)
 
 static const char *srcdir(void)
 {
@@ -51,8 +40,7 @@ static json_t *load_json(const char *name)
 	fixture(name, path, sizeof(path));
 	j = json_load_file(path, 0, &e);
 	if (!j) {
-		printf("cannot load %s: %s\n", path, e.text);
-		exit(1);
+		bail_out("cannot load %s: %s", path, e.text);
 	}
 	return j;
 }
@@ -215,8 +203,8 @@ static void test_generic(void)
 		json_array_remove(results, 1);
 	walk(root, root, "");
 	CHECK(results_validate(root, err, sizeof(err)) == 0, "fixture not restored: %s", err);
-	printf("ok: %d deletions/retypes/nulls of fixture keys judged as SCHEMA.md says\n",
-	       mutations);
+	case_done("generic: %d deletions/retypes/nulls of fixture keys judged as SCHEMA.md says",
+		  mutations);
 	json_decref(root);
 }
 
@@ -291,6 +279,7 @@ static void test_specific(void)
 	json_decref(array);
 	CHECK(results_validate(NULL, NULL, 0) != 0, "NULL accepted");
 	json_decref(root);
+	case_done("specific: unknown keys, schema versions, empty results, not an object");
 }
 
 static void expect_load_error(const char *name, const char *want)
@@ -365,7 +354,7 @@ static void test_load(void)
 			    "allowed_cpus", json_string("0,2-3"));
 	CHECK(results_validate(root, err, sizeof(err)) == 0, "null cpu_model rejected: %s", err);
 	json_decref(root);
-	printf("ok: load errors, flattened points, labels and keys\n");
+	case_done("load: load errors, flattened points, labels and keys");
 }
 
 int main(void)
@@ -373,6 +362,5 @@ int main(void)
 	test_generic();
 	test_specific();
 	test_load();
-	printf("%d checks, %d failed\n", checks, failures);
-	return failures ? 1 : 0;
+	return done_testing();
 }

@@ -77,9 +77,8 @@ static void check_ranks(void)
 	double approx = 50000 - 1.96 * sqrt(100000) / 2;
 	CHECK(level >= 0.95 && level < 0.951 && fabs((double)lo - approx) < 3,
 	      "n=100000: rank %zu (approx %.1f), level %.5f", lo, approx, level);
-	printf("%s ranks: n=5 -> 1,5 (93.75%%), n=10 -> 2,9 (97.85%%), n=20 -> 6,15 "
-	       "(95.86%%), narrowest >= 95%% for n=6..60, n=1e5 rank %zu\n",
-	       status(), lo);
+	case_done("ranks: n=5 -> 1,5 (93.75%%), n=10 -> 2,9 (97.85%%), n=20 -> 6,15 "
+	       "(95.86%%), narrowest >= 95%% for n=6..60, n=1e5 rank %zu", lo);
 }
 
 static void check_summaries(void)
@@ -162,8 +161,8 @@ static void check_summaries(void)
 	CHECK(s.median == 500 && s.ci95_low == (double)(lo - 1) &&
 	      s.ci95_high == (double)(hi - 1) && s.min == 0 && s.max == 1000,
 	      "n=1001: median %g [%g, %g]", s.median, s.ci95_low, s.ci95_high);
-	printf("%s summaries: odd/even medians, n=5/10/20/1001 intervals, cv, n=0/1, "
-	       "input untouched\n", status());
+	case_done("summaries: odd/even medians, n=5/10/20/1001 intervals, cv, n=0/1, "
+	       "input untouched");
 }
 
 static void check_fairness(void)
@@ -187,7 +186,7 @@ static void check_fairness(void)
 	CHECK(mn == 0 && mx == 1, "one-hot shares %g %g", mn, mx);
 	stats_shares(zeros, 3, &mn, &mx);
 	CHECK(isnan(mn) && isnan(mx), "all-zero shares should be NAN");
-	printf("%s fairness: Jain equal=1, one-hot=1/n, 1..4=5/6, all-zero=NAN; shares\n", status());
+	case_done("fairness: Jain equal=1, one-hot=1/n, 1..4=5/6, all-zero=NAN; shares");
 }
 
 /* Regimes: the round trips a 2-thread point's probes saw on this VM, two
@@ -221,7 +220,7 @@ static void check_regimes(void)
 	CHECK(id[0] == 1 && id[1] == 0 && id[2] == 0, "repeat regimes %d %d %d", id[0], id[1], id[2]);
 	CHECK(id[3] == STATS_REGIME_MIXED, "moved during the repeat: mixed, got %d", id[3]);
 	CHECK(id[4] == STATS_REGIME_NONE, "no probe: none, got %d", id[4]);
-	printf("%s regimes: placements 5x apart split, noise and drift do not\n", status());
+	case_done("regimes: placements 5x apart split, noise and drift do not");
 }
 
 int main(void)
@@ -230,10 +229,5 @@ int main(void)
 	check_summaries();
 	check_fairness();
 	check_regimes();
-	if (failures) {
-		printf("%d check(s) failed\n", failures);
-		return 1;
-	}
-	printf("all statistics checks passed\n");
-	return 0;
+	return done_testing();
 }

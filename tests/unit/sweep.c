@@ -95,7 +95,7 @@ static void check_engine(void)
 		}
 	}
 	sweep_free(&s);
-	printf("%s engine: 2 points x 3 rounds without the CLI\n", status());
+	case_done("engine: 2 points x 3 rounds without the CLI");
 }
 
 static int near_rtt(double a, double b)
@@ -202,18 +202,12 @@ static void check_flag(void)
 	CHECK(sweep_machine_changed(&p, why, sizeof(why)) && strstr(why, "regime"),
 	      "regimes not flagged: '%s'", why);
 	free(p.rep);
-	printf("%s machine changed: only when a state splits the throughput; regimes\n",
-	       status());
+	case_done("machine changed: only when a state splits the throughput; regimes");
 }
 
 int main(void)
 {
 	check_flag();
 	check_engine();
-	if (failures) {
-		printf("%d check(s) failed\n", failures);
-		return 1;
-	}
-	printf("all sweep checks passed\n");
-	return 0;
+	return done_testing();
 }

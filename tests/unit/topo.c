@@ -22,19 +22,7 @@
 #include "cpuinfo.h"
 #include "mem.h"
 #include "topo_json.h"
-
-static int failures, checks;
-
-#define CHECK(cond, ...)                                                   \
-	do {                                                               \
-		checks++;                                                  \
-		if (!(cond)) {                                             \
-			failures++;                                        \
-			printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-			printf(__VA_ARGS__);                               \
-			printf("\n");                                      \
-		}                                                          \
-	} while (0)
+#include "../lib/unit.h"
 
 #define SYNTH_2PKG "pack:2 numa:1 core:4 pu:2"
 
@@ -44,8 +32,7 @@ static struct topo *load(const char *source)
 	struct topo *t;
 
 	if (topo_load(&t, source, err, sizeof(err)) != 0) {
-		printf("FAIL: topo_load(%s): %s\n", source ? source : "NULL", err);
-		exit(1);
+		bail_out("topo_load(%s): %s", source ? source : "NULL", err);
 	}
 	return t;
 }
@@ -57,12 +44,10 @@ static int *plan_ok(const struct topo *t, const char *policy, unsigned n, bool o
 	char err[512] = "";
 
 	if (topo_plan(t, policy, n, over, cpus, err, sizeof(err)) != 0) {
-		printf("FAIL: topo_plan(%s, %u): %s\n", policy, n, err);
-		failures++;
+		CHECK(0, "topo_plan(%s, %u): %s", policy, n, err);
 		for (unsigned i = 0; i < n; i++)
 			cpus[i] = -2;
 	}
-	checks++;
 	return cpus;
 }
 
@@ -364,7 +349,7 @@ static void test_this_machine(void)
 	CHECK(topo_packages(t) >= 1 && topo_cores(t) >= 1 && topo_numa_nodes(t) >= 1,
 	      "counts %u %u %u", topo_packages(t), topo_cores(t), topo_numa_nodes(t));
 	topo_cpulist_string(t, list, sizeof(list));
-	printf("this machine: %s, %u packages, %u nodes, %u cores, %zu PUs, CPUs %s\n",
+	diag("this machine: %s, %u packages, %u nodes, %u cores, %zu PUs, CPUs %s\n",
 	       topo_cpu_model(t) ? topo_cpu_model(t) : "model unknown", topo_packages(t),
 	       topo_numa_nodes(t), topo_cores(t), n, list);
 
@@ -487,7 +472,7 @@ static void test_mem(void)
 					       info.first_page_node == info.node),
 			      "%s: applied %d, node %d, first page on %d", policies[i],
 			      info.applied, info.node, info.first_page_node);
-		printf("mem %s: applied %d, first page on node %d, note '%s'\n", policies[i],
+		diag("mem %s: applied %d, first page on node %d, note '%s'\n", policies[i],
 		       info.applied, info.first_page_node, info.note);
 		mem_free_shared(p, size);
 	}
@@ -553,12 +538,18 @@ static void test_cpuinfo(void)
 int main(void)
 {
 	test_cpulist();
+	case_done("cpu lists: parsing, ranges, errors");
 	test_two_packages();
+	case_done("plans on a synthetic two-package machine");
 	test_small_machine();
+	case_done("plans on a small synthetic machine");
 	test_xml_and_errors();
+	case_done("topology from XML, and its errors");
 	test_this_machine();
+	case_done("this machine: plans, pinning, JSON");
 	test_mem();
+	case_done("memory placement policies");
 	test_cpuinfo();
-	printf("%d checks, %d failed\n", checks, failures);
-	return failures ? 1 : 0;
+	case_done("/proc/cpuinfo fields");
+	return done_testing();
 }

@@ -49,21 +49,23 @@ int main(void)
 	double calib_s = mono_s() - t0;
 
 	CHECK(rc == 0, "tsc_calibrate failed");
-	printf("info source=%s hz=%.6g invariant=%s%s%s rdtsc_cost=%.2f ns "
+	diag("source=%s hz=%.6g invariant=%s%s%s rdtsc_cost=%.2f ns "
 	       "calibration took %.3f s\n",
 	       ti.source, ti.hz, ti.invariant ? "yes" : "no",
 	       ti.invariant ? "" : " because: ", ti.why_not_invariant,
 	       ti.rdtsc_cost_ns, calib_s);
-	if (rc != 0)
-		return 1;
+	if (rc != 0) {
+		case_done("calibration");
+		return done_testing();
+	}
 #if TSC_HAVE_CNTVCT
 	/* The generic timer: its own rate range, and the time base is the
 	 * register itself, not clock_gettime. */
 	CHECK(strcmp(ti.source, "cntvct_el0") == 0, "aarch64 time base is '%s'", ti.source);
 	CHECK(ti.hz > 1e6 && ti.hz < 2e9, "hz %.6g outside 1 MHz..2 GHz", ti.hz);
 	CHECK(ti.nominal_hz > 0, "cntfrq_el0 reads %.6g", ti.nominal_hz);
-	printf("info cntfrq_el0=%.6g Hz, %s\n", ti.nominal_hz,
-	       ti.hz == ti.nominal_hz ? "used as the rate" : "not the measured rate");
+	diag("cntfrq_el0=%.6g Hz, %s", ti.nominal_hz,
+	     ti.hz == ti.nominal_hz ? "used as the rate" : "not the measured rate");
 #else
 	CHECK(ti.hz > 1e8 && ti.hz < 1e10, "hz %.6g outside 100 MHz..10 GHz", ti.hz);
 	CHECK(ti.nominal_hz == 0, "nominal_hz %.6g without a rate register", ti.nominal_hz);
@@ -74,6 +76,7 @@ int main(void)
 	      "why_not_invariant must be set exactly when not invariant");
 	/* ~70 ms of work; seconds would mean a sleep or a loop gone wrong */
 	CHECK(calib_s < 2.0, "calibration took %.3f s", calib_s);
+	case_done("calibration: %s at %.6g Hz", ti.source, ti.hz);
 
 	/* A 20 ms sleep measured in ticks converts back to about 20 ms. */
 	double slept[TRIES];
@@ -85,7 +88,7 @@ int main(void)
 	}
 	double slept_ms = median(slept, TRIES);
 	CHECK(slept_ms >= 15 && slept_ms <= 60, "20 ms sleep measured as %.2f ms", slept_ms);
-	printf("%s 20 ms nanosleep measured as %.3f ms (median of %d)\n", status(), slept_ms, TRIES);
+	case_done("20 ms nanosleep measured as %.3f ms (median of %d)", slept_ms, TRIES);
 
 	/* Conversions: round trips, zero, negative and saturation. */
 	uint64_t c = tsc_ns_to_cycles(&ti, 1e6);
@@ -97,7 +100,7 @@ int main(void)
 	CHECK(tsc_ns_to_cycles(&ti, 0) == 0 && tsc_ns_to_cycles(&ti, -5) == 0,
 	      "non-positive ns must give 0 cycles");
 	CHECK(tsc_ns_to_cycles(&ti, 1e30) == UINT64_MAX, "huge ns must saturate");
-	printf("%s conversions: 1 ms = %llu cycles, round trips exact to a cycle\n", status(),
+	case_done("conversions: 1 ms = %llu cycles, round trips exact to a cycle",
 	       (unsigned long long)c);
 
 	/* Busy delay: 100 us worth of loops takes about 100 us. Each try
@@ -121,9 +124,9 @@ int main(void)
 	CHECK(delay_ns_to_loops(&dc, 0) == 0 && delay_ns_to_loops(&dc, -1) == 0,
 	      "non-positive delay must be 0 loops");
 	double rate_med = median(rate, TRIES);
-	printf("%s delay: %.4f loops/ns (median; calibrations ranged %.4f..%.4f), "
-	       "100 us of loops took %.1f us (median of %d)\n",
-	       status(), rate_med, rate[0], rate[TRIES - 1], took_us, TRIES);
+	case_done("delay: %.4f loops/ns (median; calibrations ranged %.4f..%.4f), "
+	       "100 us of loops took %.1f us (median of %d)",
+		  rate_med, rate[0], rate[TRIES - 1], took_us, TRIES);
 
 	/* Speed probe: fixed work, so positive and of the documented size
 	 * (generous bounds: 1 us .. 10 ms covers a slowed or preempted core). */
@@ -132,13 +135,8 @@ int main(void)
 		probe[i] = speed_probe_ns();
 	double probe_ns = median(probe, TRIES);
 	CHECK(probe_ns > 1000 && probe_ns < 1e7, "speed probe %.0f ns", probe_ns);
-	printf("%s speed probe: %.1f us (median of %d; min %.1f, max %.1f)\n", status(),
+	case_done("speed probe: %.1f us (median of %d; min %.1f, max %.1f)",
 	       probe_ns / 1e3, TRIES, probe[0] / 1e3, probe[TRIES - 1] / 1e3);
 
-	if (failures) {
-		printf("%d check(s) failed\n", failures);
-		return 1;
-	}
-	printf("all time-base checks passed\n");
-	return 0;
+	return done_testing();
 }
