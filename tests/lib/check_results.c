@@ -33,7 +33,7 @@ int main(int argc, char **argv)
 			printf("FAIL %s: %s\n", argv[i], err);
 			failed = 1;
 		} else {
-			printf("ok   %s: valid results JSON (schema version %lld)\n", argv[i],
+			printf("valid %s: results JSON of schema version %lld\n", argv[i],
 			       (long long)json_integer_value(json_object_get(root, "schema_version")));
 		}
 		json_decref(root);

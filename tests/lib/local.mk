@@ -13,4 +13,4 @@ tests_lib_check_results_SOURCES = tests/lib/check_results.c $(RESULTS_READER_SOU
 tests_lib_check_results_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 tests_lib_check_results_LDADD = $(JANSSON_LIBS) -lm
 
-EXTRA_DIST += tests/lib/plot_lib.sh tests/README.md
+EXTRA_DIST += tests/lib/tap.sh tests/lib/plot_lib.sh tests/README.md

@@ -264,17 +264,21 @@ bool lockcheck_passed(const struct lockcheck_config *cfg,
 
 void lockcheck_run_print(const struct lockcheck_config *cfg, struct lockcheck_result *res)
 {
-	if (lockcheck_run(cfg, res) != 0)
+	if (lockcheck_run(cfg, res) != 0) {
+		printf("Bail out! lockcheck: %s x%u could not be set up\n", cfg->lock->name,
+		       cfg->threads);
 		exit(1);
+	}
 	lockcheck_print(cfg, res);
 }
 
 void lockcheck_print(const struct lockcheck_config *cfg,
 		     const struct lockcheck_result *res)
 {
-	printf("%-4s %-17s threads=%-2u K=%u acq=%-8llu counter=%-8llu violations=%llu "
+	/* A TAP comment: the test's own ok / not ok line follows. */
+	printf("# %-4s %-17s threads=%-2u K=%u acq=%-8llu counter=%-8llu violations=%llu "
 	       "max_occ=%u try=%llu/%llu futex_waits=%llu sleeps=%llu permits=%s %.2fs\n",
-	       lockcheck_passed(cfg, res) ? "ok" : "FAIL", cfg->lock->name,
+	       lockcheck_passed(cfg, res) ? "pass" : "FAIL", cfg->lock->name,
 	       cfg->threads, cfg->permits, (unsigned long long)res->acquisitions,
 	       (unsigned long long)res->counter, (unsigned long long)res->violations,
 	       res->max_occupancy, (unsigned long long)res->trylock_successes,

@@ -59,7 +59,7 @@ bool lockcheck_passed(const struct lockcheck_config *cfg,
 		      const struct lockcheck_result *res);
 
 /* lockcheck_run() then lockcheck_print(); a setup error (already printed)
- * ends the test program with status 1. */
+ * ends the test program with "Bail out!" and status 1. */
 void lockcheck_run_print(const struct lockcheck_config *cfg, struct lockcheck_result *res);
 
 /*
@@ -88,7 +88,8 @@ struct lockcheck_handoff_result {
 int lockcheck_handoff(const struct lock_desc *d, unsigned rounds,
 		      struct lockcheck_handoff_result *res);
 
-/* One line describing the outcome, for test logs. */
+/* One line describing the outcome, for test logs: a TAP comment ("# pass
+ * tas threads=2 ..."); the caller prints the case's ok / not ok. */
 void lockcheck_print(const struct lockcheck_config *cfg,
 		     const struct lockcheck_result *res);
 

@@ -1,7 +1,8 @@
 /*
  * sanitizer.h - which sanitizer a test program was built with, the same way
  * for gcc (__SANITIZE_*__) and clang (__has_feature), so that a test can
- * skip (exit 77) what only makes sense under one of them and say why.
+ * skip (skip_all() of tap.h) what only makes sense under one of them and
+ * say why.
  */
 #ifndef CONTEND_TESTS_SANITIZER_H
 #define CONTEND_TESTS_SANITIZER_H
@@ -21,8 +22,5 @@
 #else
 #define TEST_UNDER_ASAN 0
 #endif
-
-/* The exit status of a test that was skipped (automake). */
-#define TEST_SKIP 77
 
 #endif

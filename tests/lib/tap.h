@@ -61,11 +61,19 @@ static inline int ok(int cond, const char *fmt, ...)
 __attribute__((format(printf, 1, 2)))
 static inline void diag(const char *fmt, ...)
 {
-	char msg[1024];
+	char small[1024], *msg = small;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	int n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
+	/* Long messages (a sanitizer's report) whole. */
+	if (n >= (int)sizeof(small) && (msg = malloc((size_t)n + 1)) != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(msg, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	} else if (msg == NULL) {
+		msg = small;
+	}
 	/* One "# " per line, so that no line of it reads as a result. */
 	for (char *line = msg, *nl; line != NULL; line = nl) {
 		nl = strchr(line, '\n');
@@ -75,6 +83,8 @@ static inline void diag(const char *fmt, ...)
 			break;
 		printf("# %s\n", line);
 	}
+	if (msg != small)
+		free(msg);
 	fflush(stdout);
 }
 

@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../lib/tap.h"
 #include "lock.h"
 
 static void posix_sem_overflow(void)
@@ -71,24 +72,23 @@ static int expect_abort(const char *what, void (*fn)(void), const char *want)
 	waitpid(pid, &status, 0);
 	buf[strcspn(buf, "\n")] = '\0';
 	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT || strstr(buf, want) == NULL) {
-		printf("FAIL %s: wanted SIGABRT and '%s'; got %s %d, stderr '%s'\n", what, want,
-		       WIFSIGNALED(status) ? "signal" : "exit status",
-		       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status), buf);
+		diag("FAIL %s: wanted SIGABRT and '%s'; got %s %d, stderr '%s'", what, want,
+		     WIFSIGNALED(status) ? "signal" : "exit status",
+		     WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status), buf);
 		return 1;
 	}
-	printf("ok   %s: aborted with '%s'\n", what, buf);
+	diag("%s: aborted with '%s'", what, buf);
 	return 0;
 }
 
 int main(void)
 {
-	int failed = 0;
-
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	failed |= expect_abort("posix-sem unlock past SEM_VALUE_MAX", posix_sem_overflow,
-			       "contend: posix-sem: sem_post failed");
-	failed |= expect_abort("pthread destroy while held", pthread_destroy_held,
-			       "contend: pthread: pthread_mutex_destroy failed");
-	printf("%s: baseline wrappers fail loudly\n", failed ? "FAIL" : "PASS");
-	return failed;
+	ok(expect_abort("posix-sem unlock past SEM_VALUE_MAX", posix_sem_overflow,
+			"contend: posix-sem: sem_post failed") == 0,
+	   "posix-sem unlock past SEM_VALUE_MAX aborts");
+	ok(expect_abort("pthread destroy while held", pthread_destroy_held,
+			"contend: pthread: pthread_mutex_destroy failed") == 0,
+	   "pthread destroy while held aborts");
+	return done_testing();
 }

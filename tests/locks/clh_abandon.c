@@ -27,6 +27,7 @@
 static void test_point(int n);
 #define CLH_TEST_POINT(n) test_point(n)
 #define LOCK_NO_HOT_LOOP 1
+#include "../lib/tap.h"
 #include "../../locks/clh.c"
 
 /* Defined by locks/registry.c in the library, which this test does not
@@ -51,7 +52,7 @@ static void sleep_ms(int ms)
 static void critical_section(const char *who)
 {
 	if (atomic_fetch_add(&inside, 1) != 0) {
-		printf("FAIL: %s entered while another thread held the lock\n", who);
+		diag("FAIL: %s entered while another thread held the lock", who);
 		failed = 1;
 	}
 	counter++;
@@ -125,8 +126,8 @@ static int run_case(int abandon)
 	bool got = clh_trylock(&lk, &tt);
 	is_t = 0;
 	if (got) {
-		printf("FAIL %s: trylock succeeded while B held the lock (or waited for it)\n",
-		       abandon ? "abandon" : "undo");
+		diag("FAIL %s: trylock succeeded while B held the lock (or waited for it)",
+		     abandon ? "abandon" : "undo");
 		failed = 1;
 		clh_unlock(&lk, &tt);
 	}
@@ -136,7 +137,7 @@ static int run_case(int abandon)
 		sleep_ms(1);
 	sleep_ms(20); /* C spins (on T's abandoned node, or on B's) */
 	if (atomic_load(&c_stage) == 3) {
-		printf("FAIL %s: C got the lock while B held it\n", abandon ? "abandon" : "undo");
+		diag("FAIL %s: C got the lock while B held it", abandon ? "abandon" : "undo");
 		failed = 1;
 	}
 	atomic_store(&b_release, 1);
@@ -148,12 +149,12 @@ static int run_case(int abandon)
 	critical_section("T");
 	clh_unlock(&lk, &tt);
 	if (counter != 3) {
-		printf("FAIL: counter %ld after 3 critical sections\n", counter);
+		diag("FAIL: counter %ld after 3 critical sections", counter);
 		failed = 1;
 	}
-	if (failed == before)
-		printf("ok   %s: trylock failed at once behind B; B, C, T then took the lock in turn\n",
-		       abandon ? "abandon (a successor already queued behind T)" : "undo (tail put back)");
+	ok(failed == before, "%s: trylock failed at once behind B; B, C, T then took the "
+	   "lock in turn", abandon ? "abandon (a successor already queued behind T)" :
+	   "undo (tail put back)");
 	return failed != before;
 }
 
@@ -162,6 +163,5 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	run_case(0);
 	run_case(1);
-	printf("%s: clh trylock's ABA paths\n", failed ? "FAIL" : "PASS");
-	return failed;
+	return done_testing();
 }

@@ -6,12 +6,12 @@
 # spin) or a C compiler.
 set -u
 : "${top_srcdir:?}"
-command -v spin >/dev/null || { echo "SKIP: spin is not installed"; exit 77; }
+. "$top_srcdir/tests/lib/tap.sh"
+command -v spin >/dev/null || tap_skip_all "spin is not installed"
 cc=${CC:-cc}
-command -v "$cc" >/dev/null || { echo "SKIP: no C compiler ($cc)"; exit 77; }
+command -v "$cc" >/dev/null || tap_skip_all "no C compiler ($cc)"
 work=$(mktemp -d) || exit 1
 trap 'rm -rf "$work"' EXIT
-fail=0
 
 # verify DEFINES EXPECTED: EXPECTED is ok (no error) or error
 verify() {
@@ -24,19 +24,16 @@ verify() {
 	errors=$(sed -n 's/.*errors: \([0-9][0-9]*\).*/\1/p' "$work/pan.txt" 2>/dev/null)
 	states=$(sed -n 's/^ *\([0-9][0-9]*\) states, stored.*/\1/p' "$work/pan.txt" 2>/dev/null)
 	if [ -z "$errors" ]; then
-		echo "FAIL: clh_tp.pml ${1:-(as is)}: no result from spin/pan"
-		cat "$work/spin.txt" "$work/pan.txt" 2>/dev/null | head -20
-		fail=1
+		tap_not_ok "clh_tp.pml ${1:-(as is)}: no result from spin/pan"
+		cat "$work/spin.txt" "$work/pan.txt" 2>/dev/null | head -20 | sed 's/^/# /'
 	elif [ "$2" = ok ] && [ "$errors" -ne 0 ]; then
-		echo "FAIL: clh_tp.pml: spin found an error"
-		grep -E 'pan:1|violated|invalid end' "$work/pan.txt"
-		fail=1
+		tap_not_ok "clh_tp.pml: spin found an error"
+		grep -E 'pan:1|violated|invalid end' "$work/pan.txt" | sed 's/^/# /'
 	elif [ "$2" = error ] && [ "$errors" -eq 0 ]; then
-		echo "FAIL: clh_tp.pml $1: the broken variant passed ($states states): the model checks nothing"
-		fail=1
+		tap_not_ok "clh_tp.pml $1: the broken variant passed ($states states): the model checks nothing"
 	else
 		kind=$(sed -n 's/^pan:1: \(.*\) (at depth.*/\1/p' "$work/pan.txt" | head -1)
-		echo "ok   clh_tp.pml ${1:-(as is)}: $errors errors in $states states${kind:+ ($kind)}"
+		tap_ok "clh_tp.pml ${1:-(as is)}: $errors errors in $states states${kind:+ ($kind)}"
 	fi
 	rm -f "$work/pan.txt"
 }
@@ -44,4 +41,4 @@ verify() {
 verify "" ok
 verify "-DBROKEN_FAST" error
 verify "-DBROKEN_NOBUSY" error
-exit $fail
+tap_done

@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/tap.h"
 #include "lock.h"
 
 #define THREADS 8
@@ -112,8 +113,8 @@ static int check_once(const struct lock_desc *d)
 
 	s.lock = zalloc(d->lock_size);
 	if (d->init(s.lock, &params) != 0) {
-		printf("FAIL %s: init failed\n", d->name);
-		return 1;
+		diag("FAIL %s: init failed", d->name);
+		return 2;
 	}
 	pthread_barrier_init(&s.start, NULL, THREADS + 1);
 	for (int i = 0; i < THREADS; i++) {
@@ -140,17 +141,17 @@ static int check_once(const struct lock_desc *d)
 	}
 	double equal = (double)total / THREADS;
 	bool exact = total > 0 && s.counter == total;
-	bool ok = exact && min >= MIN_SHARE_OF_EQUAL * equal;
-	printf("%s %-12s threads=%d acq=%llu counter=%llu min=%llu (%.2f of an equal share)\n",
-	       ok ? "ok  " : exact ? "low " : "FAIL", d->name, THREADS, (unsigned long long)total,
-	       (unsigned long long)s.counter, (unsigned long long)min,
-	       total ? min / equal : 0.0);
+	bool fair = exact && min >= MIN_SHARE_OF_EQUAL * equal;
+	diag("%s %-12s threads=%d acq=%llu counter=%llu min=%llu (%.2f of an equal share)",
+	     fair ? "pass" : exact ? "low " : "FAIL", d->name, THREADS, (unsigned long long)total,
+	     (unsigned long long)s.counter, (unsigned long long)min,
+	     total ? min / equal : 0.0);
 	pthread_barrier_destroy(&s.start);
 	d->destroy(s.lock);
 	for (int i = 0; i < THREADS; i++)
 		free(w[i].node);
 	free(s.lock);
-	return ok ? 0 : exact ? 1 : 2;
+	return fair ? 0 : exact ? 1 : 2;
 }
 
 /* 0: a run gave every thread its share; 1: none did, or the total was
@@ -164,14 +165,14 @@ static int check(const struct lock_desc *d)
 		if (r == 2)
 			return 1;
 	}
-	printf("FAIL %s: a thread got less than %.1f of an equal share in %d runs\n",
-	       d->name, MIN_SHARE_OF_EQUAL, ATTEMPTS);
+	diag("FAIL %s: a thread got less than %.1f of an equal share in %d runs",
+	     d->name, MIN_SHARE_OF_EQUAL, ATTEMPTS);
 	return 1;
 }
 
 int main(int argc, char **argv)
 {
-	int failed = 0, checked = 0;
+	int checked = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (size_t i = 0; i < lock_count(); i++) {
@@ -186,13 +187,10 @@ int main(int argc, char **argv)
 			   (LOCK_FAIR | LOCK_MAY_SLEEP)) {
 			continue;
 		}
-		failed |= check(d);
+		ok(check(d) == 0, "fair shares %s", d->name);
 		checked++;
 	}
-	if (checked == 0) {
-		printf("FAIL: no lock matched\n");
-		return 1;
-	}
-	printf("%s: %d locks\n", failed ? "FAIL" : "PASS", checked);
-	return failed;
+	if (checked == 0)
+		bail_out("no lock matched");
+	return done_testing();
 }

@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "../lib/lockcheck.h"
+#include "../lib/tap.h"
 #include "../lib/lossy_lock.h"
 
 /* Part 1: 0 when a waiter put to sleep is always woken for a free lock. */
@@ -45,18 +46,18 @@ static int handoff_check(const struct lock_desc *d)
 	if (lockcheck_handoff(d, 20, &h) != 0)
 		return 1;
 	if (h.lost_wakeup) {
-		printf("FAIL %s: lost wake-up: round %u, the waiter still slept %.1f s after "
-		       "the only other thread released the lock\n", d->name, h.rounds, h.max_gap_s);
+		diag("FAIL %s: lost wake-up: round %u, the waiter still slept %.1f s after "
+		     "the only other thread released the lock", d->name, h.rounds, h.max_gap_s);
 		return 1;
 	}
 	if (h.slept_rounds == 0) {
-		printf("FAIL %s: handoff: the waiter never really slept in %u rounds "
-		       "(holding %d us was not enough to make it sleep)\n",
-		       d->name, h.rounds, LOCKCHECK_HANDOFF_HOLD_US);
+		diag("FAIL %s: handoff: the waiter never really slept in %u rounds "
+		     "(holding %d us was not enough to make it sleep)",
+		     d->name, h.rounds, LOCKCHECK_HANDOFF_HOLD_US);
 		return 1;
 	}
-	printf("ok   %-17s handoff: %u rounds, waiter slept in %u, woken within %.1f ms\n",
-	       d->name, h.rounds, h.slept_rounds, h.max_gap_s * 1e3);
+	diag("pass %-17s handoff: %u rounds, waiter slept in %u, woken within %.1f ms",
+	     d->name, h.rounds, h.slept_rounds, h.max_gap_s * 1e3);
 	return 0;
 }
 
@@ -88,8 +89,8 @@ static int liveness_check(const struct lock_desc *d, bool sleeps)
 		if (!lockcheck_passed(&cfg, &res))
 			failed = 1;
 		if (sleeps && res.futex_sleeps == 0) {
-			printf("FAIL %s: the futex sleep path was never taken (%llu FUTEX_WAITs, "
-			       "none slept)\n", d->name, (unsigned long long)res.futex_waits);
+			diag("FAIL %s: the futex sleep path was never taken (%llu FUTEX_WAITs, "
+			     "none slept)", d->name, (unsigned long long)res.futex_waits);
 			failed = 1;
 		}
 	}
@@ -100,12 +101,10 @@ static int liveness_check(const struct lock_desc *d, bool sleeps)
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (liveness_check(&lock_desc_lossy, true) == 0) {
-		printf("FAIL: the liveness checks passed a lock that drops 1 wake in 5\n");
-		return 1;
-	}
-	printf("PASS: the lost wake-up negative control was caught\n");
-	return 0;
+	/* The case passes when the lossy lock FAILS the checks. */
+	ok(liveness_check(&lock_desc_lossy, true) != 0,
+	   "liveness checks catch a lock that drops 1 wake in 5");
+	return done_testing();
 }
 #else
 /* Spinning locks built to survive preemption: they give the CPU away with
@@ -121,7 +120,7 @@ static bool yields_cpu(const struct lock_desc *d)
 
 int main(void)
 {
-	int failed = 0, checked = 0;
+	int checked = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (size_t i = 0; i < lock_count(); i++) {
@@ -130,13 +129,10 @@ int main(void)
 		if (!(sleeps || yields_cpu(d)) || (d->props & LOCK_PEER))
 			continue;
 		checked += sleeps;
-		failed |= liveness_check(d, sleeps);
+		ok(liveness_check(d, sleeps) == 0, "liveness %s (%s)", d->name,
+		   sleeps ? "handoff, 8 and 16 threads" : "8 and 16 threads");
 	}
-	if (checked < 4) {
-		printf("FAIL: expected at least 4 sleeping locks, found %d\n", checked);
-		failed = 1;
-	}
-	printf("%s: %d sleeping locks\n", failed ? "FAIL" : "PASS", checked);
-	return failed;
+	ok(checked >= 4, "at least 4 sleeping locks checked (%d)", checked);
+	return done_testing();
 }
 #endif

@@ -22,6 +22,7 @@
 #include <stdio.h>
 
 #define LOCK_NO_HOT_LOOP 1
+#include "../lib/tap.h"
 #include "../../locks/mcs_tp.c"
 
 /* Defined by locks/registry.c in the library, which this test does not
@@ -49,14 +50,12 @@ static void *c_main(void *arg)
 int main(void)
 {
 	pthread_t c;
-	int failed = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	mcs_tp_init(&lk, NULL);
 	/* C exists before H's write, so its creation orders nothing of it. */
 	if (pthread_create(&c, NULL, c_main, NULL) != 0) {
-		printf("FAIL: pthread_create\n");
-		return 1;
+		bail_out("pthread_create");
 	}
 	mcs_tp_lock(&lk, &nh);
 	/* A waiter that is not running: queued behind us, heartbeat 0. */
@@ -65,24 +64,16 @@ int main(void)
 	atomic_store(&nstale.status, MCSTP_WAITING);
 	struct mcstp_node *pred = atomic_exchange(&lk.tail, &nstale);
 	if (pred != &nh) {
-		printf("FAIL: tail was not the holder's node\n");
-		return 1;
+		bail_out("tail was not the holder's node");
 	}
 	atomic_store(&nh.next, &nstale);
 	word = 42;
 	mcs_tp_unlock(&lk, &nh);
-	if (atomic_load(&nstale.status) != MCSTP_REMOVED ||
-	    atomic_load(&lk.tail) != NULL) {
-		printf("FAIL: the stale waiter was not skipped (status %u) or the "
-		       "lock not freed\n", (unsigned)atomic_load(&nstale.status));
-		failed = 1;
-	}
+	unsigned status = atomic_load(&nstale.status);
+	ok(status == MCSTP_REMOVED && atomic_load(&lk.tail) == NULL,
+	   "release skips the stale waiter (status %u) and frees the lock", status);
 	atomic_store_explicit(&go, 1, memory_order_relaxed);
 	pthread_join(c, NULL);
-	if (seen != 42) {
-		printf("FAIL: C read %ld, not the holder's 42\n", seen);
-		failed = 1;
-	}
-	printf("%s: mcs-tp frees the lock past a stale waiter\n", failed ? "FAIL" : "PASS");
-	return failed;
+	ok(seen == 42, "the next holder reads the releaser's write (42: %ld)", seen);
+	return done_testing();
 }

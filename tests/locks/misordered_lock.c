@@ -34,6 +34,7 @@
 #include "lock_define.h"
 #include "../lib/lockcheck.h"
 #include "../lib/sanitizer.h"
+#include "../lib/tap.h"
 #include "../lib/selfexec.h"
 
 #define TSAN_FAILURE_EXIT 66
@@ -127,7 +128,7 @@ static char report[1 << 16];
 
 int main(int argc, char **argv)
 {
-	int failed = 0, rc;
+	int rc;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc > 1 && strcmp(argv[1], "misordered") == 0)
@@ -135,31 +136,25 @@ int main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "ordered") == 0)
 		return run_lock(&lock_desc_ordered);
 	if (!TEST_UNDER_TSAN) {
-		printf("SKIP: not built with -fsanitize=thread (run 'make check-tsan')\n");
-		return TEST_SKIP;
+		skip_all("not built with -fsanitize=thread (run 'make check-tsan')");
 	}
 
 	rc = selfexec_run("ordered", "TSAN_OPTIONS", "halt_on_error=1 exitcode=66",
 			  report, sizeof(report));
-	if (rc == 0 && strstr(report, "ThreadSanitizer") == NULL) {
-		printf("ok   acquire/release TAS: no ThreadSanitizer report\n");
-	} else {
-		printf("FAIL acquire/release TAS: exit %d, report:\n%s\n", rc, report);
-		failed = 1;
-	}
+	if (!ok(rc == 0 && strstr(report, "ThreadSanitizer") == NULL,
+		"acquire/release TAS: no ThreadSanitizer report"))
+		diag("exit %d, report:\n%s", rc, report);
 
 	rc = selfexec_run("misordered", "TSAN_OPTIONS", "halt_on_error=1 exitcode=66",
 			  report, sizeof(report));
-	if (rc == TSAN_FAILURE_EXIT && strstr(report, "data race") != NULL) {
+	/* The case passes when ThreadSanitizer FAILS the relaxed lock. */
+	if (ok(rc == TSAN_FAILURE_EXIT && strstr(report, "data race") != NULL,
+	       "relaxed TAS caught by ThreadSanitizer")) {
 		const char *line = strstr(report, "WARNING: ThreadSanitizer");
-		printf("ok   relaxed TAS caught: exit %d, %.*s\n", rc,
-		       line ? (int)strcspn(line, "\n") : 0, line ? line : "");
+		diag("exit %d, %.*s", rc, line ? (int)strcspn(line, "\n") : 0, line ? line : "");
 	} else {
-		printf("FAIL relaxed TAS not caught: exit %d (want %d and a data race), "
-		       "report:\n%s\n", rc, TSAN_FAILURE_EXIT, report);
-		failed = 1;
+		diag("exit %d (want %d and a data race), report:\n%s", rc, TSAN_FAILURE_EXIT,
+		     report);
 	}
-	printf("%s: ThreadSanitizer %s the misordered lock\n", failed ? "FAIL" : "PASS",
-	       failed ? "did not separate" : "separates");
-	return failed;
+	return done_testing();
 }

@@ -7,14 +7,11 @@
 # removed) must be rejected, which shows the check can fail at all.
 set -u
 : "${top_srcdir:?}"
-if ! command -v spin >/dev/null 2>&1; then
-	echo "SKIP: spin is not installed (Debian package 'spin')"
-	exit 77
-fi
+. "$top_srcdir/tests/lib/tap.sh"
+command -v spin >/dev/null 2>&1 || tap_skip_all "spin is not installed (Debian package 'spin')"
 CC=${CC:-cc}
 work=$(mktemp -d "${TMPDIR:-/tmp}/contend-models.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT
-fail=0
 
 # verify MODEL LABEL [spin -D options]: prints pan's summary into $work/out
 verify() {
@@ -24,9 +21,10 @@ verify() {
 	(cd "$work" && spin "$@" -a "$model.pml" >spin.log 2>&1 &&
 		$CC -O2 -DSAFETY -o pan pan.c >cc.log 2>&1 &&
 		./pan -m100000 >out 2>&1) ||
-		{ echo "FAIL: $label: spin or pan did not run"; cat "$work"/*.log "$work/out" 2>/dev/null; return 1; }
+		{ tap_diag "FAIL: $label: spin or pan did not run"
+		  cat "$work"/*.log "$work/out" 2>/dev/null | sed 's/^/# /'; return 1; }
 	if grep -q "depth too small" "$work/out"; then
-		echo "FAIL: $label: search depth too small, the search was not exhaustive"
+		tap_diag "FAIL: $label: search depth too small, the search was not exhaustive"
 		return 1
 	fi
 	return 0
@@ -38,14 +36,13 @@ for m in "futex futex" "lll lll" "sem sem-K1 -DK=1" "sem sem-K2 -DK=2" "futex_sp
 	if verify "$@"; then
 		states=$(sed -n 's/^ *\([0-9]*\) states, stored.*/\1/p' "$work/out")
 		if grep -q "errors: 0" "$work/out"; then
-			echo "ok   $2: $states states, mutual exclusion and no lost wake-up hold"
+			tap_ok "$2: $states states, mutual exclusion and no lost wake-up hold"
 		else
-			echo "FAIL: $2: spin found an error"
-			grep -E "pan:|errors:" "$work/out"
-			fail=1
+			tap_not_ok "$2: spin found an error"
+			grep -E "pan:|errors:" "$work/out" | sed 's/^/# /'
 		fi
 	else
-		fail=1
+		tap_not_ok "$2: verified"
 	fi
 done
 
@@ -53,13 +50,11 @@ done
 # behind (an invalid end state).
 if verify futex futex-without-wake -DDROP_WAKE; then
 	if grep -q "invalid end state" "$work/out" && ! grep -q "errors: 0" "$work/out"; then
-		echo "ok   negative model (futex, wake removed) rejected: $(grep -o 'invalid end state[^)]*)' "$work/out" | head -1)"
+		tap_ok "negative model (futex, wake removed) rejected: $(grep -o 'invalid end state[^)]*)' "$work/out" | head -1)"
 	else
-		echo "FAIL: spin accepted the futex model with its wake removed"
-		fail=1
+		tap_not_ok "negative model (futex, wake removed) rejected: spin accepted it"
 	fi
 else
-	fail=1
+	tap_not_ok "negative model (futex, wake removed) rejected: spin or pan did not run"
 fi
-[ $fail = 0 ] && echo "PASS: futex, lll, sem, futex-spin models verified; negative model rejected"
-exit $fail
+tap_done

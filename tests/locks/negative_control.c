@@ -13,11 +13,11 @@
 
 #include "../lib/broken_lock.h"
 #include "../lib/lockcheck.h"
+#include "../lib/tap.h"
 
 int main(void)
 {
 	static const unsigned thread_counts[] = { 2, 4 };
-	int missed = 0;
 
 	/* The race needs two threads running at the same instant. Under
 	 * qemu-user on a shared host (make check-aarch64 sets
@@ -44,18 +44,13 @@ int main(void)
 			lockcheck_run_print(&cfg, &res);
 			caught = !lockcheck_passed(&cfg, &res);
 		}
-		if (!caught) {
-			printf("FAIL: the broken lock passed with %u threads (%u run%s)\n",
-			       cfg.threads, runs, runs == 1 ? "" : "s");
-			missed = 1;
-		} else {
-			printf("caught: %llu violations, counter %llu of %llu acquisitions\n",
-			       (unsigned long long)res.violations,
-			       (unsigned long long)res.counter,
-			       (unsigned long long)res.acquisitions);
-		}
+		if (caught)
+			diag("caught: %llu violations, counter %llu of %llu acquisitions",
+			     (unsigned long long)res.violations, (unsigned long long)res.counter,
+			     (unsigned long long)res.acquisitions);
+		/* The case passes when the broken lock FAILS the check. */
+		ok(caught, "broken lock caught with %u threads (%u run%s at most)",
+		   cfg.threads, runs, runs == 1 ? "" : "s");
 	}
-	printf("%s\n", missed ? "FAIL: negative control not caught" :
-				"PASS: negative control caught every time");
-	return missed;
+	return done_testing();
 }

@@ -4,11 +4,10 @@
 # line, or missing from locks/local.mk, fails here.
 set -u
 : "${top_srcdir:?}" "${top_builddir:?}" "${CONTEND:?}"
-fail=0
-say() { echo "$*"; }
-bad() { echo "FAIL: $*"; fail=1; }
+. "$top_srcdir/tests/lib/tap.sh"
+bad() { tap_fail "$*"; }
 
-list=$("$CONTEND" list --json) || { bad "contend list --json failed"; exit 1; }
+list=$("$CONTEND" list --json) || tap_bail "contend list --json failed"
 names=$(printf '%s\n' "$list" | sed -n 's/^ *"name": "\(.*\)",*$/\1/p')
 have_ck=no
 grep -q '^#define HAVE_CK 1' "$top_builddir/config.h" && have_ck=yes
@@ -29,17 +28,22 @@ for src in "$top_srcdir"/locks/*.c; do
 		printf '%s\n' "$names" | grep -qx -- "$name" ||
 			bad "lock '$name' ($base) is missing from 'contend list'"
 	done
+	tap_case "$base built and registered: $(echo $defs)"
 done
 
 for name in tas ttas cas ticket mcs clh futex futex-spin lll sem \
 	    pthread pthread-adaptive pthread-spin posix-sem qspinlock hemlock mcs-tp clh-tp; do
 	printf '%s\n' "$names" | grep -qx -- "$name" || bad "required lock '$name' is not registered"
 done
+tap_case "every lock the project promises is registered"
 if [ $have_ck = yes ]; then
 	for name in ck-fas ck-ticket ck-mcs ck-clh; do
 		printf '%s\n' "$names" | grep -qx -- "$name" || bad "peer '$name' is not registered"
 	done
+	tap_case "the concurrencykit peers are registered"
+else
+	tap_skip "built without concurrencykit" "the concurrencykit peers are registered"
 fi
 count=$(printf '%s\n' "$names" | grep -c .)
-[ $fail = 0 ] && say "PASS: $count locks registered, every lock source built and listed (ck: $have_ck)"
-exit $fail
+tap_diag "$count locks registered (ck: $have_ck)"
+tap_done

@@ -38,6 +38,7 @@
 #include "futex.h"
 #include "lock.h"
 #include "../lib/sanitizer.h"
+#include "../lib/tap.h"
 #include "../lib/selfexec.h"
 
 #define WAITERS 3
@@ -187,9 +188,9 @@ static int run_pattern(const struct lock_desc *d, enum pattern pattern)
 			return 1;
 		rounds++;
 	}
-	printf("ok   %-17s %-18s %u rounds of %d waiters\n", d->name,
-	       pattern == POST_THEN_FREE ? "post-then-free" : "handoff-then-free", rounds,
-	       WAITERS);
+	diag("%-17s %-18s %u rounds of %d waiters", d->name,
+	     pattern == POST_THEN_FREE ? "post-then-free" : "handoff-then-free", rounds,
+	     WAITERS);
 	return 0;
 }
 
@@ -260,7 +261,7 @@ static char report[1 << 16];
 
 int main(int argc, char **argv)
 {
-	int failed = 0, checked = 0;
+	int checked = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc > 1 && strcmp(argv[1], "late-sem") == 0) {
@@ -274,17 +275,16 @@ int main(int argc, char **argv)
 	if (TEST_UNDER_ASAN) {
 		int rc = selfexec_run("late-sem", "ASAN_OPTIONS",
 				      "halt_on_error=1 detect_leaks=0", report, sizeof(report));
-		if (rc != 0 && strstr(report, "heap-use-after-free") != NULL) {
-			printf("ok   negative control: a post that reads the semaphore after "
-			       "waking is caught (exit %d, heap-use-after-free)\n", rc);
-		} else {
-			printf("FAIL negative control not caught: exit %d, report:\n%s\n", rc,
-			       report);
-			failed = 1;
-		}
+		bool caught = rc != 0 && strstr(report, "heap-use-after-free") != NULL;
+		if (!caught)
+			diag("FAIL negative control not caught: exit %d, report:\n%s", rc, report);
+		ok(caught, "negative control: a post that reads the semaphore after waking "
+		   "is caught (exit %d, heap-use-after-free)", rc);
 	} else {
-		printf("note: not built with -fsanitize=address: a late access would go "
-		       "unnoticed; this run only shows that nothing hangs (make check-asan)\n");
+		skip("not built with -fsanitize=address (make check-asan)",
+		     "negative control: a late access to the semaphore is caught");
+		diag("without ASan a late access would go unnoticed: the runs below only "
+		     "show that nothing hangs");
 	}
 
 	for (size_t i = 0; i < lock_count(); i++) {
@@ -292,16 +292,13 @@ int main(int argc, char **argv)
 		if (!(d->props & LOCK_MAY_SLEEP))
 			continue;
 		checked++;
+		const char *how = TEST_UNDER_ASAN ? " under AddressSanitizer" : "";
 		if (d->props & LOCK_COUNTING)
-			failed |= run_pattern(d, POST_THEN_FREE);
-		failed |= run_pattern(d, HANDOFF_THEN_FREE);
+			ok(run_pattern(d, POST_THEN_FREE) == 0,
+			   "%s freed right after post-then-free%s", d->name, how);
+		ok(run_pattern(d, HANDOFF_THEN_FREE) == 0,
+		   "%s freed right after handoff-then-free%s", d->name, how);
 	}
-	if (checked < 7) {
-		printf("FAIL: expected at least 7 sleeping locks, found %d\n", checked);
-		failed = 1;
-	}
-	printf("%s: %d sleeping locks destroyed and freed right after their last user%s\n",
-	       failed ? "FAIL" : "PASS", checked,
-	       TEST_UNDER_ASAN ? " under AddressSanitizer" : "");
-	return failed;
+	ok(checked >= 7, "at least 7 sleeping locks (%d)", checked);
+	return done_testing();
 }

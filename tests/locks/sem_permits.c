@@ -8,13 +8,15 @@
 #include "config.h"
 #endif
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "../lib/lockcheck.h"
+#include "../lib/tap.h"
 
 int main(void)
 {
-	int failed = 0, checked = 0;
+	int checked = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (size_t i = 0; i < lock_count(); i++) {
@@ -36,19 +38,16 @@ int main(void)
 			};
 			struct lockcheck_result res;
 			lockcheck_run_print(&cfg, &res);
-			if (!lockcheck_passed(&cfg, &res))
-				failed = 1;
+			bool passed = lockcheck_passed(&cfg, &res);
 			if (res.max_occupancy != k) {
-				printf("FAIL %s K=%u: at most %u holders were seen at once\n",
-				       d->name, k, res.max_occupancy);
-				failed = 1;
+				diag("FAIL %s K=%u: at most %u holders were seen at once",
+				     d->name, k, res.max_occupancy);
+				passed = false;
 			}
+			ok(passed, "permits %s K=%u threads=8", d->name, k);
 		}
 	}
-	if (checked == 0) {
-		printf("FAIL: no counting lock in the registry\n");
-		failed = 1;
-	}
-	printf("%s: %d counting locks\n", failed ? "FAIL" : "PASS", checked);
-	return failed;
+	if (checked == 0)
+		ok(0, "a counting lock in the registry");
+	return done_testing();
 }

@@ -50,6 +50,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/tap.h"
 #include "lock.h"
 
 #define CPU_LIMIT_PART1 0.010 /* s of CPU time a failing trylock may use */
@@ -158,7 +159,7 @@ static int part1_run(const struct lock_desc *d)
 	unsigned succeeded = 0;
 
 	if (d->init(lk.p, &p) != 0) {
-		printf("FAIL %s: init failed\n", d->name);
+		diag("FAIL %s: init failed", d->name);
 		return 1;
 	}
 	if (d->thread_init)
@@ -182,8 +183,8 @@ static int part1_run(const struct lock_desc *d)
 			d->unlock(lk.p, tnode.p);
 		}
 		if (c > CPU_LIMIT_PART1 || (v > 0 && w > CPU_LIMIT_PART1)) {
-			printf("FAIL %s: trylock %d took %.1f ms wall, %.1f ms CPU, %ld sleeps "
-			       "while the lock was held\n", d->name, i, w * 1e3, c * 1e3, v);
+			diag("FAIL %s: trylock %d took %.1f ms wall, %.1f ms CPU, %ld sleeps "
+			     "while the lock was held", d->name, i, w * 1e3, c * 1e3, v);
 			failed = 1;
 			break;
 		}
@@ -193,14 +194,14 @@ static int part1_run(const struct lock_desc *d)
 	for (int i = 0; i < 3; i++)
 		pthread_join(th[i], NULL);
 	if (succeeded) {
-		printf("FAIL %s: trylock succeeded %u times while another thread held the lock\n",
-		       d->name, succeeded);
+		diag("FAIL %s: trylock succeeded %u times while another thread held the lock",
+		     d->name, succeeded);
 		failed = 1;
 	}
 	d->destroy(lk.p);
 	if (!failed)
-		printf("ok %s held+queued: 200 trylocks failed, max %.1f us CPU each\n",
-		       d->name, max_cpu * 1e6);
+		diag("pass %s held+queued: 200 trylocks failed, max %.1f us CPU each",
+		     d->name, max_cpu * 1e6);
 	return failed;
 }
 
@@ -327,20 +328,20 @@ static int part2_scenario(void *tnode, const int *script, const char *script_nam
 		double cpu = c_end - sc.cpu_at_release;
 		long v = v_end - sc.vcsw_at_release;
 		if (cpu > CPU_LIMIT_PART2 || v > 0) {
-			printf("FAIL %s: trylock paused at its fault %d while B ran '%s' then "
-			       "waited for B's critical section: %.0f ms wall, %.1f ms CPU, "
-			       "%ld sleeps after B took the lock (trylock returned %s)\n",
-			       sc.d->name, k, script_name, (m_end - sc.mono_at_release) * 1e3,
-			       cpu * 1e3, v, got ? "true" : "false");
+			diag("FAIL %s: trylock paused at its fault %d while B ran '%s' then "
+			     "waited for B's critical section: %.0f ms wall, %.1f ms CPU, "
+			     "%ld sleeps after B took the lock (trylock returned %s)",
+			     sc.d->name, k, script_name, (m_end - sc.mono_at_release) * 1e3,
+			     cpu * 1e3, v, got ? "true" : "false");
 			failed = 1;
 		} else {
-			printf("note %s: fault %d '%s': the trylock was descheduled past B's "
-			       "%.0f ms hold, not counted\n", sc.d->name, k, script_name,
-			       HOLD_MAX * 1e3);
+			diag("note %s: fault %d '%s': the trylock was descheduled past B's "
+			     "%.0f ms hold, not counted", sc.d->name, k, script_name,
+			     HOLD_MAX * 1e3);
 		}
 	} else if (got && b_at_return == B_HOLDING) {
-		printf("FAIL %s: trylock succeeded while B held the lock (fault %d, '%s')\n",
-		       sc.d->name, k, script_name);
+		diag("FAIL %s: trylock succeeded while B held the lock (fault %d, '%s')",
+		     sc.d->name, k, script_name);
 		failed = 1;
 	}
 	atomic_store(&sc.t_done, 1);
@@ -371,7 +372,7 @@ static int part2_run(const struct lock_desc *d)
 	sc.bnode = sc.regions[2].p;
 	void *tnode = sc.regions[1].p;
 	if (d->init(sc.lock, &p) != 0) {
-		printf("FAIL %s: init failed\n", d->name);
+		diag("FAIL %s: init failed", d->name);
 		return 1;
 	}
 	if (d->thread_init) {
@@ -401,16 +402,14 @@ static int part2_run(const struct lock_desc *d)
 	d->destroy(sc.lock);
 	/* The regions stay mapped: B's and T's nodes may belong to the lock. */
 	if (!failed)
-		printf("ok %s race at each page touched: %d scenarios, trylock never waited\n",
-		       d->name, scenarios);
+		diag("pass %s race at each page touched: %d scenarios, trylock never waited",
+		     d->name, scenarios);
 	return failed;
 }
 
 int main(void)
 {
 	struct sigaction sa;
-	int failed = 0;
-	unsigned checked = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	page_size = (size_t)sysconf(_SC_PAGESIZE);
@@ -426,14 +425,11 @@ int main(void)
 		int f = part1_run(d);
 		if (!f)
 			f = part2_run(d);
-		if (f && (d->props & LOCK_TRYLOCK_MAY_BLOCK)) {
-			printf("known %s: marked LOCK_TRYLOCK_MAY_BLOCK (kept out of "
-			       "substitution), not counted\n", d->name);
-			f = 0;
-		}
-		failed |= f;
-		checked++;
+		if (f && (d->props & LOCK_TRYLOCK_MAY_BLOCK))
+			skip("known: marked LOCK_TRYLOCK_MAY_BLOCK (kept out of substitution)",
+			     "trylock promptness %s", d->name);
+		else
+			ok(!f, "trylock promptness %s", d->name);
 	}
-	printf("%s: trylock promptness of %u locks\n", failed ? "FAIL" : "PASS", checked);
-	return failed;
+	return done_testing();
 }

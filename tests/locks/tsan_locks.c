@@ -26,17 +26,17 @@
 
 #include "../lib/lockcheck.h"
 #include "../lib/sanitizer.h"
+#include "../lib/tap.h"
 
 int main(int argc, char **argv)
 {
 	static const unsigned thread_counts[] = { 2, 4 };
-	int failed = 0, checked = 0;
+	int checked = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!TEST_UNDER_TSAN) {
 		/* tests/locks/validate checks exclusion in every build. */
-		printf("SKIP: not built with -fsanitize=thread (run 'make check-tsan')\n");
-		return TEST_SKIP;
+		skip_all("not built with -fsanitize=thread (run 'make check-tsan')");
 	}
 	for (size_t i = 0; i < lock_count(); i++) {
 		const struct lock_desc *d = lock_at(i);
@@ -50,8 +50,8 @@ int main(int argc, char **argv)
 				continue;
 		}
 		if (strncmp(d->name, "ck-", 3) == 0) {
-			printf("skip %s: peer lock with inline-assembly atomics TSan cannot see\n",
-			       d->name);
+			skip("peer lock with inline-assembly atomics TSan cannot see",
+			     "tsan %s", d->name);
 			continue;
 		}
 		checked++;
@@ -76,19 +76,16 @@ int main(int argc, char **argv)
 			};
 			struct lockcheck_result res;
 			lockcheck_run_print(&cfg, &res);
-			if (!lockcheck_passed(&cfg, &res))
-				failed = 1;
+			bool passed = lockcheck_passed(&cfg, &res);
 			if (own_sleeper && cfg.threads == 4 && res.futex_sleeps == 0) {
-				printf("FAIL %s: never took the futex sleep path (no FUTEX_WAIT slept)\n", d->name);
-				failed = 1;
+				diag("FAIL %s: never took the futex sleep path (no FUTEX_WAIT "
+				     "slept)", d->name);
+				passed = false;
 			}
+			ok(passed, "tsan %s threads=%u", d->name, cfg.threads);
 		}
 	}
-	if (checked == 0) {
-		printf("FAIL: no lock checked\n");
-		return 1;
-	}
-	printf("%s: %d locks at 2 and 4 threads under ThreadSanitizer\n",
-	       failed ? "FAIL" : "PASS", checked);
-	return failed;
+	if (checked == 0)
+		bail_out("no lock checked");
+	return done_testing();
 }

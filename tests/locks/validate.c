@@ -8,15 +8,17 @@
 #include "config.h"
 #endif
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../lib/lockcheck.h"
+#include "../lib/tap.h"
 
-static int check_lock(const struct lock_desc *d)
+/* One case per lock and thread count: "validate mcs-tp threads=2". */
+static void check_lock(const struct lock_desc *d)
 {
 	static const unsigned thread_counts[] = { 1, 2, 4, 8 };
-	int failed = 0;
 
 	for (size_t i = 0; i < sizeof(thread_counts) / sizeof(thread_counts[0]); i++) {
 		struct lockcheck_config cfg = {
@@ -30,21 +32,20 @@ static int check_lock(const struct lock_desc *d)
 		};
 		struct lockcheck_result res;
 		lockcheck_run_print(&cfg, &res);
-		if (!lockcheck_passed(&cfg, &res))
-			failed = 1;
+		bool passed = lockcheck_passed(&cfg, &res);
 		/* Alone, a trylock of a free lock must never fail. */
 		if (cfg.threads == 1 && res.trylock_failures != 0) {
-			printf("FAIL %s: trylock failed on a free lock (%llu times)\n",
-			       d->name, (unsigned long long)res.trylock_failures);
-			failed = 1;
+			diag("FAIL %s: trylock failed on a free lock (%llu times)",
+			     d->name, (unsigned long long)res.trylock_failures);
+			passed = false;
 		}
+		ok(passed, "validate %s threads=%u", d->name, cfg.threads);
 	}
-	return failed;
 }
 
 int main(int argc, char **argv)
 {
-	int failed = 0, checked = 0;
+	int checked = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (size_t i = 0; i < lock_count(); i++) {
@@ -56,13 +57,11 @@ int main(int argc, char **argv)
 			if (!wanted)
 				continue;
 		}
-		failed |= check_lock(d);
+		check_lock(d);
 		checked++;
 	}
-	if (checked == 0) {
-		printf("FAIL: no lock matched\n");
-		return 1;
-	}
-	printf("%s: %d locks checked\n", failed ? "FAIL" : "PASS", checked);
-	return failed;
+	if (checked == 0)
+		bail_out("no lock matched");
+	diag("%d locks checked", checked);
+	return done_testing();
 }
