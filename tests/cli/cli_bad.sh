@@ -6,11 +6,11 @@
 # files) and every -o target stay as they were.
 # (tests/cli/run_cli.sh has the long table for `contend run` alone.)
 set -u
-: "${CONTEND:?}"
+: "${top_srcdir:?}" "${CONTEND:?}"
+. "$top_srcdir/tests/lib/tap.sh"
 : "${top_srcdir:?}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fail=0
 good_json=$top_srcdir/fuzz/corpus-results/run-2locks-2threads.json
 
 # subcommand <TAB> arguments (split on blanks; "(none)" for none) <TAB>
@@ -98,21 +98,20 @@ while IFS='	' read -r sub args want; do
 	lines=$(wc -l < "$tmp/stderr")
 	what="$sub $args"
 	if [ $rc -ne 2 ]; then
-		echo "FAIL: $what: exit $rc, want 2 ($(head -c 300 "$tmp/stderr"))"; fail=1
+		tap_not_ok "$what: exit $rc, want 2 ($(head -c 300 "$tmp/stderr"))"
 	elif ! printf '%s\n' "$first" | grep -q "^contend $sub: "; then
-		echo "FAIL: $what: first line is not 'contend $sub: ...': $first"; fail=1
+		tap_not_ok "$what: first line is not 'contend $sub: ...': $first"
 	elif ! printf '%s\n' "$first" | grep -qF -- "$want"; then
-		echo "FAIL: $what: '$first' does not name '$want'"; fail=1
+		tap_not_ok "$what: '$first' does not name '$want'"
 	elif [ "$lines" -gt 2 ]; then
-		echo "FAIL: $what: $lines lines on stderr, want 1 (or 2 with a hint)"
-		cat "$tmp/stderr"; fail=1
+		tap_not_ok "$what: $lines lines on stderr, want 1 (or 2 with a hint)"
+		tap_diag_file "$tmp/stderr"
 	elif [ -s "$tmp/stdout" ]; then
-		echo "FAIL: $what: printed on stdout: $(head -c 200 "$tmp/stdout")"; fail=1
+		tap_not_ok "$what: printed on stdout: $(head -c 200 "$tmp/stdout")"
 	elif ! cmp -s "$tmp/before" "$tmp/after"; then
-		echo "FAIL: $what: wrote files:"; diff "$tmp/before" "$tmp/after" | sed -n 's/^> /  /p'
-		fail=1
+		tap_not_ok "$what: wrote files:"; diff "$tmp/before" "$tmp/after" | sed -n 's/^> /#   /p'
 	else
-		echo "ok   $what -> $first"
+		tap_ok "$what -> $first"
 	fi
 	rm -rf "$dir"
 done < "$tmp/table"
@@ -121,9 +120,8 @@ done < "$tmp/table"
 for sub in $("$CONTEND" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p'); do
 	case " $subs " in
 	*" $sub "*) ;;
-	*) echo "FAIL: subcommand '$sub' has no bad command lines in the table"; fail=1 ;;
+	*) tap_not_ok "subcommand '$sub' has no bad command lines in the table" ;;
 	esac
 done
 
-[ $fail -eq 0 ] && echo "PASS: $n bad command lines of$subs"
-exit $fail
+tap_done

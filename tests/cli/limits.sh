@@ -20,19 +20,17 @@
 # Sanitizer builds reserve terabytes of address space for their shadow
 # memory, so RLIMIT_AS cannot be applied to them: skipped there.
 set -u
-: "${CONTEND:?}"
+: "${top_srcdir:?}" "${CONTEND:?}"
+. "$top_srcdir/tests/lib/tap.sh"
 if [ -n "${CONTEND_SANITIZER:-}" ]; then
-	echo "SKIP: built with a sanitizer ($CONTEND_SANITIZER): its shadow memory needs more" \
+	tap_skip_all "built with a sanitizer ($CONTEND_SANITIZER): its shadow memory needs more" \
 		"address space than any useful ulimit -v"
-	exit 77
 fi
 if ! command -v timeout > /dev/null; then
-	echo "SKIP: timeout(1) not found (Debian: coreutils)"
-	exit 77
+	tap_skip_all "timeout(1) not found (Debian: coreutils)"
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fail=0
 
 # run_limited KB STACK_KB ARGS...: contend run under ulimit -v KB and
 # ulimit -s STACK_KB; sets rc; stderr in $tmp/err, the -o file $tmp/out.json.
@@ -51,22 +49,22 @@ run_limited() {
 check_failure() {
 	label=$1 pattern=$2
 	if [ $rc -eq 124 ]; then
-		echo "FAIL: $label: still running after 60 s (hang)"; fail=1; return
+		tap_not_ok "$label: still running after 60 s (hang)"; return
 	fi
 	if [ $rc -ge 128 ]; then
-		echo "FAIL: $label: killed by signal $((rc - 128)):"; cat "$tmp/err"; fail=1; return
+		tap_not_ok "$label: killed by signal $((rc - 128)):"; tap_diag_file "$tmp/err"; return
 	fi
 	if [ $rc -ne 1 ]; then
-		echo "FAIL: $label: exit $rc, want 1:"; cat "$tmp/err"; fail=1; return
+		tap_not_ok "$label: exit $rc, want 1:"; tap_diag_file "$tmp/err"; return
 	fi
 	if grep -qv '^contend run: ' "$tmp/err"; then
-		echo "FAIL: $label: stderr has lines that are not contend's messages:"
-		cat "$tmp/err"; fail=1; return
+		tap_not_ok "$label: stderr has lines that are not contend's messages:"
+		tap_diag_file "$tmp/err"; return
 	fi
 	if ! grep -Eq "$pattern" "$tmp/err"; then
-		echo "FAIL: $label: no message matching /$pattern/:"; cat "$tmp/err"; fail=1; return
+		tap_not_ok "$label: no message matching /$pattern/:"; tap_diag_file "$tmp/err"; return
 	fi
-	echo "ok   $label: exit 1, $(grep -E "$pattern" "$tmp/err" | head -1)"
+	tap_ok "$label: exit 1, $(grep -E "$pattern" "$tmp/err" | head -1)"
 }
 
 small="--locks tas --threads 1 --cs 0 --duration 1ms --warmup 0 --repeat 1"
@@ -86,8 +84,8 @@ while [ -z "$hi" ]; do
 	if [ $rc -eq 0 ]; then
 		hi=$kb
 	elif [ $kb -ge 4194304 ]; then
-		echo "FAIL: a one-thread sweep does not run even under ulimit -v $kb (exit $rc):"
-		cat "$tmp/err"; exit 1
+		tap_not_ok "a one-thread sweep does not run even under ulimit -v $kb (exit $rc):"
+		tap_diag_file "$tmp/err"; tap_done
 	else
 		lo=$kb
 		kb=$((kb * 2))
@@ -108,7 +106,7 @@ while [ $((hi - lo)) -gt 4096 ]; do
 	fi
 done
 base=$hi
-echo "ok   a one-thread sweep needs ~$((base / 1024)) MB of address space;" \
+tap_ok "a one-thread sweep needs ~$((base / 1024)) MB of address space;" \
 	"$clean_startup_failures smaller limits failed cleanly"
 
 # 2. More threads than stacks fit.
@@ -118,7 +116,7 @@ check_failure "1000 threads, 8 MB stacks, $(((base / 1024) + 300)) MB address sp
 	'cannot create thread [0-9]+ of 1000'
 if [ -s "$tmp/out.json" ] && command -v jq > /dev/null &&
    ! jq -e '.complete == false' "$tmp/out.json" > /dev/null; then
-	echo "FAIL: the results file of the failed sweep does not say complete: false"; fail=1
+	tap_not_ok "the results file of the failed sweep does not say complete: false"
 fi
 
 # 3. Per-thread results and histograms beyond the address space.
@@ -139,8 +137,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	rc=$?
 	check_failure "200 threads under ulimit -u $((nproc_now + 20))" 'cannot create thread'
 else
-	echo "note: running as root, which ulimit -u does not bind: RLIMIT_NPROC not tested"
+	tap_diag "note: running as root, which ulimit -u does not bind: RLIMIT_NPROC not tested"
 fi
 
-[ $fail -eq 0 ] && echo "PASS: sweeps beyond the limits fail with a message, no hang, no crash"
-exit $fail
+tap_done

@@ -3,10 +3,10 @@
 # one line naming the option, and creates no file; good runs print the
 # table, CSV and JSON, and the JSON file can be read with jq.
 set -u
-: "${CONTEND:?}" "${top_builddir:?}"
+: "${top_srcdir:?}" "${CONTEND:?}" "${top_builddir:?}"
+. "$top_srcdir/tests/lib/tap.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fail=0
 ncpu=$(nproc)
 over=$((ncpu * 4))
 
@@ -59,17 +59,17 @@ while IFS='	' read -r args want; do
 	msg=$(cat "$tmp/stderr")
 	lines=$(wc -l < "$tmp/stderr")
 	if [ $rc -ne 2 ]; then
-		echo "FAIL: run $args: exit $rc, want 2 ($msg)"; fail=1
+		tap_not_ok "run $args: exit $rc, want 2 ($msg)"
 	elif ! grep -qF -- "$want" "$tmp/stderr"; then
-		echo "FAIL: run $args: message '$msg' does not name '$want'"; fail=1
+		tap_not_ok "run $args: message '$msg' does not name '$want'"
 	elif [ "$lines" -ne 1 ]; then
-		echo "FAIL: run $args: $lines lines on stderr, want 1"; fail=1
+		tap_not_ok "run $args: $lines lines on stderr, want 1"
 	elif [ -e "$tmp/out.json" ] || [ -e "$tmp/results" ]; then
-		echo "FAIL: run $args: created a file"; fail=1
+		tap_not_ok "run $args: created a file"
 	elif [ -s "$tmp/stdout" ]; then
-		echo "FAIL: run $args: printed on stdout"; fail=1
+		tap_not_ok "run $args: printed on stdout"
 	else
-		echo "ok   run $args -> $msg"
+		tap_ok "run $args -> $msg"
 	fi
 done < "$tmp/bad"
 
@@ -78,9 +78,9 @@ for sub in "list --json extra" "list --bogus" "nosuchcommand" "--bogus"; do
 	"$CONTEND" $sub >/dev/null 2>"$tmp/stderr"
 	rc=$?
 	if [ $rc -eq 2 ] && [ "$(wc -l < "$tmp/stderr")" -eq 1 ]; then
-		echo "ok   $sub -> $(cat "$tmp/stderr")"
+		tap_ok "$sub -> $(cat "$tmp/stderr")"
 	else
-		echo "FAIL: contend $sub: exit $rc"; fail=1
+		tap_not_ok "contend $sub: exit $rc"
 	fi
 done
 
@@ -90,21 +90,22 @@ done
 rc=$?
 rows=$(grep -cE '^(ticket|mcs|futex) ' "$tmp/table")
 if [ $rc -eq 0 ] && [ "$rows" -eq 9 ]; then
-	echo "ok   example sweep: 9 table rows"
+	tap_ok "example sweep: 9 table rows"
 else
-	echo "FAIL: example sweep: exit $rc, $rows rows"; cat "$tmp/table" "$tmp/err"; fail=1
+	tap_not_ok "example sweep: exit $rc, $rows rows"; cat "$tmp/table" "$tmp/err" | sed "s/^/# /"
 fi
 # The interval's level is the one 3 repeats reach ([min, max]: 75%), not 95%.
 if grep -q 'CI 75%' "$tmp/table" && ! grep -q '95% CI' "$tmp/table"; then
-	echo "ok   table header prints the CI level reached (75% for 3 repeats)"
+	tap_ok "table header prints the CI level reached (75% for 3 repeats)"
 else
-	echo "FAIL: table header does not print the 75% CI level of 3 repeats"
-	head -2 "$tmp/table"; fail=1
+	tap_not_ok "table header does not print the 75% CI level of 3 repeats"
+	head -2 "$tmp/table" | sed "s/^/# /"
 fi
-if "$top_builddir/tests/lib/check_results" "$tmp/r.json"; then
-	:
+if "$top_builddir/tests/lib/check_results" "$tmp/r.json" >"$tmp/check" 2>&1; then
+	tap_ok "results JSON follows results/SCHEMA.md"
 else
-	echo "FAIL: contend run wrote JSON that does not follow results/SCHEMA.md"; fail=1
+	tap_not_ok "contend run wrote JSON that does not follow results/SCHEMA.md"
+	tap_diag_file "$tmp/check"
 fi
 if command -v jq >/dev/null; then
 	if jq -e '.schema_version == 2 and .complete == true and (.results | length) == 9
@@ -115,9 +116,9 @@ if command -v jq >/dev/null; then
 	          and has("regimes") and (has("probe_moved") | not)
 	          and ([.per_repeat[] | has("regime") and has("foreign_share")] | all)] | all)
 	    and (.meta.tsc.hz > 0)' "$tmp/r.json" >/dev/null; then
-		echo "ok   results JSON read with jq"
+		tap_ok "results JSON read with jq"
 	else
-		echo "FAIL: results JSON content"; fail=1
+		tap_not_ok "results JSON content"
 	fi
 fi
 
@@ -128,25 +129,24 @@ if [ $? -eq 0 ] && head -1 "$tmp/csv" | grep -q '^lock,threads,cs_ns' &&
    # 2 repeats: the [min, max] interval covers the median at 50%
    [ "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "ci_level") c = i }
 		  NR == 2 && c { print $c }' "$tmp/csv")" = 0.5 ]; then
-	echo "ok   --format csv"
+	tap_ok "--format csv"
 else
-	echo "FAIL: --format csv"; cat "$tmp/csv"; fail=1
+	tap_not_ok "--format csv"; cat "$tmp/csv" | sed "s/^/# /"
 fi
 "$CONTEND" run --locks tas --threads 1 --cs 0 --duration 20ms --repeat 1 -q \
 	-o "$tmp/one.json" > "$tmp/one" 2>&1
 if [ $? -eq 0 ] && grep -q 'CI –' "$tmp/one"; then
-	echo "ok   one repeat: no CI level (–)"
+	tap_ok "one repeat: no CI level (–)"
 else
-	echo "FAIL: one repeat: the table must say the CI has no level (–)"; head -2 "$tmp/one"; fail=1
+	tap_not_ok "one repeat: the table must say the CI has no level (–)"; head -2 "$tmp/one" | sed "s/^/# /"
 fi
 "$CONTEND" run --locks tas --threads 1 --cs 0 --duration 20ms --repeat 1 --format json -q \
 	-o "$tmp/j.json" > "$tmp/json" 2>&1
 if [ $? -eq 0 ] && { ! command -v jq >/dev/null ||
 	jq -e '.results[0].lock == "tas"' "$tmp/json" >/dev/null; }; then
-	echo "ok   --format json"
+	tap_ok "--format json"
 else
-	echo "FAIL: --format json"; fail=1
+	tap_not_ok "--format json"
 fi
 
-[ $fail -eq 0 ] && echo "PASS: $n bad command lines rejected, formats checked"
-exit $fail
+tap_done

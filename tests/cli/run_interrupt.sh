@@ -3,10 +3,10 @@
 # the points it finished as valid JSON with "complete": false, and exits
 # 130 / 143. The file is never left half-written.
 set -u
-: "${CONTEND:?}"
+: "${top_srcdir:?}" "${CONTEND:?}"
+. "$top_srcdir/tests/lib/tap.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fail=0
 
 for sig in INT TERM; do
 	out="$tmp/$sig.json"
@@ -21,26 +21,29 @@ for sig in INT TERM; do
 	want=130
 	[ $sig = TERM ] && want=143
 	if [ $rc -ne $want ]; then
-		echo "FAIL: SIG$sig: exit $rc, want $want"; cat "$tmp/stderr"; fail=1
+		tap_not_ok "SIG$sig: exit $rc, want $want"; tap_diag_file "$tmp/stderr"
 		continue
 	fi
 	if ! [ -s "$out" ]; then
-		echo "FAIL: SIG$sig: no results file"; fail=1
+		tap_not_ok "SIG$sig: no results file"
 		continue
 	fi
 	if command -v jq >/dev/null; then
 		if jq -e --arg s "SIG$sig" '.complete == false and .interrupted_by == $s
 		    and (.results | length) >= 1 and ([.results[] | .repeats >= 1] | all)' \
 		    "$out" >/dev/null; then
-			echo "ok   SIG$sig: exit $rc, partial results valid ($(jq '.results | length' "$out") points)"
+			tap_ok "SIG$sig: exit $rc, partial results valid ($(jq '.results | length' "$out") points)"
 		else
-			echo "FAIL: SIG$sig: results file content"; fail=1
+			tap_not_ok "SIG$sig: results file content"
 		fi
 	else
 		python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d["complete"] is not False)' "$out" &&
-			echo "ok   SIG$sig: valid JSON" || { echo "FAIL: SIG$sig JSON"; fail=1; }
+			tap_ok "SIG$sig: valid JSON" || tap_not_ok "SIG$sig: valid JSON"
 	fi
-	ls -a "$tmp" | grep -q '\.tmp\.' && { echo "FAIL: SIG$sig left a temporary file"; fail=1; }
+	if ls -a "$tmp" | grep -q '\.tmp\.'; then
+		tap_not_ok "SIG$sig: no temporary file left"
+	else
+		tap_ok "SIG$sig: no temporary file left"
+	fi
 done
-[ $fail -eq 0 ] && echo "PASS: interrupted sweeps keep their finished points"
-exit $fail
+tap_done

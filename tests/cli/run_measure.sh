@@ -11,18 +11,18 @@
 # Timing is only asserted where the scenario makes it certain (a 300 ms
 # section against a 100 ms window), never as a speed: the machine is shared.
 set -u
-: "${CONTEND:?}" "${top_builddir:?}"
+: "${top_srcdir:?}" "${CONTEND:?}" "${top_builddir:?}"
+. "$top_srcdir/tests/lib/tap.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fail=0
-ok() { echo "ok   $*"; }
-bad() { echo "FAIL: $*"; fail=1; }
-command -v jq >/dev/null || { echo "SKIP: jq not installed"; exit 77; }
+ok() { tap_ok "$*"; }
+bad() { tap_not_ok "$*"; }
+command -v jq >/dev/null || tap_skip_all "jq not installed"
 
 check() { # FILE DESCRIPTION JQ-EXPRESSION
 	if jq -e "$3" "$1" >/dev/null; then ok "$2"; else
 		bad "$2"; jq -c '.results[0] | {per_repeat, per_thread, fairness, latency_ns,
-			hold_ns, cs_ns_achieved, harness}' "$1"; fi
+			hold_ns, cs_ns_achieved, harness}' "$1" | sed 's/^/# /'; fi
 }
 
 # 1. Long non-critical sections: every thread acquires at the start of the
@@ -56,7 +56,7 @@ check "$tmp/starve.json" "starved_threads counts threads without a window acquis
 if grep -E '^tas ' "$tmp/starve.txt" | grep -q 'S' && grep -qi 'S *= *starved\|S: .*starv\|S .*starv' "$tmp/starve.txt"; then
 	ok "the table flags the starved point and explains the flag"
 else
-	bad "table does not flag starvation"; cat "$tmp/starve.txt"
+	bad "table does not flag starvation"; tap_diag_file "$tmp/starve.txt"
 fi
 
 if "$CONTEND" report "$tmp/starve.json" -o "$tmp/report" >/dev/null 2>&1 &&
@@ -105,8 +105,9 @@ check "$tmp/cs.json" "sampling: one period per repeat, serial overhead share ~1%
 if "$top_builddir/tests/lib/check_results" "$tmp/cs.json" "$tmp/off.json" "$tmp/starve.json" >/dev/null; then
 	ok "the files follow results/SCHEMA.md"
 else
-	bad "schema check"; "$top_builddir/tests/lib/check_results" "$tmp/cs.json" "$tmp/off.json" "$tmp/starve.json"
+	bad "the files follow results/SCHEMA.md"
+	"$top_builddir/tests/lib/check_results" "$tmp/cs.json" "$tmp/off.json" "$tmp/starve.json" |
+		sed 's/^/# /'
 fi
 
-[ $fail -eq 0 ] && echo "PASS: measurement edges"
-exit $fail
+tap_done

@@ -1,8 +1,8 @@
 #!/bin/sh
 # topo.sh - `contend topo`: output for this machine and synthetic
 # topologies, JSON shape, and usage errors (exit 2, naming flag and value).
-: "${CONTEND:?CONTEND is not set (run through make check)}"
-fail=0
+: "${top_srcdir:?}" "${CONTEND:?CONTEND is not set (run through make check)}"
+. "$top_srcdir/tests/lib/tap.sh"
 tmp=${TMPDIR:-/tmp}/contend-topo-sh.$$
 trap 'rm -f "$tmp".out "$tmp".err' EXIT
 
@@ -13,11 +13,11 @@ expect() {
 	"$CONTEND" topo "$@" >"$tmp.out" 2>"$tmp.err"
 	rc=$?
 	if [ "$rc" -ne "$want_rc" ]; then
-		echo "FAIL: contend topo $*: exit $rc, want $want_rc"; cat "$tmp.err"; fail=1
+		tap_not_ok "contend topo $*: exit $rc, want $want_rc"; tap_diag_file "$tmp.err"
 	elif ! cat "$tmp.out" "$tmp.err" | grep -q -- "$pattern"; then
-		echo "FAIL: contend topo $*: no '$pattern' in:"; cat "$tmp.out" "$tmp.err"; fail=1
+		tap_not_ok "contend topo $*: no '$pattern' in:"; cat "$tmp.out" "$tmp.err" | sed "s/^/# /"
 	else
-		echo "ok: contend topo $* -> $rc, '$pattern'"
+		tap_ok "contend topo $* -> $rc, '$pattern'"
 	fi
 }
 
@@ -45,16 +45,16 @@ expect 0 '"oversubscribed": false' -- --topology "$synth" --pin scatter --thread
 if command -v jq >/dev/null 2>&1; then
 	pk=$(jq -r '[.plan.per_thread[].package] | unique | length' "$tmp.out")
 	if [ "$pk" != 2 ]; then
-		echo "FAIL: scatter threads 0, 1 share a package (jq: $pk)"; fail=1
+		tap_not_ok "scatter threads 0, 1 share a package (jq: $pk)"
 	else
-		echo "ok: scatter JSON puts threads 0, 1 on 2 packages"
+		tap_ok "scatter JSON puts threads 0, 1 on 2 packages"
 	fi
-	"$CONTEND" topo --json >"$tmp.out" || fail=1
+	"$CONTEND" topo --json >"$tmp.out" || tap_not_ok "contend topo --json: exit $?"
 	if jq -e '.topology.pus >= 1 and (.topology.allowed_cpus | type == "string") and .this_machine' \
 		"$tmp.out" >/dev/null; then
-		echo "ok: this machine's JSON has pus, allowed_cpus"
+		tap_ok "this machine's JSON has pus, allowed_cpus"
 	else
-		echo "FAIL: this machine's JSON:"; cat "$tmp.out"; fail=1
+		tap_not_ok "this machine's JSON:"; tap_diag_file "$tmp.out"
 	fi
 fi
-exit $fail
+tap_done
