@@ -1,35 +1,26 @@
 # plot_lib.sh - sourced by tests/plot/*.sh:
-# a scratch directory, failure reporting and checks of image files.
-# Needs top_srcdir and CONTEND from the test environment (Makefile.am).
+# a scratch directory, failure reporting (TAP, tap.sh) and checks of image
+# files. Needs top_srcdir and CONTEND from the test environment (Makefile.am).
+#
+# A test runs checks that call fail() when they do not hold, then names
+# the case they make up with ok(): "ok N - name", or "not ok N - name" when
+# a fail() came since the previous ok(). finish() ends the test.
 
 : "${top_srcdir:?}" "${CONTEND:?}"
+. "$top_srcdir/tests/lib/tap.sh"
 DATA="$top_srcdir/tests/data"
-T=$(mktemp -d "${TMPDIR:-/tmp}/contend-test.XXXXXX") || exit 99
+T=$(mktemp -d "${TMPDIR:-/tmp}/contend-test.XXXXXX") || tap_bail "mktemp failed"
 trap 'rm -rf "$T"' EXIT
-failures=0
 
-fail() {
-	echo "FAIL: $*"
-	failures=$((failures + 1))
-}
+fail() { tap_fail "$*"; }
 
-ok() {
-	echo "ok: $*"
-}
+ok() { tap_case "$*"; }
 
-finish() {
-	if [ "$failures" -ne 0 ]; then
-		echo "$failures check(s) failed"
-		exit 1
-	fi
-	exit 0
-}
+finish() { tap_done; }
 
 need_gnuplot() {
-	if ! command -v gnuplot >/dev/null 2>&1; then
-		echo "SKIP: gnuplot not installed (Debian: gnuplot-nox)"
-		exit 77
-	fi
+	command -v gnuplot >/dev/null 2>&1 ||
+		tap_skip_all "gnuplot not installed (Debian: gnuplot-nox)"
 }
 
 size_of() {
