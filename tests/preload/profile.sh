@@ -7,19 +7,18 @@
 # in profile mode and with locks substituted; the program's output and exit
 # status must not change.
 set -u
-: "${CONTEND:?}" "${top_builddir:?}"
+: "${top_srcdir:?}" "${CONTEND:?}" "${top_builddir:?}"
+. "$top_srcdir/tests/lib/tap.sh"
 T="$top_builddir/tests/preload"
-d=$(mktemp -d "${TMPDIR:-/tmp}/profile-test.XXXXXX") || exit 1
+d=$(mktemp -d "${TMPDIR:-/tmp}/profile-test.XXXXXX") || tap_bail "mktemp failed"
 trap 'rm -rf "$d"' EXIT
-failures=0
-checks=0
 
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { checks=$((checks + 1)); }
+fail() { tap_fail "$*"; }
+pass() { :; }
 # expect WHAT EXPECTED ACTUAL
 expect() { if [ "$2" = "$3" ]; then pass; else fail "$1: expected '$2', got '$3'"; fi; }
 # has FILE REGEX WHAT
-has() { if grep -q -- "$2" "$1"; then pass; else fail "$3 (no /$2/ in $1)"; cat "$1"; fi; }
+has() { if grep -q -- "$2" "$1"; then pass; else fail "$3 (no /$2/ in $1)"; tap_diag_file "$1"; fi; }
 # field NAME LINE: the integer after the first "NAME": in a one-line JSON
 # object (the mutex's own field: its wait sites come later on the line)
 field() { printf '%s\n' "$2" | grep -o "\"$1\": [0-9]*" | head -n 1 | sed 's/.*: //'; }
@@ -36,6 +35,7 @@ done
 "$CONTEND" profile -- "$d/no-such-program" 2>/dev/null
 expect "missing program: exit status" 127 $?
 
+tap_case "usage errors exit 2"
 # -- static initializer, preinit, exiting threads, held at exit -------------
 plain=$("$T/preload_static" 3)
 expect "preload_static plain exit status" 3 $?
@@ -56,6 +56,7 @@ for lock in glibc mcs futex; do
 	fi
 done
 
+tap_case "static initializer, preinit, exiting threads, held at exit"
 # -- the contended mutex ranks first, with its call site --------------------
 out=$("$CONTEND" profile -o "$d/contend.json" --top 3 -- "$T/preload_contend" mixed 20000 4 \
 	2>"$d/contend.err")
@@ -74,6 +75,7 @@ second=$(grep '"rank": 2,' "$d/contend.json")
 expect "rank 2 (a private mutex) contended" 0 "$(field contended "$second")"
 has "$d/contend.err" "first locked at hammer_known_mutex" "call site in the stderr table"
 
+tap_case "the contended mutex ranks first, with its call site"
 # -- condition variables: profile and substituted ---------------------------
 # 2 producers + 2 consumers with sleeping locks; 1 + 1 with spinlocks, which
 # collapse when threads outnumber CPUs (see profile_locks.sh).
@@ -92,6 +94,7 @@ for run in "glibc 5000 2 2 20004" "futex 5000 2 2 20004" "mcs 2000 1 1 4002" \
 	[ "${w:-0}" -gt 0 ] && pass || fail "no condition waits counted ($lock): $line"
 done
 
+tap_case "condition variables: profile and substituted"
 # -- fork, _exit and exec ---------------------------------------------------
 for lock in glibc mcs; do
 	out=$("$CONTEND" profile --lock $lock -o "$d/fork-$lock.json" -- "$T/preload_fork" \
@@ -109,6 +112,7 @@ for lock in glibc mcs; do
 	expect "child profiles (fork+_exit, exec) with 40000 acquisitions ($lock)" 2 $n
 done
 
+tap_case "fork, _exit and exec"
 # -- recursive and error-checking mutexes stay glibc's ----------------------
 for lock in glibc mcs clh; do
 	out=$("$CONTEND" profile --lock $lock -o "$d/rec-$lock.json" -- "$T/preload_recursive" \
@@ -119,6 +123,7 @@ for lock in glibc mcs clh; do
 	has "$d/rec-$lock.json" '"kind": "errorcheck", "implementation": "glibc"' "errorcheck kept ($lock)"
 done
 
+tap_case "recursive and error-checking mutexes stay glibc's"
 # -- --compare-locks --------------------------------------------------------
 out=$("$CONTEND" profile --compare-locks mcs,futex -o "$d/cmp.json" -- \
 	"$T/preload_contend" contended 5000 2 2>"$d/cmp.err")
@@ -132,5 +137,5 @@ done
 valid_json "$d/cmp.json"
 expect "--compare-locks: runs in the JSON" 3 "$(grep -c '"wall_ns"' "$d/cmp.json")"
 
-echo "$checks passed, $failures failed"
-[ $failures -eq 0 ]
+tap_case "--compare-locks"
+tap_done

@@ -5,12 +5,11 @@
 # program not started and nothing written. Table-driven: one row per case,
 # "STATUS|WORD|ARGS" (ARGS split at spaces; @D is the scratch directory).
 set -u
-: "${CONTEND:?}" "${top_builddir:?}"
-d=$(mktemp -d "${TMPDIR:-/tmp}/profile-errors.XXXXXX") || exit 1
+: "${top_srcdir:?}" "${CONTEND:?}" "${top_builddir:?}"
+. "$top_srcdir/tests/lib/tap.sh"
+d=$(mktemp -d "${TMPDIR:-/tmp}/profile-errors.XXXXXX") || tap_bail "mktemp failed"
 trap 'rm -rf "$d"' EXIT
-failures=0
-checks=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+fail() { tap_fail "$*"; }
 
 mkdir "$d/dir" "$d/ro" "$d/full"
 echo "the user's" >"$d/full/keep"
@@ -40,9 +39,8 @@ while IFS='|' read -r want word args; do
 		fail "profile $args: wrote on stdout: $(cat "$d/out")"
 	elif [ "$before" != "$after" ]; then
 		fail "profile $args: left files behind: $(printf '%s\n' "$after" | grep -vxF -- "$before")"
-	else
-		checks=$((checks + 1))
 	fi
+	tap_case "profile $args -> exit $want, one line naming '$word'"
 done <<EOF_TABLE
 # usage errors (2): the program must not run (it would create @D/dir/ran)
 2|nosuch|--lock nosuch -- touch $ran
@@ -70,5 +68,4 @@ done <<EOF_TABLE
 126|is a directory|-o @D/p.json -- @D/dir
 EOF_TABLE
 
-echo "$checks passed, $failures failed"
-[ $failures -eq 0 ]
+tap_done

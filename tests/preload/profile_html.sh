@@ -7,14 +7,13 @@
 # data-frames>, and the graph's width. Without Chromium only the file is
 # checked.
 set -u
-: "${CONTEND:?}" "${top_builddir:?}"
+: "${top_srcdir:?}" "${CONTEND:?}" "${top_builddir:?}"
+. "$top_srcdir/tests/lib/tap.sh"
 T="$top_builddir/tests/preload"
-d=$(mktemp -d "${TMPDIR:-/tmp}/profile-html.XXXXXX") || exit 1
+d=$(mktemp -d "${TMPDIR:-/tmp}/profile-html.XXXXXX") || tap_bail "mktemp failed"
 trap 'rm -rf "$d"' EXIT
-failures=0
-checks=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { checks=$((checks + 1)); }
+fail() { tap_fail "$*"; }
+pass() { :; }
 
 out=$("$CONTEND" profile --html "$d/html" --folded "$d/f.txt" -o "$d/p.json" -- \
 	"$T/preload_sites" split 2>"$d/err")
@@ -22,7 +21,7 @@ rc=$?
 [ $rc -eq 0 ] && [ "$out" = "split done" ] && pass ||
 	fail "profile --html: exit $rc, output '$out' ($(tail -3 "$d/err"))"
 page="$d/html/index.html"
-[ -f "$page" ] && pass || { fail "no $page"; echo "$checks passed, $failures failed"; exit 1; }
+[ -f "$page" ] && pass || { fail "no $page"; tap_case "profile --html writes the page"; tap_done; }
 # Nothing but the directory beside it (no staging directory left).
 [ "$(ls -A "$d" | tr '\n' ' ')" = "err f.txt html p.json " ] && pass ||
 	fail "left beside the output: $(ls -A "$d")"
@@ -31,7 +30,7 @@ if grep -q '"symbols": "libdw"' "$d/p.json"; then
 	grep -q "wait_long" "$page" && grep -q "wait_short" "$page" && pass ||
 		fail "the page does not name wait_long and wait_short"
 else
-	echo "note: contend was built without libdw: names not checked"
+	tap_diag "note: contend was built without libdw: names not checked"
 fi
 grep -q "<td>1</td>" "$page" && pass || fail "no rank 1 row in the table"
 grep -q "src=\|href=\"http" "$page" && fail "the page loads something from outside" || pass
@@ -42,6 +41,7 @@ want=$(awk '{ sub(/ [0-9]+$/, ""); n = split($0, f, ";"); p = "";
 expect_rects=$(grep -c "<rect" "$page")
 [ "$expect_rects" = "$want" ] && pass ||
 	fail "$expect_rects rectangles in the page, $want calling contexts in the folded file"
+tap_case "profile --html: the page, its table and one rectangle per calling context"
 
 browser=${CHROMIUM:-}
 for b in chromium chromium-browser google-chrome; do
@@ -49,7 +49,7 @@ for b in chromium chromium-browser google-chrome; do
 	command -v $b >/dev/null 2>&1 && browser=$b
 done
 if [ -z "$browser" ]; then
-	echo "note: Chromium not installed: the page was not rendered"
+	tap_skip "Chromium not installed" "the page renders in Chromium"
 else
 	mkdir "$d/profile"
 	timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-quic \
@@ -63,11 +63,12 @@ else
 	esac
 	w=$(printf '%s' "$body" | sed -n 's/.*data-flame-width="\([0-9]*\)".*/\1/p')
 	[ "${w:-0}" -ge 1100 ] && pass || fail "the flame graph is ${w:-?} px wide in Chromium"
+	tap_case "the page renders in Chromium: every frame laid out, full width"
 fi
 
 # A second run replaces the page (the directory is ours now).
 "$CONTEND" profile --html "$d/html" -- "$T/preload_sites" split >/dev/null 2>&1 && pass ||
 	fail "a second --html run into the same directory failed"
+tap_case "a second --html run replaces the page"
 
-echo "$checks passed, $failures failed"
-[ $failures -eq 0 ]
+tap_done

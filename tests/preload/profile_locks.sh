@@ -7,24 +7,19 @@
 # preload_reinit: mutexes destroyed and initialised again at one address
 # while queue nodes migrate (a CLH lock's inner node must not be reset).
 set -u
-: "${CONTEND:?}" "${top_builddir:?}"
+: "${top_srcdir:?}" "${CONTEND:?}" "${top_builddir:?}"
+. "$top_srcdir/tests/lib/tap.sh"
 T="$top_builddir/tests/preload"
-failures=0
-checks=0
 locks=$("$CONTEND" list | awk 'NR > 1 { print $1 }')
-[ -n "$locks" ] || { echo "FAIL: contend list shows no lock"; exit 1; }
+[ -n "$locks" ] || tap_bail "contend list shows no lock"
 # Locks whose trylock may wait for a holder must be refused (exit 2).
 refused=$("$CONTEND" list --json | jq -r '.[] | select(.trylock_may_block) | .name')
 for lock in $locks; do
 	if printf '%s\n' "$refused" | grep -qx -- "$lock"; then
 		"$CONTEND" profile --lock "$lock" -- true >/dev/null 2>&1
 		rc=$?
-		if [ $rc -eq 2 ]; then
-			checks=$((checks + 1))
-		else
-			echo "FAIL: --lock $lock (trylock may block) was not refused: exit $rc"
-			failures=$((failures + 1))
-		fi
+		[ $rc -eq 2 ] || tap_fail "exit $rc, want 2"
+		tap_case "--lock $lock (trylock may block) refused"
 		continue
 	fi
 	for prog in "preload_condvar 1000 1 1|sum=500500" "preload_recursive|recursive ok" \
@@ -34,13 +29,10 @@ for lock in $locks; do
 		# shellcheck disable=SC2086
 		out=$("$CONTEND" profile --lock "$lock" -- "$T"/$cmd 2>/dev/null)
 		rc=$?
-		if [ $rc -eq 0 ] && [ "$out" = "$want" ]; then
-			checks=$((checks + 1))
-		else
-			echo "FAIL: --lock $lock $cmd: exit $rc, output '$out', wanted '$want'"
-			failures=$((failures + 1))
+		if [ $rc -ne 0 ] || [ "$out" != "$want" ]; then
+			tap_fail "--lock $lock $cmd: exit $rc, output '$out', wanted '$want'"
 		fi
 	done
+	tap_case "--lock $lock: condvar, recursive, contend and reinit programs unchanged"
 done
-echo "$checks passed, $failures failed"
-[ $failures -eq 0 ]
+tap_done

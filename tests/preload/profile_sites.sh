@@ -11,15 +11,14 @@
 # a spinlock, a C11 mtx_t (also under --lock, with cnd_wait).
 set -u
 : "${CONTEND:?}" "${top_builddir:?}" "${top_srcdir:?}"
+. "$top_srcdir/tests/lib/tap.sh"
 T="$top_builddir/tests/preload"
 SRC="$top_srcdir/tests/preload/preload_sites.c"
-command -v jq >/dev/null 2>&1 || { echo "SKIP: jq not installed"; exit 77; }
-d=$(mktemp -d "${TMPDIR:-/tmp}/profile-sites.XXXXXX") || exit 1
+command -v jq >/dev/null 2>&1 || tap_skip_all "jq not installed"
+d=$(mktemp -d "${TMPDIR:-/tmp}/profile-sites.XXXXXX") || tap_bail "mktemp failed"
 trap 'rm -rf "$d"' EXIT
-failures=0
-checks=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { checks=$((checks + 1)); }
+fail() { tap_fail "$*"; }
+pass() { :; }
 expect() { if [ "$2" = "$3" ]; then pass; else fail "$1: expected '$2', got '$3'"; fi; }
 # ge WHAT MIN VALUE
 ge() { if [ "${3:-0}" -ge "$2" ] 2>/dev/null; then pass; else fail "$1: $3 < $2"; fi; }
@@ -66,7 +65,7 @@ if [ "$symbols" = libdw ]; then
 	grep -q "^preload_sites;.*;run_short;wait_short;pthread_mutex_lock@0x[0-9a-f]* $short\$" \
 		"$d/split.folded" && pass || fail "no folded line for wait_short: $(cat "$d/split.folded")"
 else
-	echo "note: contend was built without libdw ($symbols): names not checked"
+	tap_diag "note: contend was built without libdw ($symbols): names not checked"
 	expect "split: wait sites" 2 "$(jq '.mutexes[0].wait_sites | length' "$d/split.json")"
 fi
 # Every wait is in a site and in the histogram, whatever names there are.
@@ -80,6 +79,7 @@ expect "folded lines" 2 "$(wc -l <"$d/split.folded")"
 expect "profile mode: cond_retake_wait_ns" null "$(jq '.totals.cond_retake_wait_ns' "$d/split.json")"
 expect "schema" contend-profile/2 "$(jq -r .schema "$d/split.json")"
 
+tap_case "two sites, one mutex"
 # -- the re-take after a condition wait, with our locks -----------------------
 for lock in futex mcs; do
 	out=$("$CONTEND" profile --lock $lock -o "$d/retake.json" --folded "$d/retake.folded" -- \
@@ -111,6 +111,7 @@ unit=$(awk '$1 == "futex" { print $NF }' "$d/cmp.err")
 { [ "$unit" = s ] || { [ "$unit" = ms ] && [ "${rt%.*}" -ge 15 ]; }; } 2>/dev/null && pass ||
 	fail "--compare-locks: futex re-take '$rt $unit', not >= 15 ms: $(tail -3 "$d/cmp.err")"
 
+tap_case "the re-take after a condition wait, with our locks"
 # -- rwlock (read and write apart), semaphore, spinlock, C11 mtx_t ---------
 # Each: "MODE|JQ PATH OF THE WAITING SIDE|MIN WAIT NS|SITE KIND|FUNCTION|MARKER"
 while IFS='|' read -r mode side min kind fn marker; do
@@ -144,6 +145,7 @@ expect "rwlock kind" rwlock "$(jq -r '.mutexes[0].kind' "$d/rwlock.json")"
 expect "semaphore kind" semaphore "$(jq -r '.mutexes[0].kind' "$d/sem.json")"
 expect "spinlock kind" spinlock "$(jq -r '.mutexes[0].kind' "$d/spin.json")"
 
+tap_case "rwlock (read and write apart), semaphore, spinlock, C11 mtx_t"
 # -- more stacks than a lock keeps: 40 call sites, 32 kept, 8 counted apart
 out=$("$CONTEND" profile -o "$d/many.json" -- "$T/preload_sites" many 2>/dev/null)
 expect "many: stdout" "many done" "$out"
@@ -154,6 +156,7 @@ expect "many: kept + dropped wait = total" "$(jq '.mutexes[0].wait_ns.total' "$d
 	"$(jq '([.mutexes[0].wait_sites[].wait_ns] | add) + .mutexes[0].wait_sites_dropped.wait_ns' \
 		"$d/many.json")"
 
+tap_case "more stacks than a lock keeps: 40 call sites, 32 kept, 8 counted apart"
 # -- less to go on: no stacks; no DWARF (ELF symbols only); nothing --------
 "$CONTEND" profile --frames 0 -o "$d/f0.json" -- "$T/preload_sites" split >/dev/null 2>&1
 expect "--frames 0: stacks" 0 "$(jq '.mutexes[0].wait_sites | length' "$d/f0.json")"
@@ -177,6 +180,7 @@ if [ "$symbols" = libdw ] && command -v strip >/dev/null 2>&1; then
 		fail "stripped: no 'sites-stripped+$off' frame in the table: $(cat "$d/stripped.err")"
 fi
 
+tap_case "less to go on: no stacks; no DWARF (ELF symbols only); nothing"
 # -- the object changed on disk after the run: no names from the wrong file --
 if [ "$symbols" = libdw ]; then
 	cp "$T/preload_sites" "$d/sites-copy"
@@ -188,5 +192,5 @@ if [ "$symbols" = libdw ]; then
 	expect "rebuilt object: no function" null "$(printf '%s' "$f" | jq -r .function)"
 fi
 
-echo "$checks passed, $failures failed"
-[ $failures -eq 0 ]
+tap_case "the object changed on disk after the run: no names from the wrong file"
+tap_done

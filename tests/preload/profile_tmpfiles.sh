@@ -11,14 +11,13 @@
 # followed whoever runs the test (root ignores fs.protected_symlinks there).
 set -u
 : "${CONTEND:?}" "${top_builddir:?}" "${top_srcdir:?}"
+. "$top_srcdir/tests/lib/tap.sh"
 T="$top_builddir/tests/preload"
 DATA="$top_srcdir/tests/data"
-d=$(mktemp -d "${TMPDIR:-/tmp}/profile-tmpfiles.XXXXXX") || exit 1
+d=$(mktemp -d "${TMPDIR:-/tmp}/profile-tmpfiles.XXXXXX") || tap_bail "mktemp failed"
 trap 'rm -rf "$d"' EXIT
-failures=0
-checks=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { checks=$((checks + 1)); }
+fail() { tap_fail "$*"; }
+pass() { :; }
 
 victim="$d/victim"
 echo "not yours" >"$victim"
@@ -59,10 +58,12 @@ if command -v gnuplot >/dev/null 2>&1; then
 		-o "$d/compare" >/dev/null 2>&1 || fail "contend compare -o exited $?"
 fi
 
+tap_case "every writer of contend runs with symlinks planted at its temporary names"
+
 # The pids fell in the planted window (else the run proves less: say so).
 pid=$(sed -n 's/^  "pid": \([0-9]*\),$/\1/p' "$d/p.json" 2>/dev/null)
 if [ -z "$pid" ] || ! [ -L "$d/p.json.tmp.$pid" ]; then
-	echo "note: the profiled program's pid ${pid:-?} fell outside the planted window"
+	tap_diag "note: the profiled program's pid ${pid:-?} fell outside the planted window"
 fi
 if [ "$(cat "$victim")" = "not yours" ]; then pass; else
 	fail "the victim was overwritten through a planted symlink: $(head -c 200 "$victim")"
@@ -84,6 +85,8 @@ if cmp -s "$d/../before.$$" "$d/../after.$$"; then pass; else
 	diff "$d/../before.$$" "$d/../after.$$" | head -20
 fi
 rm -f "$d/../before.$$" "$d/../after.$$"
+tap_case "no symlink followed: victim intact, outputs plain, nothing else written"
+
 # The children's profiles (preload_fork: one fork, one exec) are plain
 # files: a symlink planted at FILE.<pid> is replaced by the rename, not
 # followed.
@@ -92,6 +95,5 @@ if [ "$n" -eq 2 ]; then pass; else fail "$n children's profiles (FILE.<pid>), no
 # The planted symlinks still point at the victim (none was replaced or used).
 bad=$(find "$d" -maxdepth 1 -type l ! -lname "$victim" | head -5)
 if [ -z "$bad" ]; then pass; else fail "planted symlinks changed: $bad"; fi
-
-echo "$checks passed, $failures failed"
-[ $failures -eq 0 ]
+tap_case "children's profiles replace the planted links; the planted links untouched"
+tap_done
