@@ -12,11 +12,11 @@
 # run takes (measured first), so they land in start-up, in the sweep,
 # during the round checkpoints and during the final write alike.
 set -u
-: "${CONTEND:?}"
+: "${top_srcdir:?}" "${CONTEND:?}"
+. "$top_srcdir/tests/lib/tap.sh"
 kills=${CRASH_KILLS:-60}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fail=0
 
 checker=${top_builddir:-.}/tests/lib/check_results
 if [ -x "$checker" ]; then
@@ -25,8 +25,7 @@ elif command -v jq > /dev/null; then
 	is_valid() { jq -e '.schema_version == 2 and (.results | type == "array")' "$1" \
 		> "$tmp/check.out" 2>&1; }
 else
-	echo "SKIP: neither tests/lib/check_results nor jq to validate the files"
-	exit 77
+	tap_skip_all "neither tests/lib/check_results nor jq to validate the files"
 fi
 
 # A short sweep with several rounds, so a run writes the file more than
@@ -39,13 +38,13 @@ now_ms() { date +%s%3N; }
 t0=$(now_ms)
 # shellcheck disable=SC2086 # $sweep is a word list
 if ! "$CONTEND" $sweep -o "$tmp/timing.json" > /dev/null 2>&1; then
-	echo "FAIL: the sweep does not run to the end"; exit 1
+	tap_bail "the sweep does not run to the end"
 fi
 run_ms=$(( $(now_ms) - t0 + 20 ))
 rm -f "$tmp/timing.json"
 # On a loaded machine the sweep may take long: kill within 2 s anyway.
 [ $run_ms -gt 2000 ] && run_ms=2000
-echo "one sweep takes ~${run_ms} ms; killing $kills sweeps at random moments in [0, $run_ms] ms"
+tap_diag "one sweep takes ~${run_ms} ms; killing $kills sweeps at random moments in [0, $run_ms] ms"
 
 out=$tmp/out/results.json
 mkdir "$tmp/out"
@@ -68,39 +67,35 @@ while [ $i -lt "$kills" ]; do
 	rc=$?
 	[ $rc -eq 0 ] && finished=$((finished + 1))
 	if [ $rc -ne 0 ] && [ $rc -ne 137 ]; then
-		echo "FAIL: kill $i at ${delay_ms} ms: the sweep exited $rc before the kill"
-		fail=1
+		tap_fail "the sweep exited $rc before the kill"
 	fi
 	if [ ! -e "$out" ]; then
-		if [ $have_prev -eq 1 ]; then
-			echo "FAIL: kill $i at ${delay_ms} ms: the results file disappeared"
-			fail=1
-		fi
+		state="no file yet"
+		[ $have_prev -eq 1 ] && tap_fail "the results file disappeared"
 		absent=$((absent + 1))
 	elif [ $have_prev -eq 1 ] && cmp -s "$out" "$tmp/prev.json"; then
+		state="the previous version"
 		same=$((same + 1))
 	elif is_valid "$out"; then
+		state="a new valid version"
 		new=$((new + 1))
 		cp "$out" "$tmp/prev.json"
 		have_prev=1
 	else
-		echo "FAIL: kill $i at ${delay_ms} ms: the results file is neither the previous" \
-			"version nor a valid results file:"
-		head -c 300 "$out"; echo; cat "$tmp/check.out"
-		fail=1
+		state="corrupt"
+		tap_fail "the results file is neither the previous version nor a valid results file:"
+		{ head -c 300 "$out"; echo; cat "$tmp/check.out"; } | sed 's/^/# /'
 		cp "$out" "$tmp/prev.json"
 		have_prev=1
 	fi
+	tap_case "kill $i at ${delay_ms} ms: the results file is $state"
 done
 
 # Temporary files of killed writers stay behind (nothing runs after
 # SIGKILL); they must never be mistaken for the results file.
 strays=$(find "$tmp/out" -type f ! -name results.json | wc -l)
-echo "after $kills kills: $absent absent, $same unchanged, $new new valid versions," \
+tap_diag "after $kills kills: $absent absent, $same unchanged, $new new valid versions," \
 	"$finished runs finished before their kill; $strays temporary files left by killed writers"
-if [ $new -eq 0 ]; then
-	echo "FAIL: no kill came after a completed write: the test did not exercise replacement"
-	fail=1
-fi
-[ $fail -eq 0 ] && echo "PASS: the results file survived $kills SIGKILLs"
-exit $fail
+[ $new -gt 0 ] || tap_fail "no kill came after a completed write"
+tap_case "replacement exercised: $new kills came after a completed write"
+tap_done

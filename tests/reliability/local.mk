@@ -17,7 +17,7 @@
 
 check_PROGRAMS += tests/reliability/stress_signals tests/reliability/fuzz_options \
 	tests/reliability/fuzz_results
-tests_reliability_stress_signals_SOURCES = tests/reliability/stress_signals.c $(LOCKCHECK_SOURCES)
+tests_reliability_stress_signals_SOURCES = tests/reliability/stress_signals.c tests/lib/tap.h $(LOCKCHECK_SOURCES)
 tests_reliability_stress_signals_LDADD = $(LOCKCHECK_LDADD)
 
 # The fuzz targets with fuzz/replay.c as main (any compiler).

@@ -115,7 +115,7 @@ for f in $files; do
 				result=survived how="-"
 			else
 				result=caught
-				how=$(grep -hEm1 "WARNING: ThreadSanitizer|FAIL" "$work/tsan.out" "$work/validate.out" "$work/white.out" 2>/dev/null |
+				how=$(grep -hEm1 "WARNING: ThreadSanitizer|FAIL|^not ok" "$work/tsan.out" "$work/validate.out" "$work/white.out" 2>/dev/null |
 					sed 's/^ *//; s/ (pid=[0-9]*)//; s/|/\\|/g' | cut -c1-90)
 				[ -n "$how" ] || how="test exited non-zero (timeout or crash)"
 			fi

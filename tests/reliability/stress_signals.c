@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "../lib/lockcheck.h"
+#include "../lib/tap.h"
 
 #define SIGNAL_PERIOD_NS 1000000L  /* ~1 kHz per thread */
 #define MAX_TIDS 256
@@ -143,10 +144,10 @@ static void restrict_to_two_cpus(void)
 		}
 	}
 	if (sched_setaffinity(0, sizeof(two), &two) == 0)
-		printf("running on %d CPU(s)\n", kept);
+		diag("running on %d CPU(s)", kept);
 }
 
-static int run_one(const struct lock_desc *d, unsigned threads, unsigned permits)
+static void run_one(const struct lock_desc *d, unsigned threads, unsigned permits)
 {
 	struct lockcheck_config cfg = {
 		.lock = d,
@@ -163,16 +164,14 @@ static int run_one(const struct lock_desc *d, unsigned threads, unsigned permits
 	};
 	struct lockcheck_result res;
 	bool own_sleeper = d->family != LOCK_FAMILY_BASELINE;
-	int failed = 0;
 
 	lockcheck_run_print(&cfg, &res);
-	if (!lockcheck_passed(&cfg, &res))
-		failed = 1;
+	bool passed = lockcheck_passed(&cfg, &res);
 	if (own_sleeper && res.futex_sleeps == 0) {
-		printf("FAIL %s: the futex sleep path was never taken\n", d->name);
-		failed = 1;
+		diag("FAIL %s: the futex sleep path was never taken", d->name);
+		passed = false;
 	}
-	return failed;
+	ok(passed, "signals %s threads=%u K=%u", d->name, threads, permits);
 }
 
 int main(void)
@@ -181,7 +180,7 @@ int main(void)
 	struct sigaction sa;
 	struct signaller sig = { .pid = getpid(), .main_tid = this_tid() };
 	pthread_t sig_thread;
-	int failed = 0, checked = 0, rc;
+	int checked = 0, rc;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	memset(&sa, 0, sizeof(sa));
@@ -205,29 +204,18 @@ int main(void)
 			continue;
 		checked++;
 		for (size_t t = 0; t < sizeof(thread_counts) / sizeof(thread_counts[0]); t++)
-			failed |= run_one(d, thread_counts[t], 1);
+			run_one(d, thread_counts[t], 1);
 		if (d->props & LOCK_COUNTING)
-			failed |= run_one(d, 16, 2);
+			run_one(d, 16, 2);
 	}
 
 	atomic_store_explicit(&sig.stop, 1, memory_order_relaxed);
 	pthread_join(sig_thread, NULL);
 	unsigned long handled = atomic_load(&signals_handled);
-	printf("signals: %lu sent, %lu handled; %lu of %lu sampled targets were in futex()\n",
-	       sig.sent, handled, sig.hit_in_futex, sig.sampled);
-	if (checked < 7) {
-		printf("FAIL: expected at least 7 sleeping locks, found %d\n", checked);
-		failed = 1;
-	}
-	if (handled == 0) {
-		printf("FAIL: no signal was handled\n");
-		failed = 1;
-	}
-	if (sig.hit_in_futex == 0) {
-		printf("FAIL: no signal hit a thread blocked in futex(): EINTR path not exercised\n");
-		failed = 1;
-	}
-	printf("%s: %d sleeping locks under signals and oversubscription\n",
-	       failed ? "FAIL" : "PASS", checked);
-	return failed;
+	diag("signals: %lu sent, %lu handled; %lu of %lu sampled targets were in futex()",
+	     sig.sent, handled, sig.hit_in_futex, sig.sampled);
+	ok(checked >= 7, "at least 7 sleeping locks (%d)", checked);
+	ok(handled > 0, "signals handled (%lu)", handled);
+	ok(sig.hit_in_futex > 0, "signals hit threads blocked in futex(): the EINTR path ran");
+	return done_testing();
 }

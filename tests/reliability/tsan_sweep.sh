@@ -5,11 +5,9 @@
 # results, the generated hot loops) is checked along with the locks. Any
 # report ends the process (halt_on_error=1) and fails the test.
 set -u
-: "${CONTEND:?}"
-if [ "${CONTEND_SANITIZER:-}" != tsan ]; then
-	echo "SKIP: for the ThreadSanitizer build (make check-tsan)"
-	exit 77
-fi
+: "${top_srcdir:?}" "${CONTEND:?}"
+. "$top_srcdir/tests/lib/tap.sh"
+[ "${CONTEND_SANITIZER:-}" = tsan ] || tap_skip_all "for the ThreadSanitizer build (make check-tsan)"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 TSAN_OPTIONS="${TSAN_OPTIONS:-} halt_on_error=1 exitcode=66" \
@@ -17,8 +15,9 @@ TSAN_OPTIONS="${TSAN_OPTIONS:-} halt_on_error=1 exitcode=66" \
 	--warmup 5ms --repeat 1 -q -o "$tmp/r.json" > "$tmp/out" 2> "$tmp/err"
 rc=$?
 if [ $rc -ne 0 ] || grep -q ThreadSanitizer "$tmp/err"; then
-	echo "FAIL: contend run under ThreadSanitizer: exit $rc"
-	cat "$tmp/err"
-	exit 1
+	tap_not_ok "contend run --locks all under ThreadSanitizer: exit $rc"
+	tap_diag_file "$tmp/err"
+else
+	tap_ok "contend run --locks all under ThreadSanitizer: $(grep -c '^[a-z]' "$tmp/out") table rows, no report"
 fi
-echo "PASS: $(grep -c '^[a-z]' "$tmp/out") table rows, no ThreadSanitizer report"
+tap_done
