@@ -125,9 +125,10 @@ static inline void skip(const char *why, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Exit status of a whole-test skip. */
+/* Exit status of a whole-test skip: 0, the plan says it (automake's plain
+ * driver wanted 77). */
 #ifndef TAP_SKIP_STATUS
-#define TAP_SKIP_STATUS 77
+#define TAP_SKIP_STATUS 0
 #endif
 
 __attribute__((format(printf, 1, 2), noreturn))

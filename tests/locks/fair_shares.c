@@ -114,7 +114,7 @@ static int check_once(const struct lock_desc *d)
 	s.lock = zalloc(d->lock_size);
 	if (d->init(s.lock, &params) != 0) {
 		diag("FAIL %s: init failed", d->name);
-		return 2;
+		return 1;
 	}
 	pthread_barrier_init(&s.start, NULL, THREADS + 1);
 	for (int i = 0; i < THREADS; i++) {
