@@ -19,7 +19,7 @@
  * Without arguments the program runs both in child processes with
  * TSAN_OPTIONS halt_on_error=1 exitcode=66 and checks: the misordered lock
  * exits 66 with "data race" in its report, the ordered one exits 0 without
- * a report. Not built with -fsanitize=thread it skips (77).
+ * a report. Not built with -fsanitize=thread it skips (TAP "1..0 # SKIP").
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"

@@ -5,7 +5,7 @@
 # click on a header sorts the table (the #sort= fragment clicks it on load;
 # data-sorted, and the rows' order in the DOM). The page logs nothing to the
 # console (an error or a warning would), and a screenshot is not blank.
-# Skips (77) without Chromium or gnuplot.
+# Skips (TAP "1..0 # SKIP") without Chromium or gnuplot.
 # CI: apt-get install chromium gnuplot-nox (fonts-dejavu-core comes with them).
 . "$top_srcdir/tests/lib/plot_lib.sh"
 need_gnuplot

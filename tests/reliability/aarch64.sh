@@ -31,7 +31,7 @@
 # Needs gcc-aarch64-linux-gnu, qemu-user and apt's arm64 package lists
 # (as root: dpkg --add-architecture arm64 && apt-get update; ./quickstart
 # test does all three). Ends with one line:
-# "check-aarch64: N passed, N failed, N skipped".
+# "check-aarch64: N passed, N failed, N skipped" (TAP cases).
 set -u
 : "${srcdir:?}" "${builddir:?}"
 jobs=${jobs:-2}

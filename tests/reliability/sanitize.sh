@@ -16,8 +16,9 @@
 #         a race). Runs $tsan_tests with halt_on_error=1: any report fails.
 #   asan: -fsanitize=address,undefined, no recovery from UB, leak checking
 #         on; runs the whole `make check`.
-# Tests see CONTEND_SANITIZER=tsan|asan and may skip (77) what cannot run
-# under it. Ends with one line: "check-KIND: N passed, N failed, N skipped".
+# Tests see CONTEND_SANITIZER=tsan|asan and may skip ("1..0 # SKIP why")
+# what cannot run under it. Ends with one line: "check-KIND: N passed, N
+# failed, N skipped", counting TAP cases (each test names its cases).
 set -u
 kind=${1:-}
 : "${srcdir:?}" "${builddir:?}" "${sanitize_dir:?}"
