@@ -8,12 +8,13 @@ check_PROGRAMS += tests/locks/validate tests/locks/negative_control tests/locks/
 	tests/locks/fair_shares tests/locks/clh_abandon tests/locks/mcs_tp_skip \
 	tests/locks/baseline_errors tests/locks/sem_destroy tests/locks/tsan_locks \
 	tests/locks/misordered_lock
-TESTS += tests/locks/registry.sh tests/locks/validate tests/locks/negative_control \
+LOCKS_TESTS = tests/locks/registry.sh tests/locks/validate tests/locks/negative_control \
 	tests/locks/liveness tests/locks/liveness_lossy tests/locks/sem_permits \
 	tests/locks/trylock_prompt tests/locks/fair_shares tests/locks/clh_abandon \
 	tests/locks/mcs_tp_skip tests/locks/baseline_errors tests/locks/sem_destroy \
 	tests/locks/tsan_locks tests/locks/misordered_lock tests/locks/models.sh \
 	tests/locks/clh_tp_model.sh
+TESTS += $(LOCKS_TESTS)
 EXTRA_DIST += tests/locks/registry.sh tests/locks/models.sh tests/locks/clh_tp_model.sh \
 	models/futex.pml models/lll.pml models/sem.pml models/futex_spin.pml locks/clh_tp.pml
 

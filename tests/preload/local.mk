@@ -22,7 +22,8 @@ tests_preload_preload_reinit_LDFLAGS = -export-dynamic
 # -g whatever CFLAGS say: the wait-site tests check function and file:line.
 tests_preload_preload_sites_SOURCES = tests/preload/preload_sites.c tests/preload/preload_common.h
 tests_preload_preload_sites_CFLAGS = $(AM_CFLAGS) -g
-TESTS += tests/preload/profile.sh tests/preload/profile_locks.sh tests/preload/profile_tmpfiles.sh \
-	tests/preload/profile_errors.sh tests/preload/profile_sites.sh tests/preload/profile_html.sh
-EXTRA_DIST += tests/preload/profile.sh tests/preload/profile_locks.sh tests/preload/profile_tmpfiles.sh \
-	tests/preload/profile_errors.sh tests/preload/profile_sites.sh tests/preload/profile_html.sh
+PRELOAD_TESTS = tests/preload/profile.sh tests/preload/profile_locks.sh \
+	tests/preload/profile_tmpfiles.sh tests/preload/profile_errors.sh \
+	tests/preload/profile_sites.sh tests/preload/profile_html.sh
+TESTS += $(PRELOAD_TESTS)
+EXTRA_DIST += $(PRELOAD_TESTS)

@@ -32,8 +32,9 @@ tests_reliability_fuzz_results_LDADD = $(JANSSON_LIBS) -lm
 
 # The layers stay apart (lock.h free of the loop, preload without it).
 RELIABILITY_SHELL_TESTS = tests/reliability/crash_safety.sh tests/reliability/layering.sh
-TESTS += tests/reliability/stress_signals tests/reliability/fuzz_options \
+RELIABILITY_TESTS = tests/reliability/stress_signals tests/reliability/fuzz_options \
 	tests/reliability/fuzz_results $(RELIABILITY_SHELL_TESTS)
+TESTS += $(RELIABILITY_TESTS)
 
 # Seed corpora, dictionaries and crash inputs are directories: dist copies
 # them whole.

@@ -4,8 +4,9 @@
 
 check_PROGRAMS += tests/unit/hist tests/unit/stats tests/unit/tsc tests/unit/topo \
 	tests/unit/reader tests/unit/harness tests/unit/sweep
-TESTS += tests/unit/hist tests/unit/stats tests/unit/tsc tests/unit/topo \
+UNIT_TESTS = tests/unit/hist tests/unit/stats tests/unit/tsc tests/unit/topo \
 	tests/unit/reader tests/unit/harness tests/unit/sweep
+TESTS += $(UNIT_TESTS)
 
 tests_unit_hist_SOURCES = tests/unit/hist.c tests/lib/unit.h tests/lib/tap.h harness/hist.h harness/hist.c
 tests_unit_hist_LDADD = -lm
