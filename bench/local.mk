@@ -18,12 +18,6 @@ contend_SOURCES += bench/plotting.h bench/plot_internal.h bench/plot_options.c \
 	bench/report_html.h bench/cmd_plot.c bench/cmd_report.c bench/cmd_compare.c
 contend_SOURCES += bench/cmd_profile.c bench/symbolize.c bench/symbolize.h
 
-check_PROGRAMS += tests/test_reader
-TESTS += tests/test_reader
-tests_test_reader_SOURCES = tests/test_reader.c $(RESULTS_READER_SOURCES)
-tests_test_reader_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
-tests_test_reader_LDADD = $(JANSSON_LIBS) -lm
-
 # Fixtures: hand-made sweeps of schema version 1 (two machines, one failed
 # point, null latency and cv, noisy and probe-moved points), a pair with known
 # NEW/BASE ratios for compare, and bad inputs.
