@@ -102,6 +102,10 @@ check "$tmp/cs.json" "wall_cycles_per_acq and cpu_ns_per_acq reported, no cycles
 check "$tmp/cs.json" "sampling: one period per repeat, serial overhead share ~1% or less" \
 	'[.results[] | (.harness.sample_every >= 1) and (.harness.serial_overhead_share < 0.02)
 	   and (.harness.sampling | type == "string")] | all'
+# Per repeat, so that make bench can pair two points round by round.
+check "$tmp/cs.json" "per_repeat carries csw_per_acq (every point) and bare_ns (1-thread points)" \
+	'[.results[] | .threads as $t | .per_repeat[] | (.csw_per_acq | type == "number")
+	   and (if $t == 1 then .bare_ns > 0 else .bare_ns == null end)] | all'
 if "$top_builddir/tests/lib/check_results" "$tmp/cs.json" "$tmp/off.json" "$tmp/starve.json" >/dev/null; then
 	ok "the files follow results/SCHEMA.md"
 else

@@ -1,5 +1,5 @@
 #!/bin/sh
-# clh_tp_model.sh - model-checks clh-tp's removal protocol (locks/clh_tp.pml)
+# clh_tp_model.sh - model-checks clh-tp's removal protocol (models/clh_tp.pml)
 # with spin: the model must show no second holder and no deadlock, and each
 # deliberately broken variant must be rejected, so that a checker that
 # cannot see a bug does not pass for a proof. Skips without spin (Debian:
@@ -15,7 +15,7 @@ trap 'rm -rf "$work"' EXIT
 
 # verify DEFINES EXPECTED: EXPECTED is ok (no error) or error
 verify() {
-	if ! (cd "$work" && spin $1 -a "$top_srcdir/locks/clh_tp.pml" >spin.txt 2>&1 &&
+	if ! (cd "$work" && spin $1 -a "$top_srcdir/models/clh_tp.pml" >spin.txt 2>&1 &&
 		"$cc" -O2 -w -DSAFETY -DCOLLAPSE -o pan pan.c && ./pan -m100000 >pan.txt 2>&1); then
 		# pan exits non-zero when it finds an error; spin or cc failing
 		# leave no pan.txt with a result line.

@@ -16,7 +16,7 @@ LOCKS_TESTS = tests/locks/registry.sh tests/locks/validate tests/locks/negative_
 	tests/locks/clh_tp_model.sh
 TESTS += $(LOCKS_TESTS)
 EXTRA_DIST += tests/locks/registry.sh tests/locks/models.sh tests/locks/clh_tp_model.sh \
-	models/futex.pml models/lll.pml models/sem.pml models/futex_spin.pml locks/clh_tp.pml
+	models/futex.pml models/lll.pml models/sem.pml models/futex_spin.pml models/clh_tp.pml
 
 tests_locks_validate_SOURCES = tests/locks/validate.c tests/lib/tap.h $(LOCKCHECK_SOURCES)
 tests_locks_validate_LDADD = $(LOCKCHECK_LDADD)
