@@ -30,6 +30,7 @@
 #include "atomicfile.h"
 #include "cli.h"
 #include "commands.h"
+#include "fmt.h"
 #include "lock.h"
 #include "symbolize.h"
 
@@ -289,18 +290,6 @@ static int parse_int(const char *flag, const char *s, int lo, int hi, int *out)
 	return 0;
 }
 
-static void fmt_ns(char *buf, size_t len, double ns)
-{
-	if (ns < 1e3)
-		snprintf(buf, len, "%.0f ns", ns);
-	else if (ns < 1e6)
-		snprintf(buf, len, "%.1f us", ns / 1e3);
-	else if (ns < 1e9)
-		snprintf(buf, len, "%.1f ms", ns / 1e6);
-	else
-		snprintf(buf, len, "%.3f s", ns / 1e9);
-}
-
 static int dump_json(FILE *f, void *root)
 {
 	return json_dumpf(root, f, JSON_INDENT(2) | JSON_SORT_KEYS) != 0 ||
@@ -420,8 +409,8 @@ static void print_sites(json_t *prof, int top, FILE *out)
 				break;
 			}
 			char w[32], label[1024];
-			fmt_ns(w, sizeof(w),
-			       (double)json_integer_value(json_object_get(site, "wait_ns")));
+			fmt_dur((double)json_integer_value(json_object_get(site, "wait_ns")), w,
+				sizeof(w));
 			const char *kind = json_string_value(json_object_get(site, "kind"));
 			json_t *frames = json_object_get(site, "frames"), *fr;
 			size_t k;
@@ -446,7 +435,8 @@ static void print_sites(json_t *prof, int top, FILE *out)
 		json_int_t dc = json_integer_value(json_object_get(drop, "contended"));
 		if (dc > 0) {
 			char w[32];
-			fmt_ns(w, sizeof(w), (double)json_integer_value(json_object_get(drop, "wait_ns")));
+			fmt_dur((double)json_integer_value(json_object_get(drop, "wait_ns")), w,
+				sizeof(w));
 			fprintf(out, "     %10s %7lld  (stacks that did not fit or could not be taken)\n",
 				w, (long long)dc);
 		}
@@ -655,7 +645,7 @@ static size_t flame_draw(FILE *f, const struct flame *n, double x, int depth, in
 		h = h * 31 + (unsigned char)*c;
 	int y = height - (depth + 1) * FLAME_ROW;
 	char wait[32];
-	fmt_ns(wait, sizeof(wait), (double)n->value);
+	fmt_dur((double)n->value, wait, sizeof(wait));
 	fprintf(f, "<g class=\"frame\"><title>");
 	html_text(f, n->name);
 	fprintf(f, " (%s, %.1f%%)</title><rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" "
@@ -713,8 +703,10 @@ static int write_html_page(FILE *f, void *arg)
 	for (size_t i = 0; i < c->n; i++) {
 		json_t *p = c->profs[i], *tot = json_object_get(p, "totals"), *m;
 		char wait[32], el[32];
-		fmt_ns(wait, sizeof(wait), (double)json_integer_value(json_object_get(tot, "wait_ns")));
-		fmt_ns(el, sizeof(el), (double)json_integer_value(json_object_get(p, "elapsed_ns")));
+		fmt_dur((double)json_integer_value(json_object_get(tot, "wait_ns")), wait,
+			sizeof(wait));
+		fmt_dur((double)json_integer_value(json_object_get(p, "elapsed_ns")), el,
+			sizeof(el));
 		fputs("<h2>", f);
 		html_text(f, json_string_value(json_object_get(p, "program")));
 		fprintf(f, " (pid %lld)</h2>\n<p>%lld locks, %lld acquisitions, %lld contended, "
@@ -725,7 +717,7 @@ static int write_html_page(FILE *f, void *arg)
 			(long long)json_integer_value(json_object_get(tot, "contended")), wait, el);
 		json_t *rt = json_object_get(tot, "cond_retake_wait_ns");
 		if (json_is_integer(rt)) {
-			fmt_ns(wait, sizeof(wait), (double)json_integer_value(rt));
+			fmt_dur((double)json_integer_value(rt), wait, sizeof(wait));
 			fprintf(f, " (+ %s re-taking mutexes after condition waits)", wait);
 		}
 		fputs(".</p>\n<table><tr><th>rank</th><th>wait</th><th>contended</th>"
@@ -741,7 +733,8 @@ static int write_html_page(FILE *f, void *arg)
 			if (s0 != NULL && json_array_size(json_object_get(s0, "frames")) > 0)
 				frame_label(json_array_get(json_object_get(s0, "frames"), 0), true,
 					    site, sizeof(site));
-			fmt_ns(wait, sizeof(wait), (double)json_integer_value(json_object_get(w, "total")));
+			fmt_dur((double)json_integer_value(json_object_get(w, "total")), wait,
+				sizeof(wait));
 			fprintf(f, "<tr><td>%zu</td><td>%s</td><td>%lld</td><td>%lld</td><td class=\"l\">",
 				j + 1, wait,
 				(long long)json_integer_value(json_object_get(m, "contended")),
@@ -990,12 +983,12 @@ static int compare_locks(struct run_opts *o, const char *list, char **cmd)
 		json_t *rt = json_object_get(json_object_get(rows[i].profile, "totals"),
 					     "cond_retake_wait_ns");
 		if (json_is_integer(rt))
-			fmt_ns(retake, sizeof(retake), (double)json_integer_value(rt));
+			fmt_dur((double)json_integer_value(rt), retake, sizeof(retake));
 		json_t *tot = json_object_get(rows[i].profile, "totals");
-		fmt_ns(wall, sizeof(wall), (double)rows[i].wall_ns);
+		fmt_dur((double)rows[i].wall_ns, wall, sizeof(wall));
 		if (tot != NULL) {
-			fmt_ns(wait, sizeof(wait),
-			       (double)json_integer_value(json_object_get(tot, "wait_ns")));
+			fmt_dur((double)json_integer_value(json_object_get(tot, "wait_ns")), wait,
+				sizeof(wait));
 			snprintf(con, sizeof(con), "%lld",
 				 (long long)json_integer_value(json_object_get(tot, "contended")));
 			snprintf(acq, sizeof(acq), "%lld",
