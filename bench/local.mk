@@ -1,7 +1,8 @@
 # bench/local.mk: the `contend` command, its subcommands (registered in
 # bench/commands.def) and the results JSON reader (results/SCHEMA.md) that
 # plot, report, compare and the tests of run share.
-RESULTS_READER_SOURCES = bench/reader.c bench/reader.h
+RESULTS_READER_SOURCES = bench/reader.c bench/reader.h bench/reader_schema.c \
+	bench/reader_schema.h bench/reader_validate.c
 
 bin_PROGRAMS += contend
 contend_SOURCES = bench/main.c bench/cli.h bench/commands.h \
