@@ -77,6 +77,24 @@ static int check_output(const char *flag, const char *path)
 	return 0;
 }
 
+/* NAME, given to FLAG, names a lock of the registry that can take a
+ * mutex's place; a usage error otherwise. */
+static int check_stand_in(const char *flag, const char *name)
+{
+	const struct lock_desc *d = lock_find(name);
+
+	if (d == NULL) {
+		cli_usage_error("%s: unknown lock '%s' (see 'contend list')", flag, name);
+		return -1;
+	}
+	if (d->props & LOCK_TRYLOCK_MAY_BLOCK) {
+		cli_usage_error("%s: '%s' cannot stand in for a mutex: its trylock may wait "
+				"for a holder", flag, name);
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_int(const char *flag, const char *s, int lo, int hi, int *out)
 {
 	char *end;
@@ -129,14 +147,7 @@ static int compare_locks(struct run_opts *o, const char *list, char **cmd)
 	for (char *t = strtok_r(names, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		if (strcmp(t, "glibc") == 0)
 			continue; /* always the first row */
-		if (lock_find(t) == NULL) {
-			cli_usage_error("--compare-locks: unknown lock '%s' (see 'contend list')", t);
-			free(names);
-			return EXIT_USAGE;
-		}
-		if (lock_find(t)->props & LOCK_TRYLOCK_MAY_BLOCK) {
-			cli_usage_error("--compare-locks: '%s' cannot stand in for a mutex: "
-					"its trylock may wait for a holder", t);
+		if (check_stand_in("--compare-locks", t) != 0) {
 			free(names);
 			return EXIT_USAGE;
 		}
@@ -257,17 +268,8 @@ int cmd_profile(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+:o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
-			if (strcmp(optarg, "glibc") != 0 && lock_find(optarg) == NULL) {
-				cli_usage_error("--lock: unknown lock '%s' (see 'contend list')",
-						optarg);
+			if (strcmp(optarg, "glibc") != 0 && check_stand_in("--lock", optarg) != 0)
 				return EXIT_USAGE;
-			}
-			if (strcmp(optarg, "glibc") != 0 &&
-			    (lock_find(optarg)->props & LOCK_TRYLOCK_MAY_BLOCK)) {
-				cli_usage_error("--lock: '%s' cannot stand in for a mutex: its "
-						"trylock may wait for a holder", optarg);
-				return EXIT_USAGE;
-			}
 			o.lock = optarg;
 			break;
 		case 'o': o.out = optarg; break;

@@ -94,6 +94,23 @@ static inline void max_h(_Atomic uint64_t *c, uint64_t v)
 		atomic_store_explicit(c, v, memory_order_relaxed);
 }
 
+/* The calling thread holds r's mutex now (an acquisition, or the re-take
+ * after a condition wait): an owner change when another thread held it
+ * last, one more hold. Returns the holds before this one. */
+static inline __attribute__((always_inline)) int64_t took_over(struct mutex_rec *r)
+{
+	const void *self = &thread_marker;
+	const void *prev = atomic_load_explicit(&r->owner, memory_order_relaxed);
+	if (prev != self) {
+		atomic_store_explicit(&r->owner, self, memory_order_relaxed);
+		if (prev != NULL)
+			add_h(&r->owner_changes, 1);
+	}
+	int64_t held = atomic_load_explicit(&r->held, memory_order_relaxed);
+	atomic_store_explicit(&r->held, held + 1, memory_order_relaxed);
+	return held;
+}
+
 /* The caller has just acquired r's mutex; wait_ns: time blocked, 0 when the
  * first try succeeded. */
 static inline __attribute__((always_inline)) void acquired(struct mutex_rec *r, bool contended,
@@ -106,15 +123,7 @@ static inline __attribute__((always_inline)) void acquired(struct mutex_rec *r, 
 		add_h(&r->wait_ns, wait_ns);
 		max_h(&r->wait_max_ns, wait_ns);
 	}
-	const void *self = &thread_marker;
-	const void *prev = atomic_load_explicit(&r->owner, memory_order_relaxed);
-	if (prev != self) {
-		atomic_store_explicit(&r->owner, self, memory_order_relaxed);
-		if (prev != NULL)
-			add_h(&r->owner_changes, 1);
-	}
-	int64_t held = atomic_load_explicit(&r->held, memory_order_relaxed);
-	atomic_store_explicit(&r->held, held + 1, memory_order_relaxed);
+	int64_t held = took_over(r);
 	if (unlikely(acq % PRELOAD_HOLD_SAMPLE == 1) && held == 0)
 		atomic_store_explicit(&r->hold_start_ns, preload_now_ns(),
 				      memory_order_relaxed);
@@ -130,15 +139,7 @@ void rec_cond_reacquired(struct mutex_rec *r)
 	/* After a condition wait: the mutex is ours again, but the wait was
 	 * not an acquisition the program asked for. */
 	add_h(&r->cond_waits, 1);
-	const void *self = &thread_marker;
-	const void *prev = atomic_load_explicit(&r->owner, memory_order_relaxed);
-	if (prev != self) {
-		atomic_store_explicit(&r->owner, self, memory_order_relaxed);
-		if (prev != NULL)
-			add_h(&r->owner_changes, 1);
-	}
-	int64_t held = atomic_load_explicit(&r->held, memory_order_relaxed);
-	atomic_store_explicit(&r->held, held + 1, memory_order_relaxed);
+	took_over(r);
 }
 
 void rec_releasing(struct mutex_rec *r)
