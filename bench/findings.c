@@ -523,7 +523,7 @@ static void machine_line(const json_t *doc, char *buf, size_t len)
 #undef ADD
 }
 
-static bool lock_listed(const char *const *locks, size_t n, const char *lock)
+bool lock_listed(const char *const *locks, size_t n, const char *lock)
 {
 	if (n == 0)
 		return true;

@@ -25,7 +25,8 @@ options)
 	libs="-lm"
 	;;
 results)
-	sources="$srcdir/fuzz/fuzz_results.c $srcdir/bench/reader.c"
+	sources="$srcdir/fuzz/fuzz_results.c $srcdir/bench/reader.c $srcdir/bench/reader_schema.c
+		$srcdir/bench/reader_validate.c"
 	libs="${JANSSON_LIBS:-} -lm"
 	;;
 *)

@@ -3,7 +3,8 @@
 
 pkglib_LTLIBRARIES += preload/libcontend-preload.la
 preload_libcontend_preload_la_SOURCES = preload/preload.h preload/table.c \
-	preload/interpose.c preload/subst.c preload/report.c preload/more.c
+	preload/init.c preload/interpose.c preload/record.c preload/subst.c \
+	preload/report.c preload/more.c
 # Hidden by default: the library exports only the functions it interposes.
 preload_libcontend_preload_la_CPPFLAGS = $(PRELOAD_CPPFLAGS)
 preload_libcontend_preload_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
