@@ -609,14 +609,10 @@ int cmd_compare(int argc, char **argv)
 		cli_usage_error("give two results files, BASE and NEW (try 'contend compare --help')");
 		return EXIT_USAGE;
 	}
-	for (int s = 0; s < 2; s++) {
-		c.in[s].file = results_load(argv[optind + s], err, sizeof(err));
-		if (!c.in[s].file) {
-			cli_error("%s", err);
-			goto out;
-		}
+	if (plot_load_inputs(c.in, argv + optind, 2, err, sizeof(err))) {
+		cli_error("%s", err);
+		goto out;
 	}
-	plot_inputs_name(c.in, 2);
 	/* In the charts, say which side a curve is. */
 	for (int s = 0; s < 2; s++) {
 		char legend[sizeof(c.in[s].legend)];

@@ -35,36 +35,11 @@ static const char plot_usage[] =
 	"  -h, --help         show this help\n\n"
 	"Environment: CONTEND_GNUPLOT (gnuplot to run), CONTEND_PLOTS_DIR (templates).\n";
 
-/* Load every file, or report the first that fails. */
-static struct plot_input *load_inputs(char **paths, size_t n)
-{
-	struct plot_input *in = calloc(n, sizeof(*in));
-	char err[1024];
-
-	if (!in) {
-		cli_error("out of memory");
-		return NULL;
-	}
-	for (size_t i = 0; i < n; i++) {
-		in[i].file = results_load(paths[i], err, sizeof(err));
-		if (!in[i].file) {
-			cli_error("%s", err);
-			for (size_t j = 0; j < i; j++)
-				results_free(in[j].file);
-			free(in);
-			return NULL;
-		}
-	}
-	plot_inputs_name(in, n);
-	return in;
-}
-
 int cmd_plot(int argc, char **argv)
 {
 	struct plot_request req = { .format = PLOT_PNG, .x = AXIS_THREADS, .cs_chart = true };
 	const char *outdir = "contend-plots";
 	char *locks = NULL, err[1024], path[PATH_MAX];
-	const char **lock_list = NULL;
 	struct plot_input *in;
 	struct staged_dir sd;
 	struct chart_set set;
@@ -78,17 +53,20 @@ int cmd_plot(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	nin = (size_t)(argc - optind);
-	in = load_inputs(argv + optind, nin);
-	if (!in)
+	in = calloc(nin, sizeof(*in));
+	if (!in) {
+		cli_error("out of memory");
 		return 1;
-	if (locks) {
-		lock_list = plot_parse_locks(locks, in, nin, &req.nlocks, err, sizeof(err));
-		req.locks = lock_list;
-		if (!lock_list) {
-			cli_usage_error("%s", err);
-			rc = EXIT_USAGE;
-			goto out;
-		}
+	}
+	if (plot_load_inputs(in, argv + optind, nin, err, sizeof(err))) {
+		cli_error("%s", err);
+		free(in);
+		return 1;
+	}
+	if (locks && plot_parse_locks(locks, in, nin, &req, err, sizeof(err))) {
+		cli_usage_error("%s", err);
+		rc = EXIT_USAGE;
+		goto out;
 	}
 	/* Before any directory appears: is there something to draw with? */
 	if (plot_find_gnuplot(path, sizeof(path), err, sizeof(err)) ||
@@ -120,7 +98,7 @@ int cmd_plot(int argc, char **argv)
 	chart_set_free(&set);
 	rc = 0;
 out:
-	free(lock_list);
+	free((void *)req.locks);
 	for (size_t i = 0; i < nin; i++)
 		results_free(in[i].file);
 	free(in);

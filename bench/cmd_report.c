@@ -37,16 +37,6 @@ static const char report_usage[] =
 	"  -l, --locks LIST   only these locks, comma-separated\n"
 	"  -h, --help         show this help\n";
 
-bool lock_selected(const char *const *locks, size_t n, const char *lock)
-{
-	if (!n)
-		return true;
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(locks[i], lock) == 0)
-			return true;
-	return false;
-}
-
 static void point_name(const struct plot_input *in, size_t nin, const struct result_point *p,
 		       FILE *f)
 {
@@ -161,7 +151,7 @@ static void warnings(FILE *f, const struct plot_input *in, size_t nin,
 		for (size_t i = 0; i < nin; i++)
 			for (size_t j = 0; j < in[i].file->npoints; j++) {
 				const struct result_point *p = &in[i].file->points[j];
-				n += lock_selected(req->locks, req->nlocks, p->lock) && point_warns(k, p);
+				n += lock_listed(req->locks, req->nlocks, p->lock) && point_warns(k, p);
 			}
 		if (!n)
 			continue;
@@ -171,7 +161,7 @@ static void warnings(FILE *f, const struct plot_input *in, size_t nin,
 		for (size_t i = 0; i < nin; i++)
 			for (size_t j = 0; j < in[i].file->npoints; j++) {
 				const struct result_point *p = &in[i].file->points[j];
-				if (lock_selected(req->locks, req->nlocks, p->lock) && point_warns(k, p))
+				if (lock_listed(req->locks, req->nlocks, p->lock) && point_warns(k, p))
 					point_warning(f, k, &in[i], nin, p);
 			}
 		fputs("</ul></details></li>\n", f);
@@ -422,7 +412,6 @@ int cmd_report(int argc, char **argv)
 				    .heatmap = true };
 	const char *outdir = NULL;
 	char *locks = NULL, err[PATH_MAX + 256], path[PATH_MAX];
-	const char **lock_list = NULL;
 	struct plot_input *in = NULL;
 	struct staged_dir sd;
 	struct chart_set set = { 0 };
@@ -445,22 +434,14 @@ int cmd_report(int argc, char **argv)
 		cli_error("out of memory");
 		return 1;
 	}
-	for (size_t i = 0; i < nin; i++) {
-		in[i].file = results_load(argv[optind + i], err, sizeof(err));
-		if (!in[i].file) {
-			cli_error("%s", err);
-			goto out;
-		}
+	if (plot_load_inputs(in, argv + optind, nin, err, sizeof(err))) {
+		cli_error("%s", err);
+		goto out;
 	}
-	plot_inputs_name(in, nin);
-	if (locks) {
-		lock_list = plot_parse_locks(locks, in, nin, &req.nlocks, err, sizeof(err));
-		req.locks = lock_list;
-		if (!lock_list) {
-			cli_usage_error("%s", err);
-			rc = EXIT_USAGE;
-			goto out;
-		}
+	if (locks && plot_parse_locks(locks, in, nin, &req, err, sizeof(err))) {
+		cli_usage_error("%s", err);
+		rc = EXIT_USAGE;
+		goto out;
 	}
 	if (plot_find_gnuplot(path, sizeof(path), err, sizeof(err)) ||
 	    plot_find_templates(path, sizeof(path), err, sizeof(err)) ||
@@ -486,7 +467,7 @@ fail:
 	staged_dir_abort(&sd);
 out:
 	chart_set_free(&set);
-	free(lock_list);
+	free((void *)req.locks);
 	for (size_t i = 0; i < nin; i++)
 		results_free(in[i].file);
 	free(in);

@@ -28,7 +28,9 @@ struct fpoint {
 	size_t regimes;       /* placement regimes the repeats fell in (0: not in the file) */
 	double tput, lo, hi, level;
 	double jain, min_share, csw;
-	long starved;         /* -1: not in the file */
+	long starved;         /* threads with no acquisition in a repeat's window,
+	                         summed over repeats; -1: not in the file */
+	long repeats;         /* -1: not in the file */
 };
 
 static const char *str_or(const json_t *o, const char *key, const char *dflt)
@@ -73,6 +75,7 @@ static void read_point(const json_t *j, struct fpoint *p)
 	p->jain = results_num(fair, "jain");
 	p->min_share = results_num(fair, "min_share");
 	p->starved = int_or(fair, "starved_threads", -1);
+	p->repeats = int_or(j, "repeats", -1);
 	p->csw = results_num(csw, "voluntary") + results_num(csw, "involuntary");
 }
 
@@ -237,6 +240,19 @@ out:
 	free(grp);
 }
 
+/* "; 3 of its 24 thread windows (8 threads x 3 repeats) had no acquisition":
+ * starved_threads counts a thread once per repeat it got nothing in. */
+static void starved_words(const struct fpoint *p, const char *lead, char *buf, size_t len)
+{
+	if (p->repeats > 1)
+		snprintf(buf, len, "%s%ld of its %ld thread windows (%ld threads x %ld repeats) had "
+			 "no acquisition", lead, p->starved, p->threads * p->repeats, p->threads,
+			 p->repeats);
+	else
+		snprintf(buf, len, "%s%ld of %ld threads had no acquisition", lead, p->starved,
+			 p->threads);
+}
+
 /* Per lock, its least fair multi-thread point. */
 static void fairness(struct ctx *c)
 {
@@ -281,7 +297,7 @@ static void fairness(struct ctx *c)
 		if (worst[l]->jain < worst[unfair]->jain)
 			unfair = l;
 	}
-	char where[256], share[160] = "", starved[96] = "";
+	char where[256], share[160] = "", starved[200] = "";
 	if (worst[unfair]->jain >= UNFAIR_JAIN && starved_pts == 0) {
 		add(c, FINDING_FAIRNESS, "Every lock was fair at every multi-thread point "
 		    "(Jain's index at least %.3f; the least fair was %s).", worst[unfair]->jain,
@@ -298,15 +314,15 @@ static void fairness(struct ctx *c)
 			 "acquisitions (a fair share is %.3g%%)", 100 * u->min_share,
 			 100.0 / (double)u->threads);
 	if (u->starved > 0)
-		snprintf(starved, sizeof(starved), "; %ld of %ld threads starved", u->starved,
-			 u->threads);
+		starved_words(u, "; ", starved, sizeof(starved));
 	add(c, FINDING_FAIRNESS, "Least fair: %s, Jain's index %.3f at %s%s%s.", locks[unfair],
 	    u->jain, where, share, starved);
 	if (starved_pts > 1 || (starved_pts && starved_worst != u)) {
 		scenario(c, starved_worst, true, where, sizeof(where));
-		add(c, FINDING_FAIRNESS, "Starved threads at %zu point%s; the most: %s, %ld of %ld "
-		    "threads at %s.", starved_pts, starved_pts == 1 ? "" : "s", starved_worst->lock,
-		    starved_worst->starved, starved_worst->threads, where);
+		char words[200];
+		starved_words(starved_worst, ": ", words, sizeof(words));
+		add(c, FINDING_FAIRNESS, "Starved threads at %zu point%s; the most: %s at %s%s.",
+		    starved_pts, starved_pts == 1 ? "" : "s", starved_worst->lock, where, words);
 	}
 }
 
@@ -507,7 +523,7 @@ static void machine_line(const json_t *doc, char *buf, size_t len)
 #undef ADD
 }
 
-static bool lock_listed(const char *const *locks, size_t n, const char *lock)
+bool lock_listed(const char *const *locks, size_t n, const char *lock)
 {
 	if (n == 0)
 		return true;

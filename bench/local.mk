@@ -1,7 +1,8 @@
 # bench/local.mk: the `contend` command, its subcommands (registered in
 # bench/commands.def) and the results JSON reader (results/SCHEMA.md) that
 # plot, report, compare and the tests of run share.
-RESULTS_READER_SOURCES = bench/reader.c bench/reader.h
+RESULTS_READER_SOURCES = bench/reader.c bench/reader.h bench/reader_schema.c \
+	bench/reader_schema.h bench/reader_validate.c
 
 bin_PROGRAMS += contend
 contend_SOURCES = bench/main.c bench/cli.h bench/commands.h \
@@ -16,13 +17,8 @@ contend_SOURCES += bench/plotting.h bench/plot_internal.h bench/plot_options.c \
 	bench/plot_data.c bench/plot_charts.c bench/plot_heatmap.c bench/plot_gnuplot.c \
 	bench/fmt.c bench/fmt.h bench/findings.c bench/findings.h bench/report_html.c \
 	bench/report_html.h bench/cmd_plot.c bench/cmd_report.c bench/cmd_compare.c
-contend_SOURCES += bench/cmd_profile.c bench/symbolize.c bench/symbolize.h
-
-check_PROGRAMS += tests/test_reader
-TESTS += tests/test_reader
-tests_test_reader_SOURCES = tests/test_reader.c $(RESULTS_READER_SOURCES)
-tests_test_reader_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
-tests_test_reader_LDADD = $(JANSSON_LIBS) -lm
+contend_SOURCES += bench/cmd_profile.c bench/profile.h bench/profile_run.c \
+	bench/profile_output.c bench/profile_html.c bench/symbolize.c bench/symbolize.h
 
 # Fixtures: hand-made sweeps of schema version 1 (two machines, one failed
 # point, null latency and cv, noisy and probe-moved points), a pair with known

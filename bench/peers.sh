@@ -3,8 +3,9 @@
 # harness against a bare loop, measured side by side in one sweep (the
 # machine is noisy: ratios are only taken between figures of the same run).
 #
-#   bench/peers.sh [-o DIR] [--quick]
+#   bench/peers.sh [-o DIR] [--quick] [--reuse]
 #
+# --reuse: run nothing, print the ratios again from the files in DIR.
 # Prints every ratio with its target and PASS/MISS, and writes DIR/peers.json
 # (the sweep), DIR/sampling.json, DIR/ratios.txt and, when gnuplot is there,
 # the charts of `contend report`. Needs jq. This is a benchmark: it reports,
@@ -16,11 +17,13 @@ CONTEND=${CONTEND:-$here/../contend}
 out=results/peers
 duration=200ms
 repeat=7
+reuse=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	-o) out=$2; shift 2 ;;
 	--quick) duration=50ms; repeat=3; shift ;;
-	-h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--reuse) reuse=1; shift ;;
+	-h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "peers.sh: unknown option '$1'" >&2; exit 2 ;;
 	esac
 done
@@ -37,13 +40,17 @@ ours="tas,ttas,cas,ticket,mcs,clh,futex,futex-spin,lll"
 newq="qspinlock,hemlock,mcs-tp,clh-tp"
 peers="ck-fas,ck-ticket,ck-mcs,ck-clh,pthread,pthread-adaptive,pthread-spin"
 
+if [ $reuse = 1 ]; then
+	[ -f "$out/peers.json" ] && [ -f "$out/oversub.json" ] ||
+		{ echo "peers.sh: --reuse: no peers.json and oversub.json in $out" >&2; exit 2; }
+else
 echo "peers.sh: one sweep, $repeat rounds of every point in shuffled order ($duration each)"
 "$CONTEND" run --locks "$ours,$newq,$peers" --threads "1,2,$over" --oversubscribe --pin compact \
 	--cs 0,100ns --duration "$duration" --warmup 20ms --repeat "$repeat" -q \
 	-o "$out/peers.json" > "$out/peers.txt"
 
 # Sampling on vs off: alternate short runs, so that drift hits both alike.
-rm -f "$out/sampling-on.txt" "$out/sampling-off.txt"
+rm -f "$out/sampling-auto.txt" "$out/sampling-off.txt"
 for i in 1 2 3 4 5; do
 	for mode in auto off; do
 		"$CONTEND" run --locks tas --threads 1 --cs 0 --duration 100ms --warmup 20ms \
@@ -51,6 +58,7 @@ for i in 1 2 3 4 5; do
 		jq '.results[0].throughput.median' "$out/sampling-$mode.json" >> "$out/sampling-$mode.txt"
 	done
 done
+fi
 
 f=$out/peers.json
 # Placement regimes: on a VM the host moves the vCPUs, and a 2-thread point's
@@ -67,11 +75,31 @@ jqlib='def med: sort | if length == 0 then null elif length % 2 == 1 then .[leng
 	def point($l; $t; $c): .results[] | select(.lock == $l and .threads == $t and .cs_ns == $c);
 	def regime_th($l; $t; $c): refregime($t) as $r | point($l; $t; $c) |
 		if .regimes == null or $r == null then .throughput.median
-		else [.per_repeat[] | select(.regime == $r) | .throughput] | med end;'
+		else [.per_repeat[] | select(.regime == $r) | .throughput] | med end;
+	# Ratios of two points paired by round (both measured within seconds of
+	# each other) where both repeats drew the same placement regime:
+	# "median lo hi n", lo..hi the order statistics that cover the median
+	# with >= 75% (n >= 3).
+	def interval: sort | length as $n |
+		(if $n >= 7 then 2 elif $n >= 4 then 1 elif $n == 3 then 1 else 0 end) as $k |
+		if $n == 0 then empty
+		elif $k == 0 then "\(med) \(med) \(med) \($n)"
+		else "\(med) \(.[$k - 1]) \(.[$n - $k]) \($n)" end;
+	# $f: a per-repeat figure (throughput, csw_per_acq), A over B.
+	def paired($a; $b; $t; $c; $f):
+		[point($a; $t; $c) | .per_repeat[]] as $A | [point($b; $t; $c) | .per_repeat[]] as $B |
+		[$A[] as $x | $B[] | select(.round == $x.round and .regime == $x.regime and
+			.[$f] != null and .[$f] > 0 and $x[$f] != null) | $x[$f] / .[$f]] | interval;
+	# A 1-thread point against its own bare loop, repeat by repeat.
+	def vsbare($a): [point($a; 1; 0) | .per_repeat[] | select(.bare_ns != null and .bare_ns > 0
+		and .throughput > 0) | 1e9 / .throughput / .bare_ns] | interval;'
 # median throughput / ns per acquisition / csw of a point (within the regime)
 th() { jq -r --arg l "$1" --argjson t "$2" --argjson c "$3" "$jqlib"' regime_th($l; $t; $c) // empty' "$f"; }
 ns() { jq -r --arg l "$1" --argjson t "$2" --argjson c "$3" "$jqlib"'
 	regime_th($l; $t; $c) | if . == null or . == 0 then empty else 1e9 / . end' "$f"; }
+# Ratio A/B of throughput paired by round: "median lo hi n" (see paired).
+pr() { jq -r --arg a "$1" --arg b "$2" --argjson t "$3" --argjson c "$4" --arg f "${5:-throughput}" \
+	"$jqlib"' paired($a; $b; $t; $c; $f)' "$f"; }
 csw() { jq -r --arg l "$1" --argjson t "$2" --argjson c "$3" \
 	'.results[] | select(.lock == $l and .threads == $t and .cs_ns == $c) |
 	 (.csw_per_acq.voluntary + .csw_per_acq.involuntary)' "$f"; }
@@ -89,13 +117,42 @@ report=$out/ratios.txt
 : > "$report"
 pass=0
 miss=0
-# line WHAT RATIO OP TARGET: RATIO must be OP (<= or >=) TARGET
+near=0
+# line WHAT RATIO OP TARGET [LO HI N]: RATIO must be OP (<= or >=) TARGET.
+# With the interval LO..HI of N round-paired ratios (pline), a target inside
+# it, or fewer than 3 pairs, is NEAR: this run cannot tell (on this VM two
+# runs of the same build then read on either side of it).
 line() {
-	verdict=$(awk -v r="$2" -v t="$4" -v op="$3" 'BEGIN {
+	verdict=$(awk -v r="$2" -v t="$4" -v op="$3" -v lo="${5:-}" -v hi="${6:-}" -v n="${7:-}" 'BEGIN {
 		if (r == "" || r == "null") { print "N/A"; exit }
+		if (n != "" && n + 0 < 3) { print "NEAR"; exit }
+		if (lo != "" && hi != "" && lo + 0 <= t + 0 && t + 0 <= hi + 0) { print "NEAR"; exit }
 		ok = (op == "<=") ? (r <= t) : (r >= t); print ok ? "PASS" : "MISS" }')
-	case $verdict in PASS) pass=$((pass + 1)) ;; MISS) miss=$((miss + 1)) ;; esac
-	printf '%-58s %8s  target %s %-5s %s\n' "$1" "$2" "$3" "$4" "$verdict" | tee -a "$report"
+	case $verdict in PASS) pass=$((pass + 1)) ;; MISS) miss=$((miss + 1)) ;; NEAR) near=$((near + 1)) ;; esac
+	if [ -n "${5:-}" ]; then
+		if [ "$7" -lt 3 ]; then
+			printf '%-58s %8s  target %s %-5s %-4s  only %s paired round(s)\n' "$1" "$2" "$3" "$4" \
+				"$verdict" "$7" | tee -a "$report"
+		else
+			printf '%-58s %8s  target %s %-5s %-4s  [%s, %s] over %s rounds\n' "$1" "$2" "$3" "$4" \
+				"$verdict" "$(printf '%.3f' "$5")" "$(printf '%.3f' "$6")" "$7" | tee -a "$report"
+		fi
+	else
+		printf '%-58s %8s  target %s %-5s %s\n' "$1" "$2" "$3" "$4" "$verdict" | tee -a "$report"
+	fi
+}
+# pline WHAT A B THREADS CS OP TARGET [inv [FIELD]]: the ratio of A's
+# throughput (or per-repeat FIELD) to B's paired by round (inv: B's to A's,
+# i.e. A's ns over B's ns).
+pline() {
+	r=$(pr "$2" "$3" "$4" "$5" "${9:-throughput}")
+	if [ -z "$r" ]; then line "$1" null "$6" "$7"; return; fi
+	set -- "$1" "$6" "$7" "${8:-}" $r
+	if [ "$4" = inv ]; then
+		set -- "$1" "$2" "$3" "$4" "$(awk -v x="$5" 'BEGIN { print 1 / x }')" \
+			"$(awk -v x="$7" 'BEGIN { print 1 / x }')" "$(awk -v x="$6" 'BEGIN { print 1 / x }')" "$8"
+	fi
+	line "$1" "$(printf '%.3f' "$5")" "$2" "$3" "$6" "$7" "$8"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "null"; else printf "%.3f", a / b }'; }
 min() { printf '%s\n' "$@" | sort -g | head -1; }
@@ -105,47 +162,69 @@ echo "== Uncontended (1 thread): ns per lock+unlock, ours / fastest peer of the 
 # Families: exchange/CAS spinlocks (ck-fas, glibc's spinlock), ticket locks,
 # MCS, CLH. Comparing an MCS with a CLH would compare algorithms (MCS's
 # unlock needs a CAS that CLH's does not), not implementations.
-tas_best=$(min "$(ns ck-fas 1 0)" "$(ns pthread-spin 1 0)")
-for l in tas ttas cas; do line "$l / min(ck-fas, pthread-spin)" "$(ratio "$(ns $l 1 0)" "$tas_best")" "<=" 1.10; done
-line "ticket / ck-ticket" "$(ratio "$(ns ticket 1 0)" "$(ns ck-ticket 1 0)")" "<=" 1.10
-line "mcs / ck-mcs" "$(ratio "$(ns mcs 1 0)" "$(ns ck-mcs 1 0)")" "<=" 1.10
-line "clh / ck-clh" "$(ratio "$(ns clh 1 0)" "$(ns ck-clh 1 0)")" "<=" 1.10
-for l in futex futex-spin lll; do line "$l / pthread" "$(ratio "$(ns $l 1 0)" "$(ns pthread 1 0)")" "<=" 1.00; done
+# The faster of ck-fas and pthread-spin at this run's medians is the peer.
+tas_peer=ck-fas
+awk -v a="$(ns ck-fas 1 0)" -v b="$(ns pthread-spin 1 0)" 'BEGIN { exit !(b != "" && (a == "" || b < a)) }' &&
+	tas_peer=pthread-spin
+for l in tas ttas cas; do pline "$l / $tas_peer" $l $tas_peer 1 0 "<=" 1.10 inv; done
+pline "ticket / ck-ticket" ticket ck-ticket 1 0 "<=" 1.10 inv
+pline "mcs / ck-mcs" mcs ck-mcs 1 0 "<=" 1.10 inv
+pline "clh / ck-clh" clh ck-clh 1 0 "<=" 1.10 inv
+for l in futex futex-spin lll; do pline "$l / pthread" $l pthread 1 0 "<=" 1.00 inv; done
 
 regimes 2 | tee -a "$report"
 for cs in 0 100; do
 	echo "== 2 threads pinned, cs ${cs}ns: throughput, ours / peer" | tee -a "$report"
 	for pair in ticket:ck-ticket mcs:ck-mcs clh:ck-clh; do
 		a=${pair%%:*} b=${pair#*:}
-		line "$a / $b" "$(ratio "$(th $a 2 $cs)" "$(th $b 2 $cs)")" ">=" 0.95
+		pline "$a / $b" $a $b 2 $cs ">=" 0.95
 	done
-	line "futex-spin / pthread-adaptive" "$(ratio "$(th futex-spin 2 $cs)" "$(th pthread-adaptive 2 $cs)")" ">=" 1.00
-	line "futex / pthread" "$(ratio "$(th futex 2 $cs)" "$(th pthread 2 $cs)")" ">=" 1.00
+	pline "futex-spin / pthread-adaptive" futex-spin pthread-adaptive 2 $cs ">=" 1.00
+	pline "futex / pthread" futex pthread 2 $cs ">=" 1.00
 done
 
 echo "== New queue locks against mcs: uncontended (mcs ns / lock ns) and 2 pinned threads (lock / mcs throughput)" |
 	tee -a "$report"
 for l in $(printf '%s' "$newq" | tr , ' '); do
-	line "$l 1 thread: mcs ns / $l ns" "$(ratio "$(ns mcs 1 0)" "$(ns "$l" 1 0)")" ">=" 0.90
+	pline "$l 1 thread: mcs ns / $l ns" "$l" mcs 1 0 ">=" 0.90
 	for cs in 0 100; do
-		line "$l 2 threads cs ${cs}ns: $l / mcs" "$(ratio "$(th "$l" 2 $cs)" "$(th mcs 2 $cs)")" ">=" 0.90
+		pline "$l 2 threads cs ${cs}ns: $l / mcs" "$l" mcs 2 $cs ">=" 0.90
 	done
 done
 
 echo "== Oversubscribed ($over threads on $ncpu CPUs), cs 100ns" | tee -a "$report"
 regimes "$over" | tee -a "$report"
 for l in futex-spin futex; do
-	line "$l / pthread throughput" "$(ratio "$(th $l $over 100)" "$(th pthread $over 100)")" ">=" 1.00
-	line "$l / pthread context switches per acquisition" \
-		"$(ratio "$(csw $l $over 100)" "$(csw pthread $over 100)")" "<=" 1.00
+	pline "$l / pthread throughput" $l pthread $over 100 ">=" 1.00
+	# Per repeat since the files carry it; a whole-point ratio before.
+	if [ -n "$(pr $l pthread $over 100 csw_per_acq)" ]; then
+		pline "$l / pthread context switches per acquisition" $l pthread $over 100 "<=" 1.00 "" csw_per_acq
+	else
+		line "$l / pthread context switches per acquisition" \
+			"$(ratio "$(csw $l $over 100)" "$(csw pthread $over 100)")" "<=" 1.00
+	fi
 done
 
 echo "== Harness" | tee -a "$report"
-on=$(sort -g "$out/sampling-auto.txt" | sed -n 3p)
-off=$(sort -g "$out/sampling-off.txt" | sed -n 3p)
-line "tas 1 thread: sampling auto / sampling off throughput" "$(ratio "$on" "$off")" ">=" 0.95
+# The runs alternate auto, off: pair each with the one after it.
+sr=$(paste "$out/sampling-auto.txt" "$out/sampling-off.txt" | awk '$2 > 0 { print $1 / $2 }' | sort -g |
+	awk '{ v[NR] = $1 } END { if (NR == 0) exit; k = NR >= 7 ? 2 : 1
+		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		print m, (NR >= 3 ? v[k] : m), (NR >= 3 ? v[NR - k + 1] : m), NR }')
+if [ -n "$sr" ]; then
+	set -- $sr
+	line "tas 1 thread: sampling auto / sampling off throughput" "$(printf '%.3f' "$1")" ">=" 0.95 "$2" "$3" "$4"
+else
+	line "tas 1 thread: sampling auto / sampling off throughput" null ">=" 0.95
+fi
 bare=$(jq -r '.results[] | select(.lock == "tas" and .threads == 1 and .cs_ns == 0) | .bare_ns_per_acq' "$f")
-line "tas 1 thread: reported ns / bare inlined loop ns" "$(ratio "$(ns tas 1 0)" "$bare")" "<=" 1.10
+vb=$(jq -r "$jqlib"' vsbare("tas")' "$f")
+if [ -n "$vb" ]; then
+	set -- $vb
+	line "tas 1 thread: reported ns / bare inlined loop ns" "$(printf '%.3f' "$1")" "<=" 1.10 "$2" "$3" "$4"
+else
+	line "tas 1 thread: reported ns / bare inlined loop ns" "$(ratio "$(ns tas 1 0)" "$bare")" "<=" 1.10
+fi
 
 echo "== Handoff floor: 2 pinned threads, empty critical section" | tee -a "$report"
 for l in ticket mcs; do
@@ -170,12 +249,12 @@ for l in mcs-park malthusian mcs-tp clh-tp qspinlock hemlock futex-spin futex ll
 done
 f_main=$f
 f=$out/oversub.json
-"$CONTEND" run --locks "$over_ours,pthread-adaptive" --threads "$over" --oversubscribe \
+[ $reuse = 1 ] || "$CONTEND" run --locks "$over_ours,pthread-adaptive" --threads "$over" --oversubscribe \
 	--pin compact --cs 100ns,1us --duration "$duration" --warmup 20ms --repeat "$repeat" -q \
 	-o "$f" > "$out/oversub.txt"
 # What one thread alone gets of the serial limit: on a machine shared with
 # other work, no lock can do better, and the 1us target reads against it.
-"$CONTEND" run --locks pthread-adaptive --threads 1 --cs 1us --duration "$duration" \
+[ $reuse = 1 ] || "$CONTEND" run --locks pthread-adaptive --threads 1 --cs 1us --duration "$duration" \
 	--warmup 20ms --repeat "$repeat" -q -o "$out/alone.json" > /dev/null
 jain() { jq -r --arg l "$1" --argjson t "$2" --argjson c "$3" \
 	'.results[] | select(.lock == $l and .threads == $t and .cs_ns == $c) | .fairness.jain' "$f"; }
@@ -183,7 +262,6 @@ hold() { jq -r --arg l "$1" --argjson t "$2" --argjson c "$3" \
 	'.results[] | select(.lock == $l and .threads == $t and .cs_ns == $c) | .hold_ns.p50' "$f"; }
 fair_of() { printf '%s\n' "$listing" | jq -r --arg l "$1" '.[] | select(.name == $l) | .fair'; }
 for cs in 100 1000; do
-	ref=$(th pthread-adaptive "$over" $cs)
 	best="" best_th=0 fair="" fair_th=0
 	for l in $(echo "$over_ours" | tr , ' '); do
 		t=$(th "$l" "$over" $cs)
@@ -194,13 +272,13 @@ for cs in 100 1000; do
 			awk -v a="$t" -v b="$fair_th" 'BEGIN { exit !(a > b) }'; then fair=$l fair_th=$t; fi
 	done
 	if [ -n "$fair" ]; then
-		line "cs ${cs}ns: fair $fair (Jain $(jain "$fair" "$over" $cs | cut -c1-5)) / pthread-adaptive" \
-			"$(ratio "$fair_th" "$ref")" ">=" 0.50
+		pline "cs ${cs}ns: fair $fair (Jain $(jain "$fair" "$over" $cs | cut -c1-5)) / pthread-adaptive" \
+			"$fair" pthread-adaptive "$over" $cs ">=" 0.50
 	else
 		line "cs ${cs}ns: no fair lock of ours reached Jain 0.9" "null" ">=" 0.50
 	fi
 	if [ $cs = 100 ]; then
-		line "cs ${cs}ns: best of ours ($best) / pthread-adaptive" "$(ratio "$best_th" "$ref")" ">=" 1.20
+		pline "cs ${cs}ns: best of ours ($best) / pthread-adaptive" "$best" pthread-adaptive "$over" $cs ">=" 1.20
 	else
 		h=$(hold "$best" "$over" $cs)
 		limit=$(awk -v h="$h" 'BEGIN { if (h == "" || h == "null" || h <= 0) print ""; else printf "%.0f", 1e9 / h }')
@@ -219,7 +297,7 @@ done
 f=$f_main
 
 echo | tee -a "$report"
-echo "$pass PASS, $miss MISS (machine: $(jq -r '.meta.cpu_model // "?"' "$f"), $ncpu CPUs)" | tee -a "$report"
+echo "$pass PASS, $miss MISS, $near NEAR (target inside the run's interval) (machine: $(jq -r '.meta.cpu_model // "?"' "$f"), $ncpu CPUs)" | tee -a "$report"
 if "$CONTEND" report --help >/dev/null 2>&1 && command -v gnuplot >/dev/null; then
 	"$CONTEND" report "$f" -o "$out/report" >/dev/null 2>&1 &&
 		echo "charts: $out/report/index.html"

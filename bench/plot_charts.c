@@ -29,7 +29,8 @@ struct chart_kind {
 	enum col col;
 	bool may_log;           /* log y when the values span a wide range */
 	const char *ylabel;
-	bool errorbars;         /* the 95% CI of the median (throughput only) */
+	bool errorbars;         /* the CI of the median (throughput only); the
+	                           label then names the level the data reached */
 	const char *range;      /* y range on a linear axis, "" for gnuplot's own */
 	const char *fmt_lin;    /* y tic format on a linear axis, "" for the default */
 	const char *fmt_any;    /* y tic format on either axis, "" for the default */
@@ -38,7 +39,7 @@ struct chart_kind {
 static const struct chart_kind chart_kinds[] = {
 	/* Median over repeats of acquisitions/s, all threads together. */
 	{ "throughput", "Throughput", COL_TPUT, true,
-	  "throughput (acquisitions/s, median, 95% CI)", true, "[0:*]", "%.2s%c", "" },
+	  "throughput (acquisitions/s, median", true, "[0:*]", "%.2s%c", "" },
 	/* Jain's index over per-thread acquisitions: 1 fair, 1/n one thread took all. */
 	{ "fairness", "Jain's fairness", COL_JAIN, false,
 	  "Jain's fairness index (1 = fair, 1/n = one thread took all)", false, "[0:1.05]", "", "" },
@@ -327,7 +328,30 @@ static int write_chart(struct plot_ctx *c, const struct chart_kind *k, enum dim 
 	snprintf(full, sizeof(full), "%s\n%s", title, machines);
 	gp_set_str(f, "chart_title", full);
 	gp_set_str(f, "xlabel", xlabel[xd]);
-	gp_set_str(f, "ylabel", k->ylabel);
+	if (k->errorbars) {
+		/* The confidence the drawn intervals reached: 5 repeats give
+		 * 93.75%, 6 give 96.9%, one gives none. */
+		double lo = INFINITY, hi = -INFINITY;
+		for (size_t i = 0; i < nb; i++)
+			for (size_t j = 0; j < s[blk[i]].n; j++) {
+				double l = s[blk[i]].pts[j]->tput_ci_level;
+				if (isfinite(l) && l > 0) {
+					lo = fmin(lo, l);
+					hi = fmax(hi, l);
+				}
+			}
+		char label[200];
+		if (!isfinite(lo))
+			snprintf(label, sizeof(label), "%s; one repeat: no CI)", k->ylabel);
+		else if (hi - lo < 1e-9)
+			snprintf(label, sizeof(label), "%s, %.3g%% CI)", k->ylabel, 100 * lo);
+		else
+			snprintf(label, sizeof(label), "%s, %.3g-%.3g%% CI)", k->ylabel, 100 * lo,
+				 100 * hi);
+		gp_set_str(f, "ylabel", label);
+	} else {
+		gp_set_str(f, "ylabel", k->ylabel);
+	}
 	fprintf(f, "col_x = %d; col_y = %d; col_over = %d\ncol_lo = %d; col_hi = %d\n",
 		COL_X, k->col, COL_OVER, k->errorbars ? COL_TPUT_LO : 0,
 		k->errorbars ? COL_TPUT_HI : 0);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "findings.h"
 #include "lock.h"
 #include "plot_internal.h"
 
@@ -48,16 +49,6 @@ double dim_x(const struct result_point *p, enum dim d)
 	return d == D_CS ? p->cs_ns : d == D_NCS ? p->ncs_ns : (double)p->threads;
 }
 
-static bool lock_wanted(const struct plot_request *req, const char *lock)
-{
-	if (req->nlocks == 0)
-		return true;
-	for (size_t i = 0; i < req->nlocks; i++)
-		if (strcmp(req->locks[i], lock) == 0)
-			return true;
-	return false;
-}
-
 void collect(struct plot_ctx *c)
 {
 	size_t total = 0;
@@ -71,7 +62,7 @@ void collect(struct plot_ctx *c)
 			const struct result_point *p = &c->in[i].file->points[k];
 			size_t l;
 
-			if (!lock_wanted(c->req, p->lock))
+			if (!lock_listed(c->req->locks, c->req->nlocks, p->lock))
 				continue;
 			for (l = 0; l < c->nlocks; l++)
 				if (strcmp(c->locks[l], p->lock) == 0)

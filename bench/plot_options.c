@@ -104,6 +104,23 @@ void plot_inputs_name(struct plot_input *in, size_t n)
 	}
 }
 
+int plot_load_inputs(struct plot_input *in, char *const *paths, size_t n,
+		     char *err, size_t errlen)
+{
+	for (size_t i = 0; i < n; i++) {
+		in[i].file = results_load(paths[i], err, errlen);
+		if (!in[i].file) {
+			for (size_t j = 0; j < i; j++) {
+				results_free(in[j].file);
+				in[j].file = NULL;
+			}
+			return -1;
+		}
+	}
+	plot_inputs_name(in, n);
+	return 0;
+}
+
 static bool input_has_lock(const struct plot_input *in, size_t nin, const char *lock)
 {
 	for (size_t i = 0; i < nin; i++)
@@ -113,8 +130,8 @@ static bool input_has_lock(const struct plot_input *in, size_t nin, const char *
 	return false;
 }
 
-const char **plot_parse_locks(char *list, const struct plot_input *in, size_t nin,
-			      size_t *count, char *err, size_t errlen)
+int plot_parse_locks(char *list, const struct plot_input *in, size_t nin,
+		     struct plot_request *req, char *err, size_t errlen)
 {
 	size_t n = 1, k = 0;
 	const char **names;
@@ -131,17 +148,18 @@ const char **plot_parse_locks(char *list, const struct plot_input *in, size_t ni
 		if (!*tok) {
 			seterr(err, errlen, "--locks: empty lock name in the list");
 			free(names);
-			return NULL;
+			return -1;
 		}
 		if (!input_has_lock(in, nin, tok)) {
 			seterr(err, errlen, "--locks: no point of lock '%s' in the input files", tok);
 			free(names);
-			return NULL;
+			return -1;
 		}
 		names[k++] = tok;
 	}
-	*count = k;
-	return names;
+	req->locks = names;
+	req->nlocks = k;
+	return 0;
 }
 
 int plot_parse_options(int argc, char **argv, const char *usage, bool allow_pdf,

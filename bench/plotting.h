@@ -59,6 +59,15 @@ bool plot_point_changed(const struct result_point *p);
 /* Fill legend and label of each input from its file; legends stay unique. */
 void plot_inputs_name(struct plot_input *in, size_t n);
 
+/*
+ * The inputs of plot, report and compare: load (results_load: parse and
+ * validate) each of the N files of PATHS into in[], zeroed by the caller,
+ * and name them (plot_inputs_name). -1 with err, the message of the first
+ * file that failed, after freeing the ones loaded.
+ */
+int plot_load_inputs(struct plot_input *in, char *const *paths, size_t n,
+		     char *err, size_t errlen);
+
 /* Parse option values; 0 on success, -1 when the value is not known. */
 int plot_parse_format(const char *s, enum plot_format *out);
 
@@ -74,12 +83,14 @@ const char *plot_format_ext(enum plot_format f);
 const char *plot_axis_name(enum plot_axis x);
 
 /*
- * Split a comma-separated --locks value in place into a NULL-terminated array
- * (caller frees the array, not the strings); NULL with err when a name is
- * empty or no input holds a lock of that name.
+ * The --locks LIST of plot and report: split the comma-separated value in
+ * place into req->locks, a NULL-terminated array (the caller frees the
+ * array, not the strings), and req->nlocks; -1 with err when a name is
+ * empty or no input holds a lock of that name. lock_listed() (findings.h)
+ * applies it.
  */
-const char **plot_parse_locks(char *list, const struct plot_input *in, size_t nin,
-			      size_t *count, char *err, size_t errlen);
+int plot_parse_locks(char *list, const struct plot_input *in, size_t nin,
+		     struct plot_request *req, char *err, size_t errlen);
 
 /* Path of gnuplot: $CONTEND_GNUPLOT, else the first in $PATH. -1 with err. */
 int plot_find_gnuplot(char *buf, size_t len, char *err, size_t errlen);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "findings.h"
 #include "report_html.h"
 
 void html(FILE *f, const char *s)
@@ -213,7 +214,7 @@ void results_table(FILE *f, const struct plot_input *in, size_t nin,
 			const struct result_point *p = &in[i].file->points[k];
 			size_t q = 0;
 
-			if (!lock_selected(req->locks, req->nlocks, p->lock))
+			if (!lock_listed(req->locks, req->nlocks, p->lock))
 				continue;
 			npoints++;
 			while (q < nthreads && threads[q] != p->threads)
@@ -259,7 +260,7 @@ void results_table(FILE *f, const struct plot_input *in, size_t nin,
 			const json_t *starved = json_object_get(fair, "starved_threads");
 			char lo[32], hi[32];
 
-			if (!lock_selected(req->locks, req->nlocks, p->lock))
+			if (!lock_listed(req->locks, req->nlocks, p->lock))
 				continue;
 			fprintf(f, "<tr%s data-lock=\"", p->failed ? " class=\"failed\"" : "");
 			html(f, p->lock);

@@ -21,8 +21,6 @@ void member_table(FILE *f, const struct plot_input *in, size_t nin, const char *
 /* The results section: filters, the flags explained, the table. */
 void results_table(FILE *f, const struct plot_input *in, size_t nin,
 		   const struct plot_request *req);
-/* True when the request includes LOCK (cmd_report.c). */
-bool lock_selected(const char *const *locks, size_t n, const char *lock);
 
 extern const char report_css[];
 extern const char report_script[];

@@ -305,14 +305,18 @@ static json_t *point_json(const struct sweep *s, const struct sweep_point *p)
 	for (size_t i = 0; i < p->done; i++) {
 		const struct repeat_figures *r = &p->rep[i];
 		json_array_append_new(reps, json_pack(
-			"{s:i, s:f, s:I, s:f, s:o, s:I, s:{s:o, s:o}, s:{s:o, s:o}, s:o, s:o}",
+			"{s:i, s:f, s:I, s:f, s:o, s:I, s:{s:o, s:o}, s:{s:o, s:o}, s:o, s:o, s:o, s:o}",
 			"round", (int)r->round, "throughput", r->throughput,
 			"acquisitions", (json_int_t)r->acquisitions, "window_ns", r->window_ns,
 			"jain", num(r->jain), "violations", (json_int_t)r->violations,
 			"probe_before", "rtt_ns", num(r->rtt_before), "speed_ns", num(r->speed_before),
 			"probe_after", "rtt_ns", num(r->rtt_after), "speed_ns", num(r->speed_after),
 			"regime", r->regime >= 0 ? json_integer(r->regime) : json_null(),
-			"foreign_share", num(r->foreign_share)));
+			"foreign_share", num(r->foreign_share),
+			/* per repeat, so that two points can be compared round
+			 * by round (bench/peers.sh) */
+			"csw_per_acq", num(r->vcsw_per_acq + r->ivcsw_per_acq),
+			"bare_ns", num(r->bare_ns)));
 	}
 	json_object_set_new(o, "per_repeat", reps);
 

@@ -8,49 +8,15 @@
 #include <stdio.h>
 
 #include "findings.h"
+#include "fmt.h"
 #include "stats.h"
 #include "run_output.h"
 
-/* 12345678 -> "12.3M"; NAN -> "-". */
-static const char *si(double v, char *buf, size_t len)
+/* The table shows "-" for a figure that is not finite, as for one not
+ * measured (NaN: no acquisition in the windows). */
+static double finite_or_nan(double v)
 {
-	if (!isfinite(v))
-		snprintf(buf, len, "-");
-	else if (v >= 1e9)
-		snprintf(buf, len, "%.3gG", v / 1e9);
-	else if (v >= 1e6)
-		snprintf(buf, len, "%.3gM", v / 1e6);
-	else if (v >= 1e3)
-		snprintf(buf, len, "%.3gk", v / 1e3);
-	else
-		snprintf(buf, len, "%.3g", v);
-	return buf;
-}
-
-/* A time in ns with a readable unit; "-" for NAN. */
-static const char *dur(double ns, char *buf, size_t len)
-{
-	if (!isfinite(ns))
-		snprintf(buf, len, "-");
-	else if (ns >= 1e9)
-		snprintf(buf, len, "%.3gs", ns / 1e9);
-	else if (ns >= 1e6)
-		snprintf(buf, len, "%.3gms", ns / 1e6);
-	else if (ns >= 1e3)
-		snprintf(buf, len, "%.3gus", ns / 1e3);
-	else
-		snprintf(buf, len, "%.0fns", ns);
-	return buf;
-}
-
-/* v in FMT; "-" for NAN (not measured: no acquisition in the windows). */
-static const char *fixed(double v, const char *fmt, char *buf, size_t len)
-{
-	if (isfinite(v))
-		snprintf(buf, len, fmt, v);
-	else
-		snprintf(buf, len, "-");
-	return buf;
+	return isfinite(v) ? v : NAN;
 }
 
 static double p99_ns(const struct sweep *s, const struct sweep_point *p)
@@ -127,8 +93,8 @@ void sweep_print_table(const struct sweep *s, FILE *out)
 		}
 		sweep_throughput_summary(p, &th);
 		viol = point_violations(p);
-		snprintf(ci, sizeof(ci), "%s [%s-%s]%s%s", si(th.median, a, sizeof(a)),
-			 si(th.ci95_low, b, sizeof(b)), si(th.ci95_high, cc, sizeof(cc)),
+		snprintf(ci, sizeof(ci), "%s [%s-%s]%s%s", fmt_si_short(th.median, a, sizeof(a)),
+			 fmt_si_short(th.ci95_low, b, sizeof(b)), fmt_si_short(th.ci95_high, cc, sizeof(cc)),
 			 per_row ? " " : "", per_row ? ci_level_text(p->done, level, sizeof(level)) : "");
 		bool noisy = summary_has_spread(&th) && th.cv > 0.05;
 		char why[160];
@@ -145,13 +111,15 @@ void sweep_print_table(const struct sweep *s, FILE *out)
 			 viol ? " FAILED: mutual exclusion violated" : "");
 		char jain[16], vcsw[16], ivcsw[16];
 		fprintf(out, "%-17s %4u %7s %7s  %-28s %8s %6s %9s %8s %8s  %s\n",
-			p->lock->name, p->threads, dur(p->cs_ns, cs, sizeof(cs)),
-			dur(p->ncs_ns, ncs, sizeof(ncs)), ci,
-			dur(th.median > 0 ? 1e9 / th.median : NAN, per, sizeof(per)),
-			fixed(SWEEP_MEDIAN(p, jain), "%.3f", jain, sizeof(jain)),
-			dur(p99_ns(s, p), lat, sizeof(lat)),
-			fixed(1000 * SWEEP_MEDIAN(p, vcsw_per_acq), "%.2f", vcsw, sizeof(vcsw)),
-			fixed(1000 * SWEEP_MEDIAN(p, ivcsw_per_acq), "%.2f", ivcsw, sizeof(ivcsw)),
+			p->lock->name, p->threads, fmt_dur_short(p->cs_ns, cs, sizeof(cs)),
+			fmt_dur_short(p->ncs_ns, ncs, sizeof(ncs)), ci,
+			fmt_dur_short(th.median > 0 ? 1e9 / th.median : NAN, per, sizeof(per)),
+			fmt_num(finite_or_nan(SWEEP_MEDIAN(p, jain)), "%.3f", jain, sizeof(jain)),
+			fmt_dur_short(p99_ns(s, p), lat, sizeof(lat)),
+			fmt_num(finite_or_nan(1000 * SWEEP_MEDIAN(p, vcsw_per_acq)), "%.2f",
+				vcsw, sizeof(vcsw)),
+			fmt_num(finite_or_nan(1000 * SWEEP_MEDIAN(p, ivcsw_per_acq)), "%.2f",
+				ivcsw, sizeof(ivcsw)),
 			flags);
 		/* A point whose repeats fell into placement regimes: each one. */
 		struct sweep_regime reg[8];
@@ -159,7 +127,7 @@ void sweep_print_table(const struct sweep *s, FILE *out)
 		for (size_t k = 0; nreg > 1 && k < nreg; k++)
 			fprintf(out, "%-17s %4s %7s %7s    regime %.0f ns round trip: %s acq/s over "
 				"%zu repeat%s\n", "", "", "", "", reg[k].rtt_ns,
-				si(reg[k].median, a, sizeof(a)), reg[k].repeats,
+				fmt_si_short(reg[k].median, a, sizeof(a)), reg[k].repeats,
 				reg[k].repeats == 1 ? "" : "s");
 		if (viol)
 			fprintf(stderr, "contend run: FAILED: %s with %u threads saw %llu mutual "

@@ -9,7 +9,7 @@
 # $work/artifacts/: commit it to fuzz/regressions/TARGET/, where
 # `make check` replays it for good (fuzz/README.md).
 #
-# Environment (tests/reliability.mk): srcdir, work, FUZZ_CC (clang),
+# Environment (tests/reliability/local.mk): srcdir, work, FUZZ_CC (clang),
 # FUZZ_SECONDS (60), JANSSON_CFLAGS, JANSSON_LIBS. Without a clang that can
 # link -fsanitize=fuzzer the target is skipped with a message, except under
 # CI (CI set), where that is an error.
@@ -25,7 +25,8 @@ options)
 	libs="-lm"
 	;;
 results)
-	sources="$srcdir/fuzz/fuzz_results.c $srcdir/bench/reader.c"
+	sources="$srcdir/fuzz/fuzz_results.c $srcdir/bench/reader.c $srcdir/bench/reader_schema.c
+		$srcdir/bench/reader_validate.c"
 	libs="${JANSSON_LIBS:-} -lm"
 	;;
 *)
@@ -81,7 +82,7 @@ if [ $rc -ne 0 ]; then
 	grep -B2 -A30 'ERROR: \|invariant broken\|SUMMARY' "$log" | head -60
 	echo "fuzz-smoke $target: FAIL (exit $rc after ${runs:-?} runs). The input:"
 	ls -1 "$work/artifacts/$target-"* 2>/dev/null
-	echo "fuzz-smoke $target: reproduce with tests/fuzz_$target FILE; fix the bug and" \
+	echo "fuzz-smoke $target: reproduce with tests/reliability/fuzz_$target FILE; fix the bug and" \
 		"commit the input to fuzz/regressions/$target/"
 	exit 1
 fi

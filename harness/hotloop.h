@@ -213,9 +213,14 @@ static inline void hot_tsc_wait(uint64_t n)
 		;
 }
 
-/* The loop body; `general` is a compile-time constant at each call site, so
- * the common case (one lock, mutual exclusion, no extra lines, fixed
- * lengths) is compiled without the branches and registers the rest needs.
+/* The loop body; `general` and `empty` are compile-time constants at each
+ * call site, so the common case (one lock, mutual exclusion, no extra lines,
+ * fixed lengths) is compiled without the branches and registers the rest
+ * needs, and the commonest of all (no section at all: what an uncontended
+ * acquisition costs) without even the section-length tests. Each variant is
+ * its own function (HOT_LOOP_DEFINE): inlined into one, the general
+ * variant's register pressure spilled the empty loop's values to the stack
+ * and made it ~15% slower than the bare lock/unlock loop.
  *
  * Which phase an acquisition belongs to is read inside its critical
  * section, right after lock() returned: an acquisition made while the
@@ -226,14 +231,15 @@ static inline void hot_tsc_wait(uint64_t n)
  * outside the critical section. */
 static inline __attribute__((always_inline)) void
 hot_loop_body(struct hot_thread *t, void (*lock_fn)(void *, void *),
-	      void (*unlock_fn)(void *, void *), const bool general)
+	      void (*unlock_fn)(void *, void *), const bool general, const bool empty)
 {
 	void *const *const locks = t->locks;
 	void *const *const nodes = t->nodes;
 	struct hot_cs_data *const *const cs = t->cs;
 	const unsigned nlocks = t->nlocks, permits = t->permits, extra = t->extra_lines;
-	const uint64_t id = t->id, cs_loops = t->cs_loops, ncs_loops = t->ncs_loops;
-	const uint64_t cs_ticks = t->cs_ticks, ncs_ticks = t->ncs_ticks;
+	const uint64_t id = t->id;
+	const uint64_t cs_loops = empty ? 0 : t->cs_loops, ncs_loops = empty ? 0 : t->ncs_loops;
+	const uint64_t cs_ticks = empty ? 0 : t->cs_ticks, ncs_ticks = empty ? 0 : t->ncs_ticks;
 	const uint64_t *const cs_table = t->cs_table, *const ncs_table = t->ncs_table;
 	const _Atomic int *const phase_word = t->phase;
 	_Atomic uint64_t *const progress = t->progress;
@@ -357,15 +363,17 @@ hot_loop_body(struct hot_thread *t, void (*lock_fn)(void *, void *),
 	t->rng = rng;
 }
 
-static inline __attribute__((always_inline)) void
-hot_loop_run(struct hot_thread *t, void (*lock_fn)(void *, void *),
-	     void (*unlock_fn)(void *, void *))
+enum hot_variant { HOT_VARIANT_GENERAL, HOT_VARIANT_FIXED, HOT_VARIANT_EMPTY };
+
+/* Which compiled variant of the loop runs a thread's configuration. */
+static inline enum hot_variant hot_loop_variant(const struct hot_thread *t)
 {
-	if (t->nlocks == 1 && t->permits == 1 && t->extra_lines == 0 &&
-	    t->cs_table == NULL && t->ncs_table == NULL)
-		hot_loop_body(t, lock_fn, unlock_fn, false);
-	else
-		hot_loop_body(t, lock_fn, unlock_fn, true);
+	if (t->nlocks != 1 || t->permits != 1 || t->extra_lines != 0 ||
+	    t->cs_table != NULL || t->ncs_table != NULL)
+		return HOT_VARIANT_GENERAL;
+	if (t->cs_loops == 0 && t->ncs_loops == 0 && t->cs_ticks == 0 && t->ncs_ticks == 0)
+		return HOT_VARIANT_EMPTY;
+	return HOT_VARIANT_FIXED;
 }
 
 /* A bare loop of n lock+unlock pairs, inlined the same way: the reference
@@ -382,9 +390,25 @@ hot_bare_run(void *lock, void *node, uint64_t n, void (*lock_fn)(void *, void *)
 
 /* Expanded by LOCK_DEFINE for each lock. */
 #define HOT_LOOP_DEFINE(sym)                                                   \
+	static __attribute__((noinline)) void sym##_hot_general(struct hot_thread *t) \
+	{                                                                      \
+		hot_loop_body(t, sym##_lock, sym##_unlock, true, false);       \
+	}                                                                      \
+	static __attribute__((noinline)) void sym##_hot_fixed(struct hot_thread *t) \
+	{                                                                      \
+		hot_loop_body(t, sym##_lock, sym##_unlock, false, false);      \
+	}                                                                      \
+	static __attribute__((noinline)) void sym##_hot_empty(struct hot_thread *t) \
+	{                                                                      \
+		hot_loop_body(t, sym##_lock, sym##_unlock, false, true);       \
+	}                                                                      \
 	static void sym##_hot_loop(struct hot_thread *t)                       \
 	{                                                                      \
-		hot_loop_run(t, sym##_lock, sym##_unlock);                     \
+		switch (hot_loop_variant(t)) {                                 \
+		case HOT_VARIANT_EMPTY: sym##_hot_empty(t); break;             \
+		case HOT_VARIANT_FIXED: sym##_hot_fixed(t); break;             \
+		default: sym##_hot_general(t); break;                          \
+		}                                                              \
 	}                                                                      \
 	static void sym##_bare_loop(void *lock, void *node, uint64_t n)        \
 	{                                                                      \

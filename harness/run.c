@@ -1,4 +1,6 @@
-/* run.c - see run.h. */
+/* run.c - one repeat of a point, the controller's side: threads started
+ * and gated, the phases, the window's operating-system counters, and the
+ * per-thread results summed (see run.h); the workers are in run_worker.c. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -15,24 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hotloop.h"
-#include "run.h"
+#include "run_internal.h"
 #include "stats.h"
 #include "topo.h"
-
-/* Before the window, every worker times one acquisition in this many;
- * at the window's start auto mode chooses one period for all workers from
- * the warm-up's combined rate (and keeps this one without a warm-up). */
-#define WARMUP_SAMPLE_MASK 1023u
-/* Auto sampling keeps the time-stamp reads made on the lock's serial path
- * under 1 % of the time per acquisition of the whole system: it sizes the
- * period for half that, since the window can run up to twice as fast as
- * the warm-up it was sized from (this VM's cores change speed 2x). */
-#define SAMPLE_OVERHEAD_TARGET 0.005
-#define SAMPLE_MASK_MAX ((UINT64_C(1) << 20) - 1)
-/* Fixed sections at least this many time-stamp reads long are waited out
- * on the time base instead of a calibrated loop (see section_setup()). */
-#define TSC_WAIT_MIN_READS 4
 
 int run_env_init(struct run_env *env, char *err, size_t errlen)
 {
@@ -49,135 +36,12 @@ int run_env_init(struct run_env *env, char *err, size_t errlen)
 	return 0;
 }
 
-/* The start gate: workers report ready and wait for go (or abort). A
- * mutex and condition variable rather than a barrier, so that the
- * controller can release threads already waiting when creating the next
- * one fails. */
-struct gate {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	unsigned ready;
-	int state; /* 0 wait, 1 go, -1 abort */
-};
-
-struct shared_region {
-	void *base;
-	size_t size;
-};
-
-/* One worker's private state, allocated by the worker itself. */
-struct worker_state {
-	struct hot_thread hot;            /* first: the loop's hot fields */
-	struct run_thread_result *out;
-	const struct run_env *env;
-	const struct run_point *pt;
-	const _Atomic uint64_t *shared_mask; /* auto sampling: the period - 1 */
-	struct perf_thread perf;
-	struct lock_stats stats_start;
-	struct hot_counts counts_start;
-	bool in_window;                   /* an acquisition was made in it */
-	void **nodes;
-	uint64_t *tables;                 /* cs then ncs exponential tables */
-	/* Read by the controller: a line of its own. */
-	_Atomic uint64_t progress __attribute__((aligned(LOCK_CACHELINE)));
-};
-
-/* Operating-system figures of one worker, read by the controller. */
-struct os_snap {
-	int64_t vcsw, ivcsw;              /* -1: unreadable */
-	struct perf_reading perf;
-	double cpu_ns;                    /* NAN: unreadable */
-};
-
-struct worker_arg {
-	const struct run_env *env;
-	const struct run_point *pt;
-	struct gate *gate;
-	void *const *locks;
-	struct hot_cs_data *const *cs;
-	const _Atomic int *phase;
-	const _Atomic uint64_t *shared_mask;
-	struct run_thread_result *out;
-	unsigned index;
-	void *block;       /* the worker's own allocation, freed after the join */
-	size_t block_size;
-	pthread_t tid;
-	char err[160];
-	int failed;
-	/* published by the worker before the gate */
-	pid_t ktid;
-	clockid_t cpu_clock;
-	bool cpu_clock_ok;
-	struct perf_thread *perf;
-	_Atomic uint64_t *progress;
-	/* the controller's reads at the window's start */
-	struct os_snap os_start;
-	uint64_t progress_start;
-};
-
-static size_t round_up(size_t n, size_t to)
-{
-	return (n + to - 1) / to * to;
-}
-
-static uint64_t pow2_mask_for(uint64_t every)
+uint64_t run_pow2_mask_for(uint64_t every)
 {
 	uint64_t p = 1;
 	while (p < every && p <= SAMPLE_MASK_MAX)
 		p <<= 1;
 	return p - 1;
-}
-
-static void on_phase(struct hot_thread *t, int phase)
-{
-	struct worker_state *w = (struct worker_state *)t;
-	struct run_thread_result *o = w->out;
-
-	if (phase == HOT_MEASURE) {
-		if (w->pt->sample_every == 0) {
-			/* Acquire (the loop read HOT_MEASURE relaxed): pairs
-			 * with the controller's release store of it, after it
-			 * wrote the period. A load rather than a fence, which
-			 * ThreadSanitizer would not see. */
-			(void)atomic_load_explicit(t->phase, memory_order_acquire);
-			t->sample_mask = atomic_load_explicit(w->shared_mask,
-							      memory_order_relaxed);
-		}
-		w->in_window = true;
-		w->stats_start = lock_thread_stats;
-		w->counts_start = t->now;
-		hist_init(t->acquire_hist);
-		hist_init(t->hold_hist);
-		hist_init(t->cs_hist);
-		hist_init(t->ncs_hist);
-		memset(&t->sampled, 0, sizeof(t->sampled));
-		return;
-	}
-	/* HOT_STOP */
-	o->cpu_end = topo_current_cpu();
-	o->sample_every = t->sample_mask == UINT64_MAX ? 0 : t->sample_mask + 1;
-	if (!w->in_window) {
-		/* No acquisition while the window ran: nothing of the warm-up
-		 * stands in for it. */
-		o->acquisitions = o->same_holder = o->timed = 0;
-		memset(&o->lock_stats, 0, sizeof(o->lock_stats));
-		memset(&o->sampled, 0, sizeof(o->sampled));
-		hist_init(&o->acquire_hist);
-		hist_init(&o->hold_hist);
-		hist_init(&o->cs_hist);
-		hist_init(&o->ncs_hist);
-		return;
-	}
-	o->acquisitions = t->now.acquisitions - w->counts_start.acquisitions;
-	o->same_holder = t->now.same_holder - w->counts_start.same_holder;
-	o->timed = t->now.timed - w->counts_start.timed;
-	for (size_t k = 0; k < LOCK_STAT_COUNT; k++)
-		o->lock_stats.n[k] = lock_thread_stats.n[k] - w->stats_start.n[k];
-	o->sampled = t->sampled;
-	o->acquire_hist = *t->acquire_hist;
-	o->hold_hist = *t->hold_hist;
-	o->cs_hist = *t->cs_hist;
-	o->ncs_hist = *t->ncs_hist;
 }
 
 /* The controller's read of one worker's counters. Reading a perf event
@@ -203,181 +67,6 @@ static void os_window(const struct os_snap *a, const struct os_snap *b,
 	for (int i = 0; i < PERF_NEVENTS; i++)
 		o->perf[i] = perf_window_count(&a->perf, &b->perf, i);
 	o->cpu_ns = b->cpu_ns - a->cpu_ns;
-}
-
-/* Quantiles of the exponential distribution with the given mean, in delay
- * loops: slot i holds the (i + 0.5) / HOT_EXP_TABLE quantile, shuffled by
- * the per-thread RNG at use. */
-static void fill_exp_table(uint64_t *table, double mean_ns, const struct delay_calib *dc)
-{
-	for (int i = 0; i < HOT_EXP_TABLE; i++) {
-		double q = (i + 0.5) / HOT_EXP_TABLE;
-		table[i] = delay_ns_to_loops(dc, -mean_ns * log(1 - q));
-	}
-}
-
-/*
- * How a section of ns nanoseconds is spent. Fixed sections of 4 time-stamp
- * reads or more (~40 ns on the development VM) wait on the time base: as
- * long as asked whatever the core's speed, to within one read. The delay
- * loop, kept for shorter and exponentially distributed sections, is
- * calibrated by the worker itself at the start of the repeat, but its
- * iterations are independent of what follows them, so the out-of-order
- * core overlaps a short one with the next iteration's work: measured on
- * the development VM (one thread, back to back), a 50 ns loop lasted
- * ~29 ns, a TSC wait ~60 ns; at 1 us both were within 1 %.
- */
-static void section_setup(double ns, bool exp_dist, const struct delay_calib *dc,
-			  const struct tsc_info *ti, uint64_t *loops, uint64_t *ticks)
-{
-	*loops = *ticks = 0;
-	if (!exp_dist && ns >= TSC_WAIT_MIN_READS * ti->rdtsc_cost_ns)
-		/* the exit test's read lands half a read late on average */
-		*ticks = tsc_ns_to_cycles(ti, ns - ti->rdtsc_cost_ns / 2);
-	else
-		*loops = delay_ns_to_loops(dc, ns);
-}
-
-static void *worker_main(void *argp)
-{
-	struct worker_arg *a = argp;
-	const struct run_point *pt = a->pt;
-	const struct lock_desc *d = pt->lock;
-	struct run_thread_result *o = a->out;
-	struct worker_state *w = NULL;
-	size_t node_bytes = (d->node_size + LOCK_PAD - 1) / LOCK_PAD * LOCK_PAD;
-	int cpu = pt->cpus[a->index];
-	sigset_t async_signals;
-
-	/* Signals are the controller's: a stop request interrupts its sleep,
-	 * and no worker is stopped in the middle of a critical section to run
-	 * a handler. The synchronous ones stay deliverable. */
-	sigfillset(&async_signals);
-	sigdelset(&async_signals, SIGSEGV);
-	sigdelset(&async_signals, SIGBUS);
-	sigdelset(&async_signals, SIGFPE);
-	sigdelset(&async_signals, SIGILL);
-	sigdelset(&async_signals, SIGABRT);
-	sigdelset(&async_signals, SIGTRAP);
-	pthread_sigmask(SIG_BLOCK, &async_signals, NULL);
-	a->ktid = (pid_t)syscall(SYS_gettid);
-	a->cpu_clock_ok = pthread_getcpuclockid(pthread_self(), &a->cpu_clock) == 0;
-
-	o->cpu_planned = cpu;
-	if (cpu >= 0 && topo_pin_self(cpu, a->err, sizeof(a->err)) != 0)
-		a->failed = 1;
-	o->cpu_start = topo_current_cpu();
-
-	/* Everything below is one allocation, first touched by this (pinned)
-	 * thread: state, histograms, queue nodes, exponential tables. The
-	 * controller frees it after joining every worker, because queue nodes
-	 * can migrate to other threads (CLH) and must outlive this one. */
-	size_t state_bytes = round_up(sizeof(struct worker_state), LOCK_PAD);
-	size_t hist_bytes = round_up(4 * sizeof(struct hist), LOCK_PAD);
-	size_t ptr_bytes = round_up(pt->nlocks * sizeof(void *), LOCK_PAD);
-	size_t nodes_bytes = (d->props & LOCK_NEEDS_NODE) ? pt->nlocks * node_bytes : 0;
-	size_t table_bytes = pt->exp_dist ? 2 * HOT_EXP_TABLE * sizeof(uint64_t) : 0;
-	if (!a->failed) {
-		a->block_size = state_bytes + hist_bytes + ptr_bytes + nodes_bytes + table_bytes;
-		a->block = mem_alloc_local(a->block_size, LOCK_PAD);
-		bool ok = a->block != NULL;
-		char *p = a->block;
-		w = ok ? (struct worker_state *)p : NULL;
-		struct hist *hists = ok ? (struct hist *)(p + state_bytes) : NULL;
-		void **nodes = ok ? (void **)(p + state_bytes + hist_bytes) : NULL;
-		char *node_mem = p + state_bytes + hist_bytes + ptr_bytes;
-		uint64_t *tables = ok && pt->exp_dist ? (uint64_t *)(node_mem + nodes_bytes) : NULL;
-		for (unsigned i = 0; ok && i < pt->nlocks; i++) {
-			nodes[i] = NULL;
-			if (d->props & LOCK_NEEDS_NODE) {
-				nodes[i] = node_mem + i * node_bytes;
-				if (d->thread_init)
-					d->thread_init(nodes[i]);
-			}
-		}
-		if (!ok) {
-			snprintf(a->err, sizeof(a->err),
-				 "out of memory for thread %u's state", a->index);
-			a->failed = 1;
-		} else {
-			w->nodes = nodes;
-			w->tables = tables;
-			w->out = o;
-			w->env = a->env;
-			w->pt = pt;
-			struct hot_thread *t = &w->hot;
-			t->locks = a->locks;
-			t->nodes = nodes;
-			t->cs = a->cs;
-			t->nlocks = pt->nlocks;
-			t->permits = pt->permits;
-			t->extra_lines = pt->cs_lines - 1;
-			t->id = a->index + 1;
-			/* The delay loop's speed, measured by this worker on
-			 * its own CPU at the start of every repeat: a VM's
-			 * vCPUs differ and change speed over seconds. */
-			struct delay_calib dc = a->env->delay;
-			delay_recalibrate(&dc, &a->env->tsc);
-			section_setup(pt->cs_ns, pt->exp_dist, &dc, &a->env->tsc, &t->cs_loops,
-				      &t->cs_ticks);
-			section_setup(pt->ncs_ns, pt->exp_dist, &dc, &a->env->tsc, &t->ncs_loops,
-				      &t->ncs_ticks);
-			if (pt->exp_dist) {
-				fill_exp_table(tables, pt->cs_ns, &dc);
-				fill_exp_table(tables + HOT_EXP_TABLE, pt->ncs_ns, &dc);
-				t->cs_table = pt->cs_ns > 0 ? tables : NULL;
-				t->ncs_table = pt->ncs_ns > 0 ? tables + HOT_EXP_TABLE : NULL;
-			}
-			t->sample_mask = pt->sample_every > 0
-				? pow2_mask_for((uint64_t)pt->sample_every)
-				: pt->sample_every < 0 ? UINT64_MAX : WARMUP_SAMPLE_MASK;
-			w->shared_mask = a->shared_mask;
-			/* About to wait for its first acquisition: a worker
-			 * that never gets it waited through a window with no
-			 * warm-up too. */
-			atomic_init(&w->progress, HOT_PROGRESS(0, HOT_WAITING));
-			t->progress = &w->progress;
-			a->progress = &w->progress;
-			a->perf = &w->perf;
-			/* distinct, non-zero per thread and per seed */
-			t->rng = (pt->seed + 1) * UINT64_C(0x9E3779B97F4A7C15) ^
-				 ((uint64_t)(a->index + 1) << 32) ^ 0x5DEECE66DULL;
-			if (t->rng == 0)
-				t->rng = 1;
-			t->phase = a->phase;
-			t->acquire_hist = &hists[0];
-			t->hold_hist = &hists[1];
-			t->cs_hist = &hists[2];
-			t->ncs_hist = &hists[3];
-			for (int h = 0; h < 4; h++)
-				hist_init(&hists[h]);
-			t->on_phase = on_phase;
-			perf_thread_open(&w->perf, &a->env->counters);
-		}
-	}
-
-	pthread_mutex_lock(&a->gate->mu);
-	a->gate->ready++;
-	pthread_cond_broadcast(&a->gate->cv);
-	while (a->gate->state == 0)
-		pthread_cond_wait(&a->gate->cv, &a->gate->mu);
-	int go = a->gate->state > 0;
-	pthread_mutex_unlock(&a->gate->mu);
-
-	if (go && !a->failed) {
-		memset(&lock_thread_stats, 0, sizeof(lock_thread_stats));
-		d->hot_loop(&w->hot);
-		/* Acquire (the loop saw HOT_STOP, relaxed): pairs with the
-		 * controller's release store of it, which follows its last
-		 * read of this worker's perf events: they may be closed now.
-		 * A load rather than a fence: ThreadSanitizer sees loads. */
-		(void)atomic_load_explicit(a->phase, memory_order_acquire);
-		o->total_acquisitions = w->hot.now.acquisitions;
-		o->violations = w->hot.now.violations;
-	}
-	if (w && !a->failed)
-		perf_thread_close(&w->perf);
-	return NULL;
 }
 
 /* Sleep until `until` (CLOCK_MONOTONIC) in one absolute sleep, so that the
@@ -425,7 +114,7 @@ static uint64_t auto_sample_mask(const struct run_env *env, const struct run_poi
 			    (double)(acquisitions ? acquisitions : 1);
 	double need = serial_reads(pt) * env->tsc.rdtsc_cost_ns /
 		      (SAMPLE_OVERHEAD_TARGET * per_acq_ns);
-	return pow2_mask_for(need < 1 ? 1 : (uint64_t)ceil(need));
+	return run_pow2_mask_for(need < 1 ? 1 : (uint64_t)ceil(need));
 }
 
 static double section_median_ns(const struct run_env *env, const struct hist *h)
@@ -447,8 +136,8 @@ int run_point_once(const struct run_env *env, const struct run_point *pt,
 {
 	const struct lock_desc *d = pt->lock;
 	struct lock_params params = { .permits = pt->permits, .spin_budget = pt->spin_budget };
-	size_t lock_bytes = round_up(d->lock_size, LOCK_PAD);
-	size_t cs_bytes = round_up(sizeof(struct hot_cs_data) +
+	size_t lock_bytes = run_round_up(d->lock_size, LOCK_PAD);
+	size_t cs_bytes = run_round_up(sizeof(struct hot_cs_data) +
 				   (pt->cs_lines - 1) * sizeof(struct hot_line), LOCK_PAD);
 	size_t per_lock = lock_bytes + cs_bytes;
 	size_t shared_bytes = per_lock * pt->nlocks + 2 * sizeof(void *) * pt->nlocks +
@@ -527,7 +216,7 @@ int run_point_once(const struct run_env *env, const struct run_point *pt,
 		a->shared_mask = shared_mask;
 		a->out = &res->per_thread[i];
 		a->index = i;
-		int e = pthread_create(&a->tid, NULL, worker_main, a);
+		int e = pthread_create(&a->tid, NULL, run_worker_main, a);
 		if (e != 0) {
 			snprintf(err, errlen, "cannot create thread %u of %u: %s%s", i + 1,
 				 pt->threads, strerror(e),
@@ -553,7 +242,7 @@ int run_point_once(const struct run_env *env, const struct run_point *pt,
 	 * it keeps. */
 	atomic_store_explicit(shared_mask, WARMUP_SAMPLE_MASK, memory_order_relaxed);
 	res->sample_every = pt->sample_every < 0 ? 0
-		: pt->sample_every > 0 ? pow2_mask_for((uint64_t)pt->sample_every) + 1
+		: pt->sample_every > 0 ? run_pow2_mask_for((uint64_t)pt->sample_every) + 1
 		: WARMUP_SAMPLE_MASK + 1;
 	res->sampling = pt->sample_every < 0 ? "off"
 		: pt->sample_every > 0 ? "fixed"
@@ -729,8 +418,8 @@ double run_bare_ns_per_op(const struct run_env *env, const struct lock_desc *d,
 	char err[128];
 	bool pinned = false;
 	struct lock_params params = { .permits = permits, .spin_budget = 0 };
-	size_t lock_bytes = round_up(d->lock_size, LOCK_PAD);
-	size_t node_bytes = round_up(d->node_size ? d->node_size : 1, LOCK_PAD);
+	size_t lock_bytes = run_round_up(d->lock_size, LOCK_PAD);
+	size_t node_bytes = run_round_up(d->node_size ? d->node_size : 1, LOCK_PAD);
 	void *lock, *node = NULL;
 	double best = NAN;
 

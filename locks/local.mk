@@ -1,6 +1,6 @@
 # The lock library: one file per algorithm (locks/<algo>.c) plus the registry.
 # A new lock is its file here, in LOCK_ALGO_SOURCES, and one line in
-# locks/registry.def; tests/registry.sh fails if either is missing.
+# locks/registry.def; tests/locks/registry.sh fails if either is missing.
 
 LOCK_ALGO_SOURCES = \
 	locks/tas.c locks/ttas.c locks/cas.c locks/ticket.c locks/mcs.c \

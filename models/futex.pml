@@ -1,14 +1,14 @@
 /*
  * futex.pml - the `futex` mutex of locks/futex.c (Drepper's mutex #3) with
  * N = 3 threads, each taking the lock ITER = 2 times, checked exhaustively
- * by tests/models.sh:
+ * by tests/locks/models.sh:
  *   - mutual exclusion: the assert in the critical section;
  *   - no lost wake-up: spin's end-state check (pan -DSAFETY). A thread left
  *     asleep in futex_wait while every other thread has finished (so the
  *     lock is free) is a state where nothing can move and not everybody is
  *     at its end: an "invalid end state" error.
  * Built with -DDROP_WAKE it is the negative model: unlock never wakes, and
- * spin must reject it (tests/models.sh asserts that it does).
+ * spin must reject it (tests/locks/models.sh asserts that it does).
  *
  * The kernel side (futex_wait / futex_wake inlines below): FUTEX_WAIT
  * compares the word and queues the caller in one step, or returns at once

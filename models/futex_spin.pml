@@ -17,7 +17,7 @@
  * and the head tries the word BUDGET times (1: more tries only repeat
  * the same load-then-CAS step, and multiply the states). The OSQ's own
  * linking and unlinking (osq_lock/osq_unlock, steps A-C) are not modelled
- * here; tests/validate, tests/tsan_locks and tests/stress_signals exercise
+ * here; tests/locks/validate, tests/locks/tsan_locks and tests/reliability/stress_signals exercise
  * them.
  *
  * States and the C lines they stand for (locks/futex.c):

@@ -1,7 +1,7 @@
 /*
  * lll.pml - the `lll` mutex of locks/lll.c (a lock bit and a count of
  * interested threads in one futex word) with N = 3 threads, ITER = 2
- * acquisitions each; checked by tests/models.sh for mutual exclusion (the
+ * acquisitions each; checked by tests/locks/models.sh for mutual exclusion (the
  * assert) and for no lost wake-up (spin's end-state check: a thread asleep
  * for good once the others are done is an invalid end state). Kernel side
  * as in futex.pml: FUTEX_WAIT compares the whole word and queues at once.

@@ -1,6 +1,6 @@
 /*
  * sem.pml - the `sem` counting semaphore of locks/sem.c used as a lock that
- * admits K holders (K = 1 by default; tests/models.sh also runs -DK=2),
+ * admits K holders (K = 1 by default; tests/locks/models.sh also runs -DK=2),
  * N = 3 threads, ITER = 2 acquisitions each. Checked for at most K holders
  * (the assert) and no lost wake-up (spin's end-state check). The futex is
  * the 32-bit half of the word that holds value: FUTEX_WAIT compares value

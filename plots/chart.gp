@@ -5,7 +5,7 @@
 # Variables from the driver, besides those common.gp lists:
 #   ylabel         the y axis label (the metric and its unit)
 #   col_y          the TSV column of the metric
-#   col_lo, col_hi 0, or the columns of an error bar (throughput: the 95%
+#   col_lo, col_hi 0, or the columns of an error bar (throughput: the
 #                  confidence interval of the median)
 #   y_range        '' or a gnuplot range such as '[0:*]'
 #   y_format       '' or a gnuplot format for the y tics

@@ -6,10 +6,5 @@
 plotsdir = $(pkgdatadir)/plots
 dist_plots_DATA = plots/common.gp plots/chart.gp plots/heatmap.gp
 
-PLOT_TESTS = tests/plot.sh tests/plot-errors.sh tests/report.sh tests/report-findings.sh \
-	tests/report-browser.sh tests/compare.sh
-TESTS += $(PLOT_TESTS)
-EXTRA_DIST += $(PLOT_TESTS) tests/plot-lib.sh tests/data/findings.json
-
 # README's example chart, drawn by `contend plot tests/data/sweep-alpha.json`
 # (a fixture, not a measurement) until reference results replace it.

@@ -1,6 +1,6 @@
 #!/bin/sh
 # overhead.sh - what profile mode costs a lock-heavy program: wall time of
-# tests/preload_contend run plainly and under `contend profile`, side by
+# tests/preload/preload_contend run plainly and under `contend profile`, side by
 # side (alternating, ROUNDS times each, median), on an uncontended loop
 # (each thread locks its own mutex) and on a contended one (THREADS threads
 # on one mutex). Not part of `make check`: it takes a while and its figures
@@ -15,7 +15,7 @@ ROUNDS=${2:-5}
 U=${UNCONTENDED_ITERS:-20000000}
 C=${CONTENDED_ITERS:-2000000}
 THREADS=${THREADS:-2}
-PROG="$B/tests/preload_contend"
+PROG="$B/tests/preload/preload_contend"
 CONTEND="$B/contend"
 [ -x "$PROG" ] || { echo "overhead.sh: build $PROG first (make check TESTS=)" >&2; exit 2; }
 

@@ -5,11 +5,15 @@
  * Parts:
  *   table.c      mmap'ed arena and the open-addressing table of mutex
  *                records, keyed by the address of the program's object
- *   interpose.c  configuration, the real functions, the pthread_mutex_*,
- *                pthread_cond_* and _exit wrappers, fork and exit handling
+ *   init.c       start-up: the real functions, the configuration, the
+ *                constructor and destructor, fork handlers
+ *   interpose.c  the pthread_mutex_*, pthread_cond_* and _exit wrappers and
+ *                the per-acquisition bookkeeping of a record
+ *   record.c     call sites, wait stacks and the wait sites of a record
  *   subst.c      substitution mode: our lock in place of a glibc mutex,
  *                per-thread queue nodes, condition variables
  *   report.c     the stderr table and the JSON file, written at exit
+ *   more.c       rwlocks, spinlocks, semaphores and C11 threads' mutexes
  *
  * Rules for everything in this library: the program's own output and exit
  * status must not change; nothing here calls malloc (memory comes from
@@ -167,7 +171,7 @@ struct mutex_rec {
 	_Atomic uint64_t cond_seq; /* REC_COND: signals so far, under cond_mutex */
 } __attribute__((aligned(LOCK_CACHELINE)));
 
-/* Configuration, fixed by preload_init() (from the environment). */
+/* init.c: configuration, fixed by preload_init() (from the environment). */
 struct preload_config {
 	const struct lock_desc *subst; /* NULL: profile mode */
 	char out_path[4096];           /* "" : no JSON file */
@@ -267,9 +271,6 @@ enum rec_kind preload_kind_of(const pthread_mutex_t *m);
  * condition wait re-acquired the mutex, and before a release. The caller
  * holds the mutex in all three. */
 void rec_acquired(struct mutex_rec *r, bool contended, uint64_t wait_ns);
-/* For locks with several holders (rwlock readers, semaphores): the same
- * counts, by atomic adds; read: also counted as the read side's. */
-void rec_acquired_shared(struct mutex_rec *r, bool contended, uint64_t wait_ns, bool read);
 /* pthread_mutex_lock/trylock/timedlock/unlock and the condition waits as
  * the wrappers do them, for the C11 mtx_ and cnd_ wrappers (more.c). */
 int preload_mutex_lock(pthread_mutex_t *m);
@@ -279,11 +280,6 @@ int preload_mutex_unlock(pthread_mutex_t *m);
 int preload_cond_wait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *abstime);
 int preload_cond_signal(pthread_cond_t *c, bool broadcast);
 void rec_cond_reacquired(struct mutex_rec *r);
-/* The caller's stack (our frames left out) into st, for a wait about to
- * happen; st->n is 0 when none can be taken (re-entered, too early). */
-void preload_stack(struct stack *st);
-/* Adds one wait of wait_ns at stack st (kind: enum wait_kind) to r. */
-void rec_wait(struct mutex_rec *r, const struct stack *st, int kind, uint64_t wait_ns);
 void rec_releasing(struct mutex_rec *r);
 
 /* glibc's mutex functions under other names, for the lock sources
@@ -293,6 +289,21 @@ int contend_real_mutex_destroy(pthread_mutex_t *m);
 int contend_real_mutex_lock(pthread_mutex_t *m);
 int contend_real_mutex_trylock(pthread_mutex_t *m);
 int contend_real_mutex_unlock(pthread_mutex_t *m);
+
+/* record.c */
+/* From the constructor: finds this library's address range and primes
+ * backtrace(); call sites and stacks are taken only after it. */
+void preload_stack_init(void);
+/* Records the call site of r's first lock attempt (once per record). */
+void preload_capture_site(struct mutex_rec *r);
+/* The caller's stack (our frames left out) into st, for a wait about to
+ * happen; st->n is 0 when none can be taken (re-entered, too early). */
+void preload_stack(struct stack *st);
+/* Adds one wait of wait_ns at stack st (kind: enum wait_kind) to r. */
+void rec_wait(struct mutex_rec *r, const struct stack *st, int kind, uint64_t wait_ns);
+/* For locks with several holders (rwlock readers, semaphores): the counts
+ * of rec_acquired, by atomic adds; read: also counted as the read side's. */
+void rec_acquired_shared(struct mutex_rec *r, bool contended, uint64_t wait_ns, bool read);
 
 /* subst.c */
 /* Gives a new record of kind `kind` our lock, when the mode and kind allow. */

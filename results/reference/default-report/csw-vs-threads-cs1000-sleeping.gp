@@ -12,15 +12,17 @@ xlabel = 'threads'
 ylabel = 'context switches per acquisition (voluntary + involuntary)'
 col_x = 1; col_y = 7; col_over = 9
 col_lo = 0; col_hi = 0
-nseries = 4
-array blk[4]
-array titles[4]
-array lock_idx[4]
-array machine_idx[4]
-blk[1] = 6; lock_idx[1] = 11; machine_idx[1] = 1; titles[1] = 'futex'
-blk[2] = 7; lock_idx[2] = 12; machine_idx[2] = 1; titles[2] = 'futex-spin'
-blk[3] = 8; lock_idx[3] = 13; machine_idx[3] = 1; titles[3] = 'lll'
-blk[4] = 9; lock_idx[4] = 14; machine_idx[4] = 1; titles[4] = 'sem'
+nseries = 6
+array blk[6]
+array titles[6]
+array lock_idx[6]
+array machine_idx[6]
+blk[1] = 10; lock_idx[1] = 11; machine_idx[1] = 1; titles[1] = 'futex'
+blk[2] = 11; lock_idx[2] = 12; machine_idx[2] = 1; titles[2] = 'futex-spin'
+blk[3] = 12; lock_idx[3] = 13; machine_idx[3] = 1; titles[3] = 'lll'
+blk[4] = 13; lock_idx[4] = 14; machine_idx[4] = 1; titles[4] = 'sem'
+blk[5] = 14; lock_idx[5] = 15; machine_idx[5] = 1; titles[5] = 'mcs-park'
+blk[6] = 15; lock_idx[6] = 16; machine_idx[6] = 1; titles[6] = 'malthusian'
 logx = 2
 logy = 0
 y_range = '[0:*]'

@@ -17,14 +17,14 @@ array blk[8]
 array titles[8]
 array lock_idx[8]
 array machine_idx[8]
-blk[1] = 10; lock_idx[1] = 17; machine_idx[1] = 1; titles[1] = 'pthread'
-blk[2] = 11; lock_idx[2] = 18; machine_idx[2] = 1; titles[2] = 'pthread-adaptive'
-blk[3] = 12; lock_idx[3] = 19; machine_idx[3] = 1; titles[3] = 'pthread-spin'
-blk[4] = 13; lock_idx[4] = 20; machine_idx[4] = 1; titles[4] = 'posix-sem'
-blk[5] = 14; lock_idx[5] = 21; machine_idx[5] = 1; titles[5] = 'ck-fas'
-blk[6] = 15; lock_idx[6] = 22; machine_idx[6] = 1; titles[6] = 'ck-ticket'
-blk[7] = 16; lock_idx[7] = 23; machine_idx[7] = 1; titles[7] = 'ck-mcs'
-blk[8] = 17; lock_idx[8] = 24; machine_idx[8] = 1; titles[8] = 'ck-clh'
+blk[1] = 16; lock_idx[1] = 17; machine_idx[1] = 1; titles[1] = 'pthread'
+blk[2] = 17; lock_idx[2] = 18; machine_idx[2] = 1; titles[2] = 'pthread-adaptive'
+blk[3] = 18; lock_idx[3] = 19; machine_idx[3] = 1; titles[3] = 'pthread-spin'
+blk[4] = 19; lock_idx[4] = 20; machine_idx[4] = 1; titles[4] = 'posix-sem'
+blk[5] = 20; lock_idx[5] = 21; machine_idx[5] = 1; titles[5] = 'ck-fas'
+blk[6] = 21; lock_idx[6] = 22; machine_idx[6] = 1; titles[6] = 'ck-ticket'
+blk[7] = 22; lock_idx[7] = 23; machine_idx[7] = 1; titles[7] = 'ck-mcs'
+blk[8] = 23; lock_idx[8] = 24; machine_idx[8] = 1; titles[8] = 'ck-clh'
 logx = 2
 logy = 1
 y_range = ''

@@ -9,11 +9,11 @@ datafile = 'throughput-heatmap.tsv'
 chart_title = 'Throughput (acq/s) against the best lock of each column'."\n".'vm (AMD EPYC, 2 CPUs)'
 ratio = 0
 ncols = 6
-nrows = 18
+nrows = 24
 width = 884
-height = 638
+height = 794
 array xlabels[6]
-array ylabels[18]
+array ylabels[24]
 xlabels[1] = '1 thr'."\n".'cs 50'
 xlabels[2] = '2 thr'."\n".'cs 50'
 xlabels[3] = '8 thr'."\n".'cs 50'
@@ -26,17 +26,23 @@ ylabels[3] = 'cas'
 ylabels[4] = 'ticket'
 ylabels[5] = 'mcs'
 ylabels[6] = 'clh'
-ylabels[7] = 'futex'
-ylabels[8] = 'futex-spin'
-ylabels[9] = 'lll'
-ylabels[10] = 'sem'
-ylabels[11] = 'pthread'
-ylabels[12] = 'pthread-adaptive'
-ylabels[13] = 'pthread-spin'
-ylabels[14] = 'posix-sem'
-ylabels[15] = 'ck-fas'
-ylabels[16] = 'ck-ticket'
-ylabels[17] = 'ck-mcs'
-ylabels[18] = 'ck-clh'
+ylabels[7] = 'qspinlock'
+ylabels[8] = 'hemlock'
+ylabels[9] = 'mcs-tp'
+ylabels[10] = 'clh-tp'
+ylabels[11] = 'futex'
+ylabels[12] = 'futex-spin'
+ylabels[13] = 'lll'
+ylabels[14] = 'sem'
+ylabels[15] = 'mcs-park'
+ylabels[16] = 'malthusian'
+ylabels[17] = 'pthread'
+ylabels[18] = 'pthread-adaptive'
+ylabels[19] = 'pthread-spin'
+ylabels[20] = 'posix-sem'
+ylabels[21] = 'ck-fas'
+ylabels[22] = 'ck-ticket'
+ylabels[23] = 'ck-mcs'
+ylabels[24] = 'ck-clh'
 load plotsdir.'/heatmap.gp'
 set output

@@ -9,7 +9,7 @@ outfile = 'throughput-vs-cs-t1-best.svg'
 datafile = 'data-vs-cs-t1.tsv'
 chart_title = 'Throughput vs critical section length: 1 thread, ncs 0 ns, pin compact; the best lock of each family'."\n".'vm (AMD EPYC, 2 CPUs)'
 xlabel = 'critical section length (ns)'
-ylabel = 'throughput (acquisitions/s, median, 95% CI)'
+ylabel = 'throughput (acquisitions/s, median, 96.9% CI)'
 col_x = 1; col_y = 2; col_over = 9
 col_lo = 3; col_hi = 4
 nseries = 4
@@ -17,10 +17,10 @@ array blk[4]
 array titles[4]
 array lock_idx[4]
 array machine_idx[4]
-blk[1] = 1; lock_idx[1] = 2; machine_idx[1] = 1; titles[1] = 'ttas'
-blk[2] = 4; lock_idx[2] = 5; machine_idx[2] = 1; titles[2] = 'mcs'
-blk[3] = 7; lock_idx[3] = 12; machine_idx[3] = 1; titles[3] = 'futex-spin'
-blk[4] = 17; lock_idx[4] = 24; machine_idx[4] = 1; titles[4] = 'ck-clh'
+blk[1] = 0; lock_idx[1] = 1; machine_idx[1] = 1; titles[1] = 'tas'
+blk[2] = 8; lock_idx[2] = 9; machine_idx[2] = 1; titles[2] = 'mcs-tp'
+blk[3] = 14; lock_idx[3] = 15; machine_idx[3] = 1; titles[3] = 'mcs-park'
+blk[4] = 23; lock_idx[4] = 24; machine_idx[4] = 1; titles[4] = 'ck-clh'
 logx = 10
 logy = 0
 y_range = '[0:*]'

@@ -9,7 +9,7 @@ outfile = 'throughput-vs-cs-t1-spin.svg'
 datafile = 'data-vs-cs-t1.tsv'
 chart_title = 'Throughput vs critical section length: 1 thread, ncs 0 ns, pin compact; spinlocks'."\n".'vm (AMD EPYC, 2 CPUs)'
 xlabel = 'critical section length (ns)'
-ylabel = 'throughput (acquisitions/s, median, 95% CI)'
+ylabel = 'throughput (acquisitions/s, median, 96.9% CI)'
 col_x = 1; col_y = 2; col_over = 9
 col_lo = 3; col_hi = 4
 nseries = 4

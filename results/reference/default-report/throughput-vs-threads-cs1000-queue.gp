@@ -9,16 +9,20 @@ outfile = 'throughput-vs-threads-cs1000-queue.svg'
 datafile = 'data-vs-threads-cs1000.tsv'
 chart_title = 'Throughput vs threads: cs 1000 ns, ncs 0 ns, pin compact; queue locks'."\n".'vm (AMD EPYC, 2 CPUs)'
 xlabel = 'threads'
-ylabel = 'throughput (acquisitions/s, median, 95% CI)'
+ylabel = 'throughput (acquisitions/s, median, 96.9% CI)'
 col_x = 1; col_y = 2; col_over = 9
 col_lo = 3; col_hi = 4
-nseries = 2
-array blk[2]
-array titles[2]
-array lock_idx[2]
-array machine_idx[2]
+nseries = 6
+array blk[6]
+array titles[6]
+array lock_idx[6]
+array machine_idx[6]
 blk[1] = 4; lock_idx[1] = 5; machine_idx[1] = 1; titles[1] = 'mcs'
 blk[2] = 5; lock_idx[2] = 6; machine_idx[2] = 1; titles[2] = 'clh'
+blk[3] = 6; lock_idx[3] = 7; machine_idx[3] = 1; titles[3] = 'qspinlock'
+blk[4] = 7; lock_idx[4] = 8; machine_idx[4] = 1; titles[4] = 'hemlock'
+blk[5] = 8; lock_idx[5] = 9; machine_idx[5] = 1; titles[5] = 'mcs-tp'
+blk[6] = 9; lock_idx[6] = 10; machine_idx[6] = 1; titles[6] = 'clh-tp'
 logx = 2
 logy = 1
 y_range = ''

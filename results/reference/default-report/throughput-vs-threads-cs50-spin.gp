@@ -9,7 +9,7 @@ outfile = 'throughput-vs-threads-cs50-spin.svg'
 datafile = 'data-vs-threads-cs50.tsv'
 chart_title = 'Throughput vs threads: cs 50 ns, ncs 0 ns, pin compact; spinlocks'."\n".'vm (AMD EPYC, 2 CPUs)'
 xlabel = 'threads'
-ylabel = 'throughput (acquisitions/s, median, 95% CI)'
+ylabel = 'throughput (acquisitions/s, median, 96.9% CI)'
 col_x = 1; col_y = 2; col_over = 9
 col_lo = 3; col_hi = 4
 nseries = 4

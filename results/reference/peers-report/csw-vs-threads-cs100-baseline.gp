@@ -17,16 +17,16 @@ array blk[7]
 array titles[7]
 array lock_idx[7]
 array machine_idx[7]
-blk[1] = 9; lock_idx[1] = 21; machine_idx[1] = 1; titles[1] = 'ck-fas'
-blk[2] = 10; lock_idx[2] = 22; machine_idx[2] = 1; titles[2] = 'ck-ticket'
-blk[3] = 11; lock_idx[3] = 23; machine_idx[3] = 1; titles[3] = 'ck-mcs'
-blk[4] = 12; lock_idx[4] = 24; machine_idx[4] = 1; titles[4] = 'ck-clh'
-blk[5] = 13; lock_idx[5] = 17; machine_idx[5] = 1; titles[5] = 'pthread'
-blk[6] = 14; lock_idx[6] = 18; machine_idx[6] = 1; titles[6] = 'pthread-adaptive'
-blk[7] = 15; lock_idx[7] = 19; machine_idx[7] = 1; titles[7] = 'pthread-spin'
+blk[1] = 13; lock_idx[1] = 21; machine_idx[1] = 1; titles[1] = 'ck-fas'
+blk[2] = 14; lock_idx[2] = 22; machine_idx[2] = 1; titles[2] = 'ck-ticket'
+blk[3] = 15; lock_idx[3] = 23; machine_idx[3] = 1; titles[3] = 'ck-mcs'
+blk[4] = 16; lock_idx[4] = 24; machine_idx[4] = 1; titles[4] = 'ck-clh'
+blk[5] = 17; lock_idx[5] = 17; machine_idx[5] = 1; titles[5] = 'pthread'
+blk[6] = 18; lock_idx[6] = 18; machine_idx[6] = 1; titles[6] = 'pthread-adaptive'
+blk[7] = 19; lock_idx[7] = 19; machine_idx[7] = 1; titles[7] = 'pthread-spin'
 logx = 2
-logy = 1
-y_range = ''
+logy = 0
+y_range = '[0:*]'
 y_format = '%g'
 xtics_list = '(1,2,8)'
 has_over_points = 1

@@ -12,13 +12,17 @@ xlabel = 'threads'
 ylabel = 'Jain''s fairness index (1 = fair, 1/n = one thread took all)'
 col_x = 1; col_y = 5; col_over = 9
 col_lo = 0; col_hi = 0
-nseries = 2
-array blk[2]
-array titles[2]
-array lock_idx[2]
-array machine_idx[2]
+nseries = 6
+array blk[6]
+array titles[6]
+array lock_idx[6]
+array machine_idx[6]
 blk[1] = 4; lock_idx[1] = 5; machine_idx[1] = 1; titles[1] = 'mcs'
 blk[2] = 5; lock_idx[2] = 6; machine_idx[2] = 1; titles[2] = 'clh'
+blk[3] = 9; lock_idx[3] = 7; machine_idx[3] = 1; titles[3] = 'qspinlock'
+blk[4] = 10; lock_idx[4] = 8; machine_idx[4] = 1; titles[4] = 'hemlock'
+blk[5] = 11; lock_idx[5] = 9; machine_idx[5] = 1; titles[5] = 'mcs-tp'
+blk[6] = 12; lock_idx[6] = 10; machine_idx[6] = 1; titles[6] = 'clh-tp'
 logx = 2
 logy = 0
 y_range = '[0:1.05]'

@@ -9,11 +9,11 @@ datafile = 'throughput-heatmap.tsv'
 chart_title = 'Throughput (acq/s) against the best lock of each column'."\n".'vm (AMD EPYC, 2 CPUs)'
 ratio = 0
 ncols = 6
-nrows = 16
+nrows = 20
 width = 884
-height = 586
+height = 690
 array xlabels[6]
-array ylabels[16]
+array ylabels[20]
 xlabels[1] = '1 thr'."\n".'cs 0'
 xlabels[2] = '2 thr'."\n".'cs 0'
 xlabels[3] = '8 thr'."\n".'cs 0'
@@ -29,12 +29,16 @@ ylabels[6] = 'clh'
 ylabels[7] = 'futex'
 ylabels[8] = 'futex-spin'
 ylabels[9] = 'lll'
-ylabels[10] = 'ck-fas'
-ylabels[11] = 'ck-ticket'
-ylabels[12] = 'ck-mcs'
-ylabels[13] = 'ck-clh'
-ylabels[14] = 'pthread'
-ylabels[15] = 'pthread-adaptive'
-ylabels[16] = 'pthread-spin'
+ylabels[10] = 'qspinlock'
+ylabels[11] = 'hemlock'
+ylabels[12] = 'mcs-tp'
+ylabels[13] = 'clh-tp'
+ylabels[14] = 'ck-fas'
+ylabels[15] = 'ck-ticket'
+ylabels[16] = 'ck-mcs'
+ylabels[17] = 'ck-clh'
+ylabels[18] = 'pthread'
+ylabels[19] = 'pthread-adaptive'
+ylabels[20] = 'pthread-spin'
 load plotsdir.'/heatmap.gp'
 set output

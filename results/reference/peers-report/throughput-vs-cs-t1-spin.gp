@@ -9,7 +9,7 @@ outfile = 'throughput-vs-cs-t1-spin.svg'
 datafile = 'data-vs-cs-t1.tsv'
 chart_title = 'Throughput vs critical section length: 1 thread, ncs 0 ns, pin compact; spinlocks'."\n".'vm (AMD EPYC, 2 CPUs)'
 xlabel = 'critical section length (ns)'
-ylabel = 'throughput (acquisitions/s, median, 95% CI)'
+ylabel = 'throughput (acquisitions/s, median, 98.4% CI)'
 col_x = 1; col_y = 2; col_over = 9
 col_lo = 3; col_hi = 4
 nseries = 4
@@ -22,9 +22,9 @@ blk[2] = 1; lock_idx[2] = 2; machine_idx[2] = 1; titles[2] = 'ttas'
 blk[3] = 2; lock_idx[3] = 3; machine_idx[3] = 1; titles[3] = 'cas'
 blk[4] = 3; lock_idx[4] = 4; machine_idx[4] = 1; titles[4] = 'ticket'
 logx = 0
-logy = 0
-y_range = '[0:*]'
-y_format = '%.2s%c'
+logy = 1
+y_range = ''
+y_format = ''
 xtics_list = ''
 has_over_points = 0
 n_over = 0

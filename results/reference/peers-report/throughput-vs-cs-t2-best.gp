@@ -9,7 +9,7 @@ outfile = 'throughput-vs-cs-t2-best.svg'
 datafile = 'data-vs-cs-t2.tsv'
 chart_title = 'Throughput vs critical section length: 2 threads, ncs 0 ns, pin compact; the best lock of each family'."\n".'vm (AMD EPYC, 2 CPUs)'
 xlabel = 'critical section length (ns)'
-ylabel = 'throughput (acquisitions/s, median, 95% CI)'
+ylabel = 'throughput (acquisitions/s, median, 98.4% CI)'
 col_x = 1; col_y = 2; col_over = 9
 col_lo = 3; col_hi = 4
 nseries = 4
@@ -18,13 +18,13 @@ array titles[4]
 array lock_idx[4]
 array machine_idx[4]
 blk[1] = 1; lock_idx[1] = 2; machine_idx[1] = 1; titles[1] = 'ttas'
-blk[2] = 4; lock_idx[2] = 5; machine_idx[2] = 1; titles[2] = 'mcs'
+blk[2] = 10; lock_idx[2] = 8; machine_idx[2] = 1; titles[2] = 'hemlock'
 blk[3] = 7; lock_idx[3] = 12; machine_idx[3] = 1; titles[3] = 'futex-spin'
-blk[4] = 15; lock_idx[4] = 19; machine_idx[4] = 1; titles[4] = 'pthread-spin'
+blk[4] = 19; lock_idx[4] = 19; machine_idx[4] = 1; titles[4] = 'pthread-spin'
 logx = 0
-logy = 1
-y_range = ''
-y_format = ''
+logy = 0
+y_range = '[0:*]'
+y_format = '%.2s%c'
 xtics_list = ''
 has_over_points = 0
 n_over = 0

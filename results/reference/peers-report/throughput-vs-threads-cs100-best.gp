@@ -9,7 +9,7 @@ outfile = 'throughput-vs-threads-cs100-best.svg'
 datafile = 'data-vs-threads-cs100.tsv'
 chart_title = 'Throughput vs threads: cs 100 ns, ncs 0 ns, pin compact; the best lock of each family'."\n".'vm (AMD EPYC, 2 CPUs)'
 xlabel = 'threads'
-ylabel = 'throughput (acquisitions/s, median, 95% CI)'
+ylabel = 'throughput (acquisitions/s, median, 98.4% CI)'
 col_x = 1; col_y = 2; col_over = 9
 col_lo = 3; col_hi = 4
 nseries = 4
@@ -17,14 +17,14 @@ array blk[4]
 array titles[4]
 array lock_idx[4]
 array machine_idx[4]
-blk[1] = 0; lock_idx[1] = 1; machine_idx[1] = 1; titles[1] = 'tas'
-blk[2] = 4; lock_idx[2] = 5; machine_idx[2] = 1; titles[2] = 'mcs'
+blk[1] = 2; lock_idx[1] = 3; machine_idx[1] = 1; titles[1] = 'cas'
+blk[2] = 12; lock_idx[2] = 10; machine_idx[2] = 1; titles[2] = 'clh-tp'
 blk[3] = 7; lock_idx[3] = 12; machine_idx[3] = 1; titles[3] = 'futex-spin'
-blk[4] = 14; lock_idx[4] = 18; machine_idx[4] = 1; titles[4] = 'pthread-adaptive'
+blk[4] = 18; lock_idx[4] = 18; machine_idx[4] = 1; titles[4] = 'pthread-adaptive'
 logx = 2
-logy = 1
-y_range = ''
-y_format = ''
+logy = 0
+y_range = '[0:*]'
+y_format = '%.2s%c'
 xtics_list = '(1,2,8)'
 has_over_points = 1
 n_over = 1

@@ -1,0 +1,55 @@
+# tests/locks/local.mk: correctness of every lock of the registry (mutual
+# exclusion, K permits, trylock, lost wake-ups, fairness), the negative
+# controls that prove the checks can fail, white-box tests of clh and mcs-tp,
+# spin models of the protocols.
+
+check_PROGRAMS += tests/locks/validate tests/locks/negative_control tests/locks/liveness \
+	tests/locks/liveness_lossy tests/locks/sem_permits tests/locks/trylock_prompt \
+	tests/locks/fair_shares tests/locks/clh_abandon tests/locks/mcs_tp_skip \
+	tests/locks/baseline_errors tests/locks/sem_destroy tests/locks/tsan_locks \
+	tests/locks/misordered_lock
+LOCKS_TESTS = tests/locks/registry.sh tests/locks/validate tests/locks/negative_control \
+	tests/locks/liveness tests/locks/liveness_lossy tests/locks/sem_permits \
+	tests/locks/trylock_prompt tests/locks/fair_shares tests/locks/clh_abandon \
+	tests/locks/mcs_tp_skip tests/locks/baseline_errors tests/locks/sem_destroy \
+	tests/locks/tsan_locks tests/locks/misordered_lock tests/locks/models.sh \
+	tests/locks/clh_tp_model.sh
+TESTS += $(LOCKS_TESTS)
+EXTRA_DIST += tests/locks/registry.sh tests/locks/models.sh tests/locks/clh_tp_model.sh \
+	models/futex.pml models/lll.pml models/sem.pml models/futex_spin.pml models/clh_tp.pml
+
+tests_locks_validate_SOURCES = tests/locks/validate.c tests/lib/tap.h $(LOCKCHECK_SOURCES)
+tests_locks_validate_LDADD = $(LOCKCHECK_LDADD)
+tests_locks_negative_control_SOURCES = tests/locks/negative_control.c tests/lib/tap.h tests/lib/broken_lock.c \
+	tests/lib/broken_lock.h $(LOCKCHECK_SOURCES)
+tests_locks_negative_control_LDADD = $(LOCKCHECK_LDADD)
+tests_locks_liveness_SOURCES = tests/locks/liveness.c tests/lib/tap.h tests/lib/lossy_lock.h $(LOCKCHECK_SOURCES)
+tests_locks_liveness_LDADD = $(LOCKCHECK_LDADD)
+# The lost wake-up negative control: liveness.c's checks on tests/lib/lossy_lock.c.
+tests_locks_liveness_lossy_SOURCES = tests/locks/liveness.c tests/lib/tap.h tests/lib/lossy_lock.c \
+	tests/lib/lossy_lock.h $(LOCKCHECK_SOURCES)
+tests_locks_liveness_lossy_CFLAGS = $(AM_CFLAGS) -DLIVENESS_NEGATIVE_CONTROL
+tests_locks_liveness_lossy_LDADD = $(LOCKCHECK_LDADD)
+tests_locks_sem_permits_SOURCES = tests/locks/sem_permits.c tests/lib/tap.h $(LOCKCHECK_SOURCES)
+tests_locks_sem_permits_LDADD = $(LOCKCHECK_LDADD)
+tests_locks_trylock_prompt_SOURCES = tests/locks/trylock_prompt.c tests/lib/tap.h
+tests_locks_trylock_prompt_LDADD = $(LOCKCHECK_LDADD)
+tests_locks_fair_shares_SOURCES = tests/locks/fair_shares.c tests/lib/tap.h
+tests_locks_fair_shares_LDADD = $(LOCKCHECK_LDADD)
+# White box: locks/clh.c with test points inside its trylock.
+tests_locks_clh_abandon_SOURCES = tests/locks/clh_abandon.c tests/lib/tap.h
+# White box: mcs-tp's release past a stale waiter (locks/mcs_tp.c compiled in).
+tests_locks_mcs_tp_skip_SOURCES = tests/locks/mcs_tp_skip.c tests/lib/tap.h
+tests_locks_baseline_errors_SOURCES = tests/locks/baseline_errors.c tests/lib/tap.h
+tests_locks_baseline_errors_LDADD = $(LOCKCHECK_LDADD)
+# Locks and semaphores freed right after their last user (glibc bug 12674);
+# a use-after-free needs ASan to be seen, so check-asan is where it bites.
+tests_locks_sem_destroy_SOURCES = tests/locks/sem_destroy.c tests/lib/tap.h $(LOCKCHECK_SANITIZER_SOURCES)
+tests_locks_sem_destroy_LDADD = liblocks.a $(CK_LIBS)
+# ThreadSanitizer tests: skipped unless built with -fsanitize=thread, i.e.
+# outside check-tsan; misordered_lock is their negative control.
+tests_locks_tsan_locks_SOURCES = tests/locks/tsan_locks.c tests/lib/tap.h tests/lib/sanitizer.h $(LOCKCHECK_SOURCES)
+tests_locks_tsan_locks_LDADD = $(LOCKCHECK_LDADD)
+tests_locks_misordered_lock_SOURCES = tests/locks/misordered_lock.c tests/lib/tap.h \
+	$(LOCKCHECK_SANITIZER_SOURCES) $(LOCKCHECK_SOURCES)
+tests_locks_misordered_lock_LDADD = $(LOCKCHECK_LDADD)

@@ -1,0 +1,30 @@
+# tests/unit/local.mk: one harness or results module at a time, without the
+# CLI: histograms, repeat statistics, the time base, topology and pinning,
+# the results reader, the measured loop, the sweep engine.
+
+check_PROGRAMS += tests/unit/hist tests/unit/stats tests/unit/tsc tests/unit/topo \
+	tests/unit/reader tests/unit/harness tests/unit/sweep
+UNIT_TESTS = tests/unit/hist tests/unit/stats tests/unit/tsc tests/unit/topo \
+	tests/unit/reader tests/unit/harness tests/unit/sweep
+TESTS += $(UNIT_TESTS)
+
+tests_unit_hist_SOURCES = tests/unit/hist.c tests/lib/unit.h tests/lib/tap.h harness/hist.h harness/hist.c
+tests_unit_hist_LDADD = -lm
+tests_unit_stats_SOURCES = tests/unit/stats.c tests/lib/unit.h tests/lib/tap.h harness/stats.h harness/stats.c
+tests_unit_stats_LDADD = -lm
+tests_unit_tsc_SOURCES = tests/unit/tsc.c tests/lib/unit.h tests/lib/tap.h harness/tsc.h harness/tsc.c \
+	harness/cpuinfo.h harness/cpuinfo.c
+tests_unit_tsc_LDADD = -lm
+tests_unit_topo_SOURCES = tests/unit/topo.c tests/lib/unit.h tests/lib/tap.h $(TOPO_SOURCES) bench/topo_json.c bench/topo_json.h
+tests_unit_topo_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(JANSSON_CFLAGS)
+tests_unit_topo_LDADD = $(HWLOC_LIBS) $(JANSSON_LIBS) $(NUMA_LIBS)
+tests_unit_reader_SOURCES = tests/unit/reader.c tests/lib/unit.h tests/lib/tap.h $(RESULTS_READER_SOURCES)
+tests_unit_reader_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+tests_unit_reader_LDADD = $(JANSSON_LIBS) -lm
+tests_unit_harness_SOURCES = tests/unit/harness.c tests/lib/tap.h tests/lib/broken_lock.c tests/lib/broken_lock.h
+tests_unit_harness_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
+tests_unit_harness_LDADD = $(HARNESS_LIBS)
+# The sweep engine driven without the CLI; the machine-changed flag.
+tests_unit_sweep_SOURCES = tests/unit/sweep.c tests/lib/unit.h tests/lib/tap.h
+tests_unit_sweep_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(JANSSON_CFLAGS)
+tests_unit_sweep_LDADD = $(HARNESS_LIBS)
