@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "fmt.h"
 
@@ -46,9 +47,11 @@ struct unit {
 	const char *printf_fmt;
 };
 
-static const char *scaled(double v, const struct unit *u, bool dash_nonfinite,
+static const char *scaled(double v, const struct unit *units, bool dash_nonfinite,
 			  char *buf, size_t len)
 {
+	const struct unit *u = units;
+
 	if (dash_nonfinite && !isfinite(v)) {
 		snprintf(buf, len, "-");
 		return buf;
@@ -56,6 +59,12 @@ static const char *scaled(double v, const struct unit *u, bool dash_nonfinite,
 	while (u->from > 0 && v < u->from)
 		u++;
 	snprintf(buf, len, u->printf_fmt, u->from > 0 ? v / u->from : v);
+	/* Rounded up to 1000 of this unit (999999 as "1e+03k"): one of the
+	 * next instead. */
+	if (u > units && fabs(strtod(buf, NULL)) >= 1000) {
+		u--;
+		snprintf(buf, len, u->printf_fmt, v / u->from);
+	}
 	return buf;
 }
 

@@ -1,6 +1,6 @@
 /*
  * clh_tp.pml - a Promela model of locks/clh_tp.c for the spin model checker
- * (tests/clh_tp_model.sh runs it): N threads, ROUNDS acquisitions each by
+ * (tests/locks/clh_tp_model.sh runs it): N threads, ROUNDS acquisitions each by
  * lock() or trylock() (chosen nondeterministically), N per-thread nodes
  * plus the lock's dummy, nodes migrating as in the C code. Checked: at most
  * one holder (the assertion) and no deadlock (every thread ends).

@@ -50,7 +50,7 @@
  * Why not simply hold im across "unlock our lock + cond_wait": a waiter
  * would then sleep on im while holding our lock, and with a spinlock every
  * other thread burns its time slice spinning (measured: 150 s instead of
- * 0.1 s for tests/preload_condvar under mcs on 2 CPUs). Here nobody waits
+ * 0.1 s for tests/preload/preload_condvar under mcs on 2 CPUs). Here nobody waits
  * for im while holding our lock except a signaller, for the few
  * instructions other threads hold im, and nobody holding im waits for our
  * lock: no deadlock.

@@ -1,11 +1,12 @@
 # tests/unit/local.mk: one harness or results module at a time, without the
 # CLI: histograms, repeat statistics, the time base, topology and pinning,
+# the number formatters,
 # the results reader, the measured loop, the sweep engine.
 
 check_PROGRAMS += tests/unit/hist tests/unit/stats tests/unit/tsc tests/unit/topo \
-	tests/unit/reader tests/unit/harness tests/unit/sweep
+	tests/unit/reader tests/unit/harness tests/unit/sweep tests/unit/fmt
 UNIT_TESTS = tests/unit/hist tests/unit/stats tests/unit/tsc tests/unit/topo \
-	tests/unit/reader tests/unit/harness tests/unit/sweep
+	tests/unit/reader tests/unit/harness tests/unit/sweep tests/unit/fmt
 TESTS += $(UNIT_TESTS)
 
 tests_unit_hist_SOURCES = tests/unit/hist.c tests/lib/unit.h tests/lib/tap.h harness/hist.h harness/hist.c
@@ -28,3 +29,6 @@ tests_unit_harness_LDADD = $(HARNESS_LIBS)
 tests_unit_sweep_SOURCES = tests/unit/sweep.c tests/lib/unit.h tests/lib/tap.h
 tests_unit_sweep_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(JANSSON_CFLAGS)
 tests_unit_sweep_LDADD = $(HARNESS_LIBS)
+# The table's and reports' number formatters.
+tests_unit_fmt_SOURCES = tests/unit/fmt.c tests/lib/tap.h bench/fmt.c bench/fmt.h
+tests_unit_fmt_LDADD = -lm
