@@ -24,7 +24,7 @@
  * by abandoning its node to the successor, which skips it and hands it back
  * (writes 0) when it moves on. Until then the abandoning thread's next
  * lock() waits (for the successor to run, not for a critical section) and
- * its next trylock() fails. tests/trylock_prompt builds the ABA case.
+ * its next trylock() fails. tests/locks/trylock_prompt builds the ABA case.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -32,7 +32,7 @@
 
 #include "lock_define.h"
 
-/* tests/clh_abandon builds this file with its own CLH_TEST_POINT to run the
+/* tests/locks/clh_abandon builds this file with its own CLH_TEST_POINT to run the
  * trylock's rare races on purpose; everywhere else it is nothing. */
 #ifndef CLH_TEST_POINT
 #define CLH_TEST_POINT(n) ((void)0)
@@ -142,7 +142,7 @@ static inline bool clh_trylock(void *lk, void *node)
 	if (atomic_load_explicit(&last->locked, memory_order_relaxed) != 0)
 		return false;
 	atomic_store_explicit(&mine->locked, 1, memory_order_relaxed);
-	CLH_TEST_POINT(0); /* tests/clh_abandon: the ABA happens here */
+	CLH_TEST_POINT(0); /* tests/locks/clh_abandon: the ABA happens here */
 	/* ACQ_REL on success: as the exchange in clh_lock() (and survives
 	 * check-mutants for the same reason). */
 	if (!atomic_compare_exchange_strong_explicit(&l->tail, &last, mine,
@@ -151,7 +151,7 @@ static inline bool clh_trylock(void *lk, void *node)
 		atomic_store_explicit(&mine->locked, 0, memory_order_relaxed);
 		return false;
 	}
-	CLH_TEST_POINT(1); /* tests/clh_abandon: a successor queues here */
+	CLH_TEST_POINT(1); /* tests/locks/clh_abandon: a successor queues here */
 	/* ACQUIRE: pairs with the RELEASE store in clh_unlock() of last's
 	 * owner, as in clh_wait(). */
 	if (atomic_load_explicit(&last->locked, memory_order_acquire) == 0) {
@@ -172,7 +172,7 @@ static inline bool clh_trylock(void *lk, void *node)
 	/* A successor spins on our node: send it to last. RELEASE: pairs
 	 * with the ACQUIRE spin in the successor's clh_wait(), which must see
 	 * last's locked = 1 that our CAS acquired. Survives check-mutants for
-	 * the reason given in clh_lock() (tests/clh_abandon runs this path). */
+	 * the reason given in clh_lock() (tests/locks/clh_abandon runs this path). */
 	atomic_store_explicit(&mine->locked, (uintptr_t)last, memory_order_release);
 	return false;
 }

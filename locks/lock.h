@@ -70,7 +70,7 @@ enum lock_family {
 /* trylock can, in a rare race, wait for another thread's critical section
  * instead of failing: such a lock cannot stand in for a program's mutex
  * (`contend profile --lock` refuses it), since trylock back-off would then
- * deadlock. tests/trylock_prompt checks every lock without this bit. */
+ * deadlock. tests/locks/trylock_prompt checks every lock without this bit. */
 #define LOCK_TRYLOCK_MAY_BLOCK 0x20u
 
 struct lock_params {
@@ -87,7 +87,7 @@ struct lock_params {
  * per_thread entry (a total). The harness sums the list over a window, the
  * results writer emits it and the reader validates it; a new counter is one
  * line here plus the lock that counts it (and its row in SCHEMA.md, which
- * tests/layering.sh checks).
+ * tests/reliability/layering.sh checks).
  */
 #define LOCK_STATS_LIST(X)                                                       \
 	X(futex_waits, 1, 1, "FUTEX_WAIT system calls")                           \

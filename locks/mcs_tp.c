@@ -164,7 +164,7 @@ static __attribute__((noinline)) void mcstp_pass(struct mcstp_lock *l, struct mc
 			 * cur != me (tail cannot come back to me while we hold),
 			 * i.e. after every waiter behind us was skipped as stale,
 			 * which needs a waiter descheduled for TP_STALE_TICKS;
-			 * the lock suites never force that. tests/mcs_tp_skip
+			 * the lock suites never force that. tests/locks/mcs_tp_skip
 			 * does, and catches it under TSan. */
 			if (atomic_compare_exchange_strong_explicit(
 				    &l->tail, &expected, NULL, memory_order_release,
