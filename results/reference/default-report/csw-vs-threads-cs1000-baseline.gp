@@ -26,8 +26,8 @@ blk[6] = 21; lock_idx[6] = 22; machine_idx[6] = 1; titles[6] = 'ck-ticket'
 blk[7] = 22; lock_idx[7] = 23; machine_idx[7] = 1; titles[7] = 'ck-mcs'
 blk[8] = 23; lock_idx[8] = 24; machine_idx[8] = 1; titles[8] = 'ck-clh'
 logx = 2
-logy = 1
-y_range = ''
+logy = 0
+y_range = '[0:*]'
 y_format = '%g'
 xtics_list = '(1,2,8)'
 has_over_points = 1
