@@ -31,6 +31,7 @@
 #include "commands.h"
 #include "fmt.h"
 #include "lock.h"
+#include "parse.h"
 #include "profile.h"
 #include "symbolize.h"
 
@@ -95,13 +96,15 @@ static int check_stand_in(const char *flag, const char *name)
 	return 0;
 }
 
-static int parse_int(const char *flag, const char *s, int lo, int hi, int *out)
+/* A count option: parse_unsigned's rules (digits only), this command's
+ * message. */
+static int parse_count(const char *flag, const char *s, unsigned lo, unsigned hi, int *out)
 {
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno != 0 || *s == '\0' || *end != '\0' || v < lo || v > hi) {
-		cli_usage_error("%s wants a whole number from %d to %d, not '%s'", flag,
+	char err[160];
+	unsigned long v;
+
+	if (parse_unsigned(flag, s, lo, hi, &v, err, sizeof(err)) != 0) {
+		cli_usage_error("%s wants a whole number from %u to %u, not '%s'", flag,
 				lo, hi, s);
 		return -1;
 	}
@@ -274,11 +277,11 @@ int cmd_profile(int argc, char **argv)
 			break;
 		case 'o': o.out = optarg; break;
 		case 't':
-			if (parse_int("--top", optarg, 1, 1000000, &o.top) != 0)
+			if (parse_count("--top", optarg, 1, 1000000, &o.top) != 0)
 				return EXIT_USAGE;
 			break;
 		case 'f':
-			if (parse_int("--frames", optarg, 0, 16, &o.frames) != 0)
+			if (parse_count("--frames", optarg, 0, 16, &o.frames) != 0)
 				return EXIT_USAGE;
 			break;
 		case 'c': compare = optarg; break;

@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "parse.h"
 #include "topo.h"
 #include "topo_json.h"
 
@@ -49,14 +50,10 @@ static const char topo_usage[] =
 
 static int parse_threads(const char *s, unsigned *out)
 {
-	char *end;
+	char err[160];
 	unsigned long v;
 
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (*end != '\0' || errno != 0 || v == 0 || v > TOPO_CMD_MAX_THREADS)
+	if (parse_unsigned("--threads", s, 1, TOPO_CMD_MAX_THREADS, &v, err, sizeof(err)) != 0)
 		return -1;
 	*out = (unsigned)v;
 	return 0;

@@ -56,6 +56,8 @@ profile	--lock nosuch -- true	--lock
 profile	--lock ck-clh -- true	--lock
 profile	--top 0 -- true	--top
 profile	--frames 17 -- true	--frames
+profile	--top +5 -- true	--top
+topo	--threads +4	--threads
 profile	--compare-locks tas,nosuch -- true	--compare-locks
 profile	--lock tas --compare-locks mcs -- true	--compare-locks
 profile	--bogus -- true	--bogus
