@@ -17,8 +17,20 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "lock.h"
+
+/* A lock test's command line: lock names to check, or none for all. */
+static inline bool lockcheck_named(const char *name, int argc, char **argv)
+{
+	if (argc <= 1)
+		return true;
+	for (int a = 1; a < argc; a++)
+		if (strcmp(argv[a], name) == 0)
+			return true;
+	return false;
+}
 
 struct lockcheck_config {
 	const struct lock_desc *lock;

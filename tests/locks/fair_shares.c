@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/lockcheck.h"
 #include "../lib/tap.h"
 #include "lock.h"
 
@@ -178,10 +179,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < lock_count(); i++) {
 		const struct lock_desc *d = lock_at(i);
 		if (argc > 1) {
-			int wanted = 0;
-			for (int a = 1; a < argc; a++)
-				wanted |= strcmp(argv[a], d->name) == 0;
-			if (!wanted)
+			if (!lockcheck_named(d->name, argc, argv))
 				continue;
 		} else if ((d->props & (LOCK_FAIR | LOCK_MAY_SLEEP | LOCK_PEER)) !=
 			   (LOCK_FAIR | LOCK_MAY_SLEEP)) {

@@ -42,13 +42,8 @@ int main(int argc, char **argv)
 		const struct lock_desc *d = lock_at(i);
 		bool own_sleeper = (d->props & LOCK_MAY_SLEEP) && d->family != LOCK_FAMILY_BASELINE;
 
-		if (argc > 1) { /* lock names given: only those */
-			int wanted = 0;
-			for (int a = 1; a < argc; a++)
-				wanted |= strcmp(argv[a], d->name) == 0;
-			if (!wanted)
-				continue;
-		}
+		if (!lockcheck_named(d->name, argc, argv)) /* lock names given: only those */
+			continue;
 		if (strncmp(d->name, "ck-", 3) == 0) {
 			skip("peer lock with inline-assembly atomics TSan cannot see",
 			     "tsan %s", d->name);

@@ -50,13 +50,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (size_t i = 0; i < lock_count(); i++) {
 		const struct lock_desc *d = lock_at(i);
-		if (argc > 1) {
-			int wanted = 0;
-			for (int a = 1; a < argc; a++)
-				wanted |= strcmp(argv[a], d->name) == 0;
-			if (!wanted)
-				continue;
-		}
+		if (!lockcheck_named(d->name, argc, argv))
+			continue;
 		check_lock(d);
 		checked++;
 	}
