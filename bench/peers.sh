@@ -155,7 +155,6 @@ pline() {
 	line "$1" "$(printf '%.3f' "$5")" "$2" "$3" "$6" "$7" "$8"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "null"; else printf "%.3f", a / b }'; }
-min() { printf '%s\n' "$@" | sort -g | head -1; }
 
 echo | tee -a "$report"
 echo "== Uncontended (1 thread): ns per lock+unlock, ours / fastest peer of the same algorithm family" | tee -a "$report"
@@ -207,10 +206,8 @@ done
 
 echo "== Harness" | tee -a "$report"
 # The runs alternate auto, off: pair each with the one after it.
-sr=$(paste "$out/sampling-auto.txt" "$out/sampling-off.txt" | awk '$2 > 0 { print $1 / $2 }' | sort -g |
-	awk '{ v[NR] = $1 } END { if (NR == 0) exit; k = NR >= 7 ? 2 : 1
-		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-		print m, (NR >= 3 ? v[k] : m), (NR >= 3 ? v[NR - k + 1] : m), NR }')
+sr=$(paste "$out/sampling-auto.txt" "$out/sampling-off.txt" | awk '$2 > 0 { print $1 / $2 }' |
+	jq -rs "$jqlib"' interval')
 if [ -n "$sr" ]; then
 	set -- $sr
 	line "tas 1 thread: sampling auto / sampling off throughput" "$(printf '%.3f' "$1")" ">=" 0.95 "$2" "$3" "$4"

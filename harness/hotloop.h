@@ -116,7 +116,7 @@ struct hot_sampled {
  * the window's start and at the deadline: a worker found waiting for the
  * same attempt both times waited through the window.
  */
-enum { HOT_IDLE = 0, HOT_WAITING = 1, HOT_HOLDING = 2 };
+enum { HOT_WAITING = 1, HOT_HOLDING = 2 };
 #define HOT_PROGRESS(acq, state) ((acq) << 2 | (uint64_t)(state))
 
 struct hot_thread {
