@@ -21,6 +21,14 @@
 
 #include "lock.h"
 
+/* The workload of the tests that look for lost wake-ups (liveness,
+ * stress_signals): trylocks mixed in, and sleeps inside and outside the
+ * critical section so that waiters really park. Designated initializers for
+ * a struct lockcheck_config. */
+#define LOCKCHECK_SLEEPY_WORKLOAD                                              \
+	.trylock_every = 5, .cs_sleep_every = 8, .cs_sleep_us = 50,            \
+	.ncs_sleep_every = 3, .ncs_sleep_us = 20, .watchdog_seconds = 10
+
 /* A lock test's command line: lock names to check, or none for all. */
 static inline bool lockcheck_named(const char *name, int argc, char **argv)
 {

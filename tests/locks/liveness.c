@@ -77,12 +77,7 @@ static int liveness_check(const struct lock_desc *d, bool sleeps)
 			.permits = 1,
 			.seconds = 0.6,
 			.max_iterations = 4000,
-			.trylock_every = 5,
-			.cs_sleep_every = 8,
-			.cs_sleep_us = 50,
-			.ncs_sleep_every = 3,
-			.ncs_sleep_us = 20,
-			.watchdog_seconds = 10,
+			LOCKCHECK_SLEEPY_WORKLOAD,
 		};
 		struct lockcheck_result res;
 		lockcheck_run_print(&cfg, &res);

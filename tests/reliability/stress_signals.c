@@ -155,12 +155,7 @@ static void run_one(const struct lock_desc *d, unsigned threads, unsigned permit
 		.permits = permits,
 		.seconds = 0.3,
 		.max_iterations = UINT64_MAX,
-		.trylock_every = 5,
-		.cs_sleep_every = 8,
-		.cs_sleep_us = 50,
-		.ncs_sleep_every = 3,
-		.ncs_sleep_us = 20,
-		.watchdog_seconds = 10,
+		LOCKCHECK_SLEEPY_WORKLOAD,
 	};
 	struct lockcheck_result res;
 	bool own_sleeper = d->family != LOCK_FAMILY_BASELINE;
