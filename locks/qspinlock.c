@@ -18,7 +18,9 @@
  *   (n,*,*) threads queued; the queue head spins on the word until pending
  *           and locked are both clear, the others on their own node.
  * Paths: the fast path CASes (0,0,0) -> (0,0,1). A thread that finds only a
- * holder sets pending and spins on the word: no node, one cache line. Anyone
+ * holder sets pending and spins on the word: no node, one cache line. One
+ * that finds (0,1,0) first waits a bounded number of loads for the pending
+ * waiter to finish its take-over, then looks again. Anyone
  * finding a pending waiter or a queue appends a node to the MCS queue. The
  * head takes the lock with a CAS (n,0,0) -> (0,0,1) when it is the last in
  * the queue, or else by setting the locked byte and handing the headship to
@@ -74,6 +76,7 @@
 #define QS_TAIL_MASK     0xffff0000u
 #define QS_SLOTS_MAX     0xffffu /* slot numbers 1..65535 */
 #define QS_CHUNK         1024u
+#define QS_PENDING_LOOPS 64u    /* loads that wait out a (0,1,0) hand-over */
 
 struct qs_node {
 	_Atomic(struct qs_node *) next;
@@ -218,6 +221,19 @@ static __attribute__((noinline)) void qs_lock_slow(struct qs_lock *l, struct qs_
 						    uint32_t val)
 {
 	uint64_t spins = 0;
+
+	/* (0,1,0): the pending waiter saw the holder leave and is one add
+	 * away from (0,0,1). Wait a bounded number of loads for that, then
+	 * take the pending path below rather than the queue: at two threads
+	 * the releaser comes straight back and, without this wait, found
+	 * (0,1,0) on most hand-overs and queued, so the word saw a tail
+	 * exchange and a head's CAS as well. Relaxed: a load that only
+	 * chooses the path; the fetch_or below acquires. */
+	for (unsigned n = 0; val == QS_PENDING && n < QS_PENDING_LOOPS; n++) {
+		lock_cpu_relax();
+		spins++;
+		val = atomic_load_explicit(&l->val, memory_order_relaxed);
+	}
 
 	/* Pending path: only a holder, no queue and no pending waiter. */
 	if ((val & ~QS_LOCKED_MASK) == 0) {
