@@ -9,6 +9,7 @@
  */
 #include "preload_common.h"
 
+#include <sched.h>
 #include <stdatomic.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 static pthread_mutex_t busy_mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t child_mutex = PTHREAD_MUTEX_INITIALIZER;
 static atomic_bool stop;
+static atomic_bool busy_running;
 static long counter;
 
 static void *busy(void *arg)
@@ -26,6 +28,7 @@ static void *busy(void *arg)
 		pthread_mutex_lock(&busy_mutex);
 		counter++;
 		pthread_mutex_unlock(&busy_mutex);
+		atomic_store(&busy_running, true);
 	}
 	return NULL;
 }
@@ -66,6 +69,15 @@ int main(int argc, char **argv)
 		return 5;
 	}
 	CHECK(pthread_create(&t, NULL, busy, NULL) == 0);
+	/* Fork only once the thread is in its loop: the forks then happen
+	 * while it uses a mutex, as this test means, and not while it is still
+	 * starting. Under ASan a starting thread allocates (its stack bounds,
+	 * through pthread_getattr_np), and ASan's allocator (gcc 12) does not
+	 * lock itself around fork(): a child forked in that instant found an
+	 * allocator lock held by a thread it does not have, and its own
+	 * threads waited for it for ever (a check-asan run hung here). */
+	while (!atomic_load(&busy_running))
+		sched_yield();
 
 	pid_t a = fork();
 	CHECK(a >= 0);
