@@ -17,10 +17,10 @@ array blk[4]
 array titles[4]
 array lock_idx[4]
 array machine_idx[4]
-blk[1] = 2; lock_idx[1] = 3; machine_idx[1] = 1; titles[1] = 'cas'
+blk[1] = 0; lock_idx[1] = 1; machine_idx[1] = 1; titles[1] = 'tas'
 blk[2] = 7; lock_idx[2] = 8; machine_idx[2] = 1; titles[2] = 'hemlock'
 blk[3] = 15; lock_idx[3] = 16; machine_idx[3] = 1; titles[3] = 'malthusian'
-blk[4] = 18; lock_idx[4] = 19; machine_idx[4] = 1; titles[4] = 'pthread-spin'
+blk[4] = 20; lock_idx[4] = 21; machine_idx[4] = 1; titles[4] = 'ck-fas'
 logx = 10
 logy = 0
 y_range = '[0:*]'

@@ -25,8 +25,8 @@ blk[5] = 17; lock_idx[5] = 17; machine_idx[5] = 1; titles[5] = 'pthread'
 blk[6] = 18; lock_idx[6] = 18; machine_idx[6] = 1; titles[6] = 'pthread-adaptive'
 blk[7] = 19; lock_idx[7] = 19; machine_idx[7] = 1; titles[7] = 'pthread-spin'
 logx = 2
-logy = 1
-y_range = ''
+logy = 0
+y_range = '[0:*]'
 y_format = '%g'
 xtics_list = '(1,2,8)'
 has_over_points = 1

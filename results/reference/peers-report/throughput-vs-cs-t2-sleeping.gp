@@ -21,9 +21,9 @@ blk[1] = 6; lock_idx[1] = 11; machine_idx[1] = 1; titles[1] = 'futex'
 blk[2] = 7; lock_idx[2] = 12; machine_idx[2] = 1; titles[2] = 'futex-spin'
 blk[3] = 8; lock_idx[3] = 13; machine_idx[3] = 1; titles[3] = 'lll'
 logx = 0
-logy = 0
-y_range = '[0:*]'
-y_format = '%.2s%c'
+logy = 1
+y_range = ''
+y_format = ''
 xtics_list = ''
 has_over_points = 0
 n_over = 0
