@@ -45,8 +45,9 @@
  * release and to take the lock again: with a look per relax hint, 2 pinned
  * threads with empty sections ran at 0.77-0.86x glibc's adaptive mutex,
  * which backs off exponentially between its looks (since glibc 2.35); with
- * the doubling gap, 2.1-2.6x it (`make bench`). Sections of 100 ns and 1 us
- * measured the same either way; 32 hints are ~0.3-1.3 us here. */
+ * the doubling gap, 2.0x it (`make bench`; 1.75-1.96x per placement regime
+ * in a sweep of its own). Sections of 100 ns and 1 us measured the same
+ * either way; 32 hints are ~0.3-1.3 us here. */
 #define FUTEX_SPIN_GAP_MAX 32u
 
 enum { FUTEX_FREE = 0, FUTEX_HELD = 1, FUTEX_CONTENDED = 2 };
