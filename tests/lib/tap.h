@@ -131,30 +131,32 @@ static inline void skip(const char *why, const char *fmt, ...)
 #define TAP_SKIP_STATUS 0
 #endif
 
+/* Prints PREFIX and the formatted reason as the test's last line and exits
+ * with STATUS: the common end of skip_all() and bail_out(). */
+__attribute__((format(printf, 3, 0), noreturn))
+static inline void tap_end_with(const char *prefix, int status, const char *fmt, va_list ap)
+{
+	char why[512];
+	vsnprintf(why, sizeof(why), fmt, ap);
+	printf("%s%s\n", prefix, why);
+	fflush(stdout);
+	exit(status);
+}
+
 __attribute__((format(printf, 1, 2), noreturn))
 static inline void skip_all(const char *fmt, ...)
 {
-	char why[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	printf("1..0 # SKIP %s\n", why);
-	fflush(stdout);
-	exit(TAP_SKIP_STATUS);
+	tap_end_with("1..0 # SKIP ", TAP_SKIP_STATUS, fmt, ap);
 }
 
 __attribute__((format(printf, 1, 2), noreturn))
 static inline void bail_out(const char *fmt, ...)
 {
-	char why[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	printf("Bail out! %s\n", why);
-	fflush(stdout);
-	exit(1);
+	tap_end_with("Bail out! ", 1, fmt, ap);
 }
 
 static inline int done_testing(void)
