@@ -90,6 +90,17 @@ jqlib='def med: sort | if length == 0 then null elif length % 2 == 1 then .[leng
 		[point($a; $t; $c) | .per_repeat[]] as $A | [point($b; $t; $c) | .per_repeat[]] as $B |
 		[$A[] as $x | $B[] | select(.round == $x.round and .regime == $x.regime and
 			.[$f] != null and .[$f] > 0 and $x[$f] != null) | $x[$f] / .[$f]] | interval;
+	# One thread of $a alone over $b at $t threads, paired by round, the
+	# repeats of $b in the regime refregime($t) (1-thread repeats have none).
+	def ceiling($a; $b; $t; $c): refregime($t) as $r |
+		[point($a; 1; $c) | .per_repeat[]] as $A | [point($b; $t; $c) | .per_repeat[]] as $B |
+		[$A[] as $x | $B[] | select(.round == $x.round and ($r == null or .regime == $r) and
+			.throughput > 0 and $x.throughput != null) | $x.throughput / .throughput] | interval;
+	# $a at $t threads (its repeats in the regime) over $a alone, by round.
+	def ofalone($a; $t; $c): refregime($t) as $r |
+		[point($a; 1; $c) | .per_repeat[]] as $A | [point($a; $t; $c) | .per_repeat[]] as $B |
+		[$A[] as $x | $B[] | select(.round == $x.round and ($r == null or .regime == $r) and
+			$x.throughput > 0 and .throughput != null) | .throughput / $x.throughput] | interval;
 	# A 1-thread point against its own bare loop, repeat by repeat.
 	def vsbare($a): [point($a; 1; 0) | .per_repeat[] | select(.bare_ns != null and .bare_ns > 0
 		and .throughput > 0) | 1e9 / .throughput / .bare_ns] | interval;'
@@ -246,7 +257,9 @@ for l in mcs-park malthusian mcs-tp clh-tp qspinlock hemlock futex-spin futex ll
 done
 f_main=$f
 f=$out/oversub.json
-[ $reuse = 1 ] || "$CONTEND" run --locks "$over_ours,pthread-adaptive" --threads "$over" --oversubscribe \
+# One thread of each lock alone, in the same rounds: the ceiling at 8
+# threads (see "ceiling" below).
+[ $reuse = 1 ] || "$CONTEND" run --locks "$over_ours,pthread-adaptive" --threads "1,$over" --oversubscribe \
 	--pin compact --cs 100ns,1us --duration "$duration" --warmup 20ms --repeat "$repeat" -q \
 	-o "$f" > "$out/oversub.txt"
 # What one thread alone gets of the serial limit: on a machine shared with
@@ -276,6 +289,28 @@ for cs in 100 1000; do
 	fi
 	if [ $cs = 100 ]; then
 		pline "cs ${cs}ns: best of ours ($best) / pthread-adaptive" "$best" pthread-adaptive "$over" $cs ">=" 1.20
+		# The ceiling: with no non-critical section, no lock at $over
+		# threads can beat one thread alone taking it again and again (no
+		# hand-over, the lock's and the data's lines stay in one cache;
+		# any hand-over adds a line transfer to the serial path). Paired
+		# by round with pthread-adaptive's repeats at $over threads (in
+		# the placement regime the lines above use): where this ceiling
+		# reads below the target, no lock could pass the line.
+		c=$(jq -r --arg a "$best" --argjson t "$over" --argjson c $cs "$jqlib"' ceiling($a; "pthread-adaptive"; $t; $c)' "$f")
+		s=$(jq -r --arg a "$best" --argjson t "$over" --argjson c $cs "$jqlib"' ofalone($a; $t; $c)' "$f")
+		if [ -n "$c" ]; then
+			set -- $c
+			printf '  ceiling: %s alone (1 thread) / pthread-adaptive at %s threads: %.3f [%.3f, %.3f] over %s rounds; %s\n' \
+				"$best" "$over" "$1" "$2" "$3" "$4" "$(awk -v m="$1" 'BEGIN {
+				if (m < 1.20) print "below the target: no lock can pass"
+				else printf "to pass, a lock must keep %.3f of its 1-thread throughput at '"$over"' threads", 1.20 / m }')" |
+				tee -a "$report"
+		fi
+		if [ -n "$s" ]; then
+			set -- $s
+			printf '  %s at %s threads keeps %.3f [%.3f, %.3f] of its 1-thread throughput\n' \
+				"$best" "$over" "$1" "$2" "$3" | tee -a "$report"
+		fi
 	else
 		h=$(hold "$best" "$over" $cs)
 		limit=$(awk -v h="$h" 'BEGIN { if (h == "" || h == "null" || h <= 0) print ""; else printf "%.0f", 1e9 / h }')
