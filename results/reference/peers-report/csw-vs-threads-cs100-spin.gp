@@ -22,8 +22,8 @@ blk[2] = 1; lock_idx[2] = 2; machine_idx[2] = 1; titles[2] = 'ttas'
 blk[3] = 2; lock_idx[3] = 3; machine_idx[3] = 1; titles[3] = 'cas'
 blk[4] = 3; lock_idx[4] = 4; machine_idx[4] = 1; titles[4] = 'ticket'
 logx = 2
-logy = 0
-y_range = '[0:*]'
+logy = 1
+y_range = ''
 y_format = '%g'
 xtics_list = '(1,2,8)'
 has_over_points = 1
