@@ -85,22 +85,14 @@ jqlib='def med: sort | if length == 0 then null elif length % 2 == 1 then .[leng
 		if $n == 0 then empty
 		elif $k == 0 then "\(med) \(med) \(med) \($n)"
 		else "\(med) \(.[$k - 1]) \(.[$n - $k]) \($n)" end;
-	# $f: a per-repeat figure (throughput, csw_per_acq), A over B.
-	def paired($a; $b; $t; $c; $f):
-		[point($a; $t; $c) | .per_repeat[]] as $A | [point($b; $t; $c) | .per_repeat[]] as $B |
-		[$A[] as $x | $B[] | select(.round == $x.round and .regime == $x.regime and
+	# $f: a per-repeat figure (throughput, csw_per_acq), A at $ta threads
+	# over B at $tb. Across thread counts the regimes do not compare (a
+	# 1-thread repeat has none): pairs by round alone.
+	def paired2($a; $ta; $b; $tb; $c; $f):
+		[point($a; $ta; $c) | .per_repeat[]] as $A | [point($b; $tb; $c) | .per_repeat[]] as $B |
+		[$A[] as $x | $B[] | select(.round == $x.round and ($ta != $tb or .regime == $x.regime) and
 			.[$f] != null and .[$f] > 0 and $x[$f] != null) | $x[$f] / .[$f]] | interval;
-	# One thread of $a alone over $b at $t threads, paired by round, the
-	# repeats of $b in the regime refregime($t) (1-thread repeats have none).
-	def ceiling($a; $b; $t; $c): refregime($t) as $r |
-		[point($a; 1; $c) | .per_repeat[]] as $A | [point($b; $t; $c) | .per_repeat[]] as $B |
-		[$A[] as $x | $B[] | select(.round == $x.round and ($r == null or .regime == $r) and
-			.throughput > 0 and $x.throughput != null) | $x.throughput / .throughput] | interval;
-	# $a at $t threads (its repeats in the regime) over $a alone, by round.
-	def ofalone($a; $t; $c): refregime($t) as $r |
-		[point($a; 1; $c) | .per_repeat[]] as $A | [point($a; $t; $c) | .per_repeat[]] as $B |
-		[$A[] as $x | $B[] | select(.round == $x.round and ($r == null or .regime == $r) and
-			$x.throughput > 0 and .throughput != null) | .throughput / $x.throughput] | interval;
+	def paired($a; $b; $t; $c; $f): paired2($a; $t; $b; $t; $c; $f);
 	# A 1-thread point against its own bare loop, repeat by repeat.
 	def vsbare($a): [point($a; 1; 0) | .per_repeat[] | select(.bare_ns != null and .bare_ns > 0
 		and .throughput > 0) | 1e9 / .throughput / .bare_ns] | interval;'
@@ -293,11 +285,10 @@ for cs in 100 1000; do
 		# threads can beat one thread alone taking it again and again (no
 		# hand-over, the lock's and the data's lines stay in one cache;
 		# any hand-over adds a line transfer to the serial path). Paired
-		# by round with pthread-adaptive's repeats at $over threads (in
-		# the placement regime the lines above use): where this ceiling
-		# reads below the target, no lock could pass the line.
-		c=$(jq -r --arg a "$best" --argjson t "$over" --argjson c $cs "$jqlib"' ceiling($a; "pthread-adaptive"; $t; $c)' "$f")
-		s=$(jq -r --arg a "$best" --argjson t "$over" --argjson c $cs "$jqlib"' ofalone($a; $t; $c)' "$f")
+		# by round with pthread-adaptive's repeats at $over threads:
+		# where this ceiling reads below the target, no lock could pass.
+		c=$(jq -r --arg a "$best" --argjson t "$over" --argjson c $cs "$jqlib"' paired2($a; 1; "pthread-adaptive"; $t; $c; "throughput")' "$f")
+		s=$(jq -r --arg a "$best" --argjson t "$over" --argjson c $cs "$jqlib"' paired2($a; $t; $a; 1; $c; "throughput")' "$f")
 		if [ -n "$c" ]; then
 			set -- $c
 			printf '  ceiling: %s alone (1 thread) / pthread-adaptive at %s threads: %.3f [%.3f, %.3f] over %s rounds; %s\n' \
