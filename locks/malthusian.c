@@ -39,27 +39,44 @@
  * hands keeps spinning, as its turn comes within one turn's bound (below).
  * Out of budget, it marks MAL_HEAD_SLEEPS and sleeps on its node until a
  * release wakes it or hands it the lock. A head on the holder's CPU yields
- * instead of spinning. A waiter behind a sleeping one sleeps at once. A new
- * holder that was the head leaves the queue and promotes its successor to
- * head (a FUTEX_WAKE if it slept), starting that head's turn.
+ * instead of spinning. A waiter behind a sleeping one sleeps at once. A head
+ * that takes the free word leaves the queue and promotes the next head (a
+ * FUTEX_WAKE if it slept), starting that head's turn.
  * Release: if a head waits and its turn is over (MAL_BYPASS_LIMIT releases
- * since it became head), hand the lock to it directly (the word stays
- * held); otherwise CAS LOCKED -> FREE, after waking the head if it sleeps.
- * The wake happens while the releaser still holds the lock, so the head
- * cannot have moved on (no ABA on its node); a running thread that takes the
- * word first only counts one more bypass.
+ * since it became head), take it out of the queue, promote the next head,
+ * hand the lock to the old head directly (the word stays held), and only
+ * then wake the new head if it sleeps: the lock's new holder does not wait
+ * for that system call. Otherwise CAS LOCKED -> FREE, after waking the head
+ * if it sleeps. That wake happens while the releaser still holds the lock,
+ * so the head cannot have moved on (no ABA on its node); a running thread
+ * that takes the word first only counts one more bypass.
+ * Promotion picks the next head on another CPU than the new holder's when
+ * the queue has one (malthusian_pick_next()): a head on the holder's CPU
+ * cannot spin while the holder runs, so at its turn the old holder would
+ * have to sleep before it could run, and the other CPU would idle meanwhile.
+ * With 8 threads pinned 4 to each of 2 CPUs the queue's order otherwise
+ * repeats in runs of one CPU, and 6 turn ends in 8 went that way (a trace):
+ * one CPU idle 58-70% of the time; with the pick, 12%, and 3-4% more
+ * acquisitions at 100 ns (results/README.md).
  *
  * Fairness: not FIFO, but bounded bypass, so the registry marks it fair.
  * Every release while a head exists counts one bypass of it (a holder-only
  * counter); the release that reaches MAL_BYPASS_LIMIT hands the lock to the
- * head, whether it runs or not. A waiter with k threads ahead of it in the
- * queue therefore gets the lock after at most (k + 1) * (MAL_BYPASS_LIMIT +
- * 1) acquisitions by others. The share of a thread evens out over many turns
+ * head, whether it runs or not. A promotion may move one waiter from behind
+ * W to the front, but only when the new holder runs on the CPU of the
+ * waiter first in line; the moved one runs elsewhere, so at the promotion
+ * after it the first in line is taken as it is: of any two promotions in a
+ * row, one shortens the line ahead of W. A waiter with k threads ahead of it
+ * therefore becomes head within 2k + 1 promotions and gets the lock after at
+ * most (2k + 2) * (MAL_BYPASS_LIMIT + 1) acquisitions by others. The share of a thread evens out over many turns
  * (Jain's index of a run), not within one: over a turn the releasing thread
  * takes the lock again and again, which is where its speed comes from.
  *
  * Holder-only fields (bypass, and head when written by a holder) are ordered
  * from one holder to the next by the word's RELEASE/ACQUIRE or the grant's.
+ * So are the next links of queued nodes other than the tail: only holders
+ * read them (to promote) or move them (the pick); a waiter links itself into
+ * the tail's next, which the pick never touches.
  * head is written by the holder, or by an arrival that found the queue empty
  * (after the holder's CAS of tail to NULL, which the arrival's exchange
  * reads), so it is atomic. trylock is the CAS FREE -> LOCKED: it never waits
@@ -86,6 +103,11 @@ enum { MAL_FREE = 0, MAL_LOCKED = 1, MAL_HEAD_SLEEPS = 2 };
  * leave threads without a turn in a run of tens of milliseconds with 1 us
  * sections (2048 of those take ~2 ms). */
 #define MAL_BYPASS_LIMIT 2048u
+
+/* How many waiters malthusian_pick_next() looks at for one on another CPU
+ * than the new holder's: as many as the CPUs it would skip over, and a few
+ * more than a small machine has. */
+#define MAL_PICK_SCAN 8u
 
 /* Most relax hints the head spins on its own node between two looks at the
  * lock word (the gap doubles up to this while the lock changes hands): ~13
@@ -189,9 +211,10 @@ static inline bool malthusian_spin_node(struct park_node *me, unsigned n, uint64
 	return false;
 }
 
-/* As head: wait until we hold the lock, by taking the free word or by
- * being handed the lock. */
-static void malthusian_head_wait(struct malthusian_lock *l, struct park_node *me,
+/* As head: wait until we hold the lock, by taking the free word (false:
+ * we are still in the queue) or by being handed the lock (true: the
+ * releaser took us out of it). */
+static bool malthusian_head_wait(struct malthusian_lock *l, struct park_node *me,
 				 int cpu)
 {
 	uint64_t spins = 0;
@@ -313,16 +336,59 @@ spin:;
 		goto spin;
 
 handed:
-	/* We own the lock; clear MAL_HEAD_SLEEPS if we set it. Relaxed: only
-	 * the owner writes the word while it is held (others CAS it only from
-	 * FREE). */
-	atomic_store_explicit(&l->word, MAL_LOCKED, memory_order_relaxed);
+	/* A MAL_HEAD_SLEEPS we set stays: the next head may have set it too
+	 * since the releaser promoted it, so only a release clears it, when
+	 * it wakes whoever is head then (malthusian_unlock()). */
+	lock_thread_stats.spins += spins;
+	return true;
 took:
 	lock_thread_stats.spins += spins;
+	return false;
 }
 
-/* We hold the lock and were the head: leave the queue, promote the next. */
-static void malthusian_leave_queue(struct malthusian_lock *l, struct park_node *me)
+/* Of the waiters from next on, the one to promote when me leaves the queue:
+ * next, unless it queued on me's CPU and a later waiter on another CPU
+ * (not the tail) can be moved in front of it; that one is unlinked and
+ * linked before next. We hold the lock; the links we read and write are
+ * those of waiters that have a successor, which no arrival writes (an
+ * arrival links itself into the tail's next), and which only holders read
+ * (here, in malthusian_leave_queue() and park_wait_next()), so the lock
+ * orders them: relaxed stores. The CPUs are hints (relaxed). */
+static struct park_node *malthusian_pick_next(struct park_node *me, struct park_node *next)
+{
+	int cpu = atomic_load_explicit(&me->cpu, memory_order_relaxed);
+
+	if (cpu == 0 || atomic_load_explicit(&next->cpu, memory_order_relaxed) != cpu)
+		return next;
+	struct park_node *prev = next;
+	for (unsigned i = 0; i < MAL_PICK_SCAN; i++) {
+		/* ACQUIRE (both): pair with the RELEASE store of pred->next
+		 * in malthusian_lock() by the waiter that linked itself there,
+		 * so its own stores (its cpu, next = NULL, state) are visible
+		 * to us, and through our release of the lock to the holders
+		 * that later follow the link we may store in its place (their
+		 * loads read our relaxed store, not the waiter's). */
+		struct park_node *x = atomic_load_explicit(&prev->next, memory_order_acquire);
+		if (x == NULL)
+			break;
+		struct park_node *after = atomic_load_explicit(&x->next, memory_order_acquire);
+		if (after == NULL)
+			break; /* x is the tail: an arrival may be linking to it */
+		if (atomic_load_explicit(&x->cpu, memory_order_relaxed) != cpu) {
+			atomic_store_explicit(&prev->next, after, memory_order_relaxed);
+			atomic_store_explicit(&x->next, next, memory_order_relaxed);
+			return x;
+		}
+		prev = x;
+	}
+	return next;
+}
+
+/* We hold the lock and me is the head: take it out of the queue and
+ * promote the next head. Returns that head if it sleeps: the caller wakes
+ * it (park_wake()). */
+static struct park_node *malthusian_leave_queue(struct malthusian_lock *l,
+						struct park_node *me)
 {
 	/* ACQUIRE: pairs with the RELEASE store of pred->next in
 	 * malthusian_lock() (survives check-mutants: see there). */
@@ -340,15 +406,16 @@ static void malthusian_leave_queue(struct malthusian_lock *l, struct park_node *
 		 * check-mutants (locks/MUTANTS.md): needed, since without it
 		 * our head = NULL could land after that arrival's head = me,
 		 * and a release that then finds MAL_HEAD_SLEEPS would read a
-		 * NULL head; head is atomic, so TSan cannot see the stale order
+		 * NULL head and wake nobody; head is atomic, so TSan cannot see the stale order
 		 * and x86 never produces it. (The critical section itself is
 		 * published by the word, not the queue.) */
 		if (atomic_compare_exchange_strong_explicit(
 			    &l->tail, &expected, NULL, memory_order_release,
 			    memory_order_relaxed))
-			return;
+			return NULL;
 		next = park_wait_next(me);
 	}
+	next = malthusian_pick_next(me, next);
 	/* RELEASE: a release that reads head (ACQUIRE) sees next's node as
 	 * next initialised it (we read that through me->next). Survives
 	 * check-mutants (locks/MUTANTS.md) and looks stronger than needed:
@@ -360,7 +427,7 @@ static void malthusian_leave_queue(struct malthusian_lock *l, struct park_node *
 	 * other store, by an arrival that does not hold the lock.) Kept
 	 * pending a model check. */
 	atomic_store_explicit(&l->head, next, memory_order_release);
-	park_set(next, PARK_HEAD);
+	return park_set_nowake(next, PARK_HEAD) ? next : NULL;
 }
 
 static inline void malthusian_lock(void *lk, void *node)
@@ -380,6 +447,7 @@ static inline void malthusian_lock(void *lk, void *node)
 
 	atomic_store_explicit(&me->next, NULL, memory_order_relaxed);
 	atomic_store_explicit(&me->state, PARK_WAIT, memory_order_relaxed);
+	atomic_store_explicit(&me->cpu, cpu, memory_order_relaxed);
 	/* ACQ_REL: RELEASE publishes the stores above to the successor that
 	 * finds our node in tail; ACQUIRE pairs with the RELEASE CAS of tail in
 	 * malthusian_leave_queue() when the queue was empty. Survives
@@ -420,12 +488,16 @@ static inline void malthusian_lock(void *lk, void *node)
 					  : l->spin_budget;
 		(void)park_wait(me, budget, &l->holder_cpu, cpu);
 	}
-	malthusian_head_wait(l, me, cpu);
+	bool handed = malthusian_head_wait(l, me, cpu);
 	/* Where we run before we wake our successor: if it wakes on our CPU,
 	 * it then finds us there and yields at once, instead of spinning
 	 * while we, the holder, wait for the CPU. */
 	malthusian_note_holder(l, me, cpu);
-	malthusian_leave_queue(l, me);
+	if (!handed) {
+		struct park_node *sleeper = malthusian_leave_queue(l, me);
+		if (sleeper != NULL)
+			park_wake(sleeper);
+	}
 }
 
 static inline void malthusian_unlock(void *lk, void *node)
@@ -440,7 +512,14 @@ static inline void malthusian_unlock(void *lk, void *node)
 		/* Relaxed: holder-only (the head only watches it change). */
 		unsigned b = atomic_load_explicit(&l->bypass, memory_order_relaxed) + 1;
 		if (b >= MAL_BYPASS_LIMIT) {
+			/* Its turn: take it out of the queue and promote the
+			 * next head for it, hand it the lock, and wake the new
+			 * head (if it sleeps) only then, outside the new
+			 * holder's critical section (park_set_nowake()). */
+			struct park_node *sleeper = malthusian_leave_queue(l, h);
 			park_grant(h);
+			if (sleeper != NULL)
+				park_wake(sleeper);
 			return;
 		}
 		atomic_store_explicit(&l->bypass, b, memory_order_relaxed);
@@ -458,10 +537,12 @@ static inline void malthusian_unlock(void *lk, void *node)
 		/* The head sleeps. Wake it to compete for the word again,
 		 * while we still hold the lock: until we let go, nobody else
 		 * can grant it the lock or let it take the word, so its state
-		 * is PARKED or (woken early) HEAD, and the CAS below cannot
-		 * hit a node that has moved on. Clear the mark first (we own
-		 * the word; relaxed, the CAS above releases it): if the head
-		 * marks again before our CAS, we come round once more. */
+		 * is PARKED or (woken early, or promoted awake) HEAD, and the
+		 * CAS below cannot hit a node that has moved on. Clear the
+		 * mark first (we own the word; relaxed, the CAS above releases
+		 * it): if the head marks again before our CAS, we come round
+		 * once more. The mark may be stale, left by a head that was
+		 * then handed the lock (and there may be no head now). */
 		/* ACQUIRE: as above. Survives check-mutants (locks/MUTANTS.md)
 		 * and looks stronger than needed: the failing ACQUIRE CAS just
 		 * synchronised with the head's CAS that set MAL_HEAD_SLEEPS,
@@ -470,6 +551,9 @@ static inline void malthusian_unlock(void *lk, void *node)
 		 * model check. */
 		h = atomic_load_explicit(&l->head, memory_order_acquire);
 		atomic_store_explicit(&l->word, MAL_LOCKED, memory_order_relaxed);
+		expected = MAL_LOCKED;
+		if (h == NULL)
+			continue;
 		uint32_t parked = PARK_PARKED;
 		/* RELEASE: pairs with the head's ACQUIRE load of its state.
 		 * Survives check-mutants (locks/MUTANTS.md) and looks stronger
@@ -480,8 +564,7 @@ static inline void malthusian_unlock(void *lk, void *node)
 		if (atomic_compare_exchange_strong_explicit(&h->state, &parked, PARK_HEAD,
 							    memory_order_release,
 							    memory_order_relaxed))
-			lock_futex_wake(&h->state, 1);
-		expected = MAL_LOCKED;
+			park_wake(h);
 	}
 }
 

@@ -50,8 +50,10 @@ enum { PARK_GRANTED = 0, PARK_WAIT = 1, PARK_PARKED = 2, PARK_HEAD = 3 };
 struct park_node {
 	_Atomic(struct park_node *) next; /* queue successor */
 	_Atomic uint32_t state;           /* PARK_*, the futex word */
-	/* The CPU the owner ran on when it queued, + 1 (0: unknown). A hint
-	 * only (a thread may migrate), so relaxed everywhere. */
+	/* The CPU the owner ran on when it queued, + 1 (0: unknown; only
+	 * malthusian sets it, to pick a head on another CPU than the
+	 * holder's). A hint only (a thread may migrate), so relaxed
+	 * everywhere. */
 	_Atomic int cpu;
 };
 
@@ -149,14 +151,27 @@ static inline uint32_t park_wait(struct park_node *me, unsigned budget,
 	return s;
 }
 
-/* End the wait of n's owner with state s, waking it if it sleeps. */
-static inline void park_set(struct park_node *n, uint32_t s)
+/* End the wait of n's owner with state s; true if it sleeps, and then the
+ * caller must wake it (park_wake()), at once or after work of its own (a
+ * wake that reaches n after a spurious wake-up let its owner move on is
+ * itself spurious, as above). */
+static inline bool park_set_nowake(struct park_node *n, uint32_t s)
 {
 	/* RELEASE: publishes what the caller wrote before (for a grant, the
 	 * critical section) to the waiter's ACQUIRE load of its state. */
-	uint32_t old = atomic_exchange_explicit(&n->state, s, memory_order_release);
-	if (old == PARK_PARKED)
-		lock_futex_wake(&n->state, 1);
+	return atomic_exchange_explicit(&n->state, s, memory_order_release) == PARK_PARKED;
+}
+
+static inline void park_wake(struct park_node *n)
+{
+	lock_futex_wake(&n->state, 1);
+}
+
+/* End the wait of n's owner with state s, waking it if it sleeps. */
+static inline void park_set(struct park_node *n, uint32_t s)
+{
+	if (park_set_nowake(n, s))
+		park_wake(n);
 }
 
 /* Hand the lock to the waiter owning n (the caller holds it). */

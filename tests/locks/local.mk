@@ -1,18 +1,18 @@
 # tests/locks/local.mk: correctness of every lock of the registry (mutual
 # exclusion, K permits, trylock, lost wake-ups, fairness), the negative
-# controls that prove the checks can fail, white-box tests of clh and mcs-tp,
-# spin models of the protocols.
+# controls that prove the checks can fail, white-box tests of clh, mcs-tp and
+# malthusian, spin models of the protocols.
 
 check_PROGRAMS += tests/locks/validate tests/locks/negative_control tests/locks/liveness \
 	tests/locks/liveness_lossy tests/locks/sem_permits tests/locks/trylock_prompt \
 	tests/locks/fair_shares tests/locks/clh_abandon tests/locks/mcs_tp_skip \
-	tests/locks/baseline_errors tests/locks/sem_destroy tests/locks/tsan_locks \
+	tests/locks/malthusian_pick tests/locks/baseline_errors tests/locks/sem_destroy tests/locks/tsan_locks \
 	tests/locks/misordered_lock
 LOCKS_TESTS = tests/locks/registry.sh tests/locks/validate tests/locks/negative_control \
 	tests/locks/liveness tests/locks/liveness_lossy tests/locks/sem_permits \
 	tests/locks/trylock_prompt tests/locks/fair_shares tests/locks/clh_abandon \
-	tests/locks/mcs_tp_skip tests/locks/baseline_errors tests/locks/sem_destroy \
-	tests/locks/tsan_locks tests/locks/misordered_lock tests/locks/models.sh \
+	tests/locks/mcs_tp_skip tests/locks/malthusian_pick tests/locks/baseline_errors \
+	tests/locks/sem_destroy tests/locks/tsan_locks tests/locks/misordered_lock tests/locks/models.sh \
 	tests/locks/clh_tp_model.sh
 TESTS += $(LOCKS_TESTS)
 EXTRA_DIST += tests/locks/registry.sh tests/locks/models.sh tests/locks/clh_tp_model.sh \
@@ -40,6 +40,8 @@ tests_locks_fair_shares_LDADD = $(LOCKCHECK_LDADD)
 tests_locks_clh_abandon_SOURCES = tests/locks/clh_abandon.c tests/lib/tap.h
 # White box: mcs-tp's release past a stale waiter (locks/mcs_tp.c compiled in).
 tests_locks_mcs_tp_skip_SOURCES = tests/locks/mcs_tp_skip.c tests/lib/tap.h
+# White box: malthusian's choice of the next head (locks/malthusian.c compiled in).
+tests_locks_malthusian_pick_SOURCES = tests/locks/malthusian_pick.c tests/lib/tap.h
 tests_locks_baseline_errors_SOURCES = tests/locks/baseline_errors.c tests/lib/tap.h
 tests_locks_baseline_errors_LDADD = $(LOCKCHECK_LDADD)
 # Locks and semaphores freed right after their last user (glibc bug 12674);
