@@ -116,9 +116,15 @@ enum { MAL_FREE = 0, MAL_LOCKED = 1, MAL_HEAD_SLEEPS = 2 };
 #define MAL_HEAD_GAP 512u
 
 /* Relax hints between the two looks that must both find the word free
- * before the head takes it: longer than a running holder's gap between a
- * release and its next acquisition. */
-#define MAL_HEAD_CONFIRM 8u
+ * before the head takes it (~3-5 us here): longer than a running holder's
+ * gaps between a release and its next acquisition, the harness's own
+ * included. With 8, heads at 8 threads and 1 us sections took the word in
+ * such gaps at 94 of 402 turn starts, cutting those turns short, and Jain
+ * fell to 0.95-0.97; with 128, 32 of 331 and 0.99. A holder that comes back
+ * from a non-critical section within the window keeps the lock, as it
+ * keeps it through the bypasses of a turn (cs 1 us, ncs 1 us: 479k
+ * acquisitions/s against 327k with 8, where each take began a turn). */
+#define MAL_HEAD_CONFIRM 128u
 
 /* However few relax hints that is, the head also parks after this long
  * without a release: the cost of a futex sleep plus wake-up (Mutexee's
