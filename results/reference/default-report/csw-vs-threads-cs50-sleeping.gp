@@ -24,8 +24,8 @@ blk[4] = 13; lock_idx[4] = 14; machine_idx[4] = 1; titles[4] = 'sem'
 blk[5] = 14; lock_idx[5] = 15; machine_idx[5] = 1; titles[5] = 'mcs-park'
 blk[6] = 15; lock_idx[6] = 16; machine_idx[6] = 1; titles[6] = 'malthusian'
 logx = 2
-logy = 1
-y_range = ''
+logy = 0
+y_range = '[0:*]'
 y_format = '%g'
 xtics_list = '(1,2,8)'
 has_over_points = 1

@@ -17,9 +17,9 @@ array blk[4]
 array titles[4]
 array lock_idx[4]
 array machine_idx[4]
-blk[1] = 0; lock_idx[1] = 1; machine_idx[1] = 1; titles[1] = 'tas'
+blk[1] = 3; lock_idx[1] = 4; machine_idx[1] = 1; titles[1] = 'ticket'
 blk[2] = 7; lock_idx[2] = 8; machine_idx[2] = 1; titles[2] = 'hemlock'
-blk[3] = 14; lock_idx[3] = 15; machine_idx[3] = 1; titles[3] = 'mcs-park'
+blk[3] = 10; lock_idx[3] = 11; machine_idx[3] = 1; titles[3] = 'futex'
 blk[4] = 20; lock_idx[4] = 21; machine_idx[4] = 1; titles[4] = 'ck-fas'
 logx = 10
 logy = 0

@@ -18,7 +18,7 @@ array titles[4]
 array lock_idx[4]
 array machine_idx[4]
 blk[1] = 0; lock_idx[1] = 1; machine_idx[1] = 1; titles[1] = 'tas'
-blk[2] = 7; lock_idx[2] = 8; machine_idx[2] = 1; titles[2] = 'hemlock'
+blk[2] = 6; lock_idx[2] = 7; machine_idx[2] = 1; titles[2] = 'qspinlock'
 blk[3] = 15; lock_idx[3] = 16; machine_idx[3] = 1; titles[3] = 'malthusian'
 blk[4] = 20; lock_idx[4] = 21; machine_idx[4] = 1; titles[4] = 'ck-fas'
 logx = 10

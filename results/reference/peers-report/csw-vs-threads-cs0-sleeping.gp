@@ -21,8 +21,8 @@ blk[1] = 6; lock_idx[1] = 11; machine_idx[1] = 1; titles[1] = 'futex'
 blk[2] = 7; lock_idx[2] = 12; machine_idx[2] = 1; titles[2] = 'futex-spin'
 blk[3] = 8; lock_idx[3] = 13; machine_idx[3] = 1; titles[3] = 'lll'
 logx = 2
-logy = 0
-y_range = '[0:*]'
+logy = 1
+y_range = ''
 y_format = '%g'
 xtics_list = '(1,2,8)'
 has_over_points = 1

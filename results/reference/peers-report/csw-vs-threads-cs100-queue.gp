@@ -24,8 +24,8 @@ blk[4] = 10; lock_idx[4] = 8; machine_idx[4] = 1; titles[4] = 'hemlock'
 blk[5] = 11; lock_idx[5] = 9; machine_idx[5] = 1; titles[5] = 'mcs-tp'
 blk[6] = 12; lock_idx[6] = 10; machine_idx[6] = 1; titles[6] = 'clh-tp'
 logx = 2
-logy = 0
-y_range = '[0:*]'
+logy = 1
+y_range = ''
 y_format = '%g'
 xtics_list = '(1,2,8)'
 has_over_points = 1

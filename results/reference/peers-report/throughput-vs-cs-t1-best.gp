@@ -19,7 +19,7 @@ array lock_idx[4]
 array machine_idx[4]
 blk[1] = 1; lock_idx[1] = 2; machine_idx[1] = 1; titles[1] = 'ttas'
 blk[2] = 5; lock_idx[2] = 6; machine_idx[2] = 1; titles[2] = 'clh'
-blk[3] = 7; lock_idx[3] = 12; machine_idx[3] = 1; titles[3] = 'futex-spin'
+blk[3] = 6; lock_idx[3] = 11; machine_idx[3] = 1; titles[3] = 'futex'
 blk[4] = 13; lock_idx[4] = 21; machine_idx[4] = 1; titles[4] = 'ck-fas'
 logx = 0
 logy = 1

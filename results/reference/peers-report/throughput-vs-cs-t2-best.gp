@@ -20,7 +20,7 @@ array machine_idx[4]
 blk[1] = 1; lock_idx[1] = 2; machine_idx[1] = 1; titles[1] = 'ttas'
 blk[2] = 9; lock_idx[2] = 7; machine_idx[2] = 1; titles[2] = 'qspinlock'
 blk[3] = 7; lock_idx[3] = 12; machine_idx[3] = 1; titles[3] = 'futex-spin'
-blk[4] = 18; lock_idx[4] = 18; machine_idx[4] = 1; titles[4] = 'pthread-adaptive'
+blk[4] = 19; lock_idx[4] = 19; machine_idx[4] = 1; titles[4] = 'pthread-spin'
 logx = 0
 logy = 0
 y_range = '[0:*]'

@@ -17,7 +17,7 @@ array blk[4]
 array titles[4]
 array lock_idx[4]
 array machine_idx[4]
-blk[1] = 2; lock_idx[1] = 3; machine_idx[1] = 1; titles[1] = 'cas'
+blk[1] = 0; lock_idx[1] = 1; machine_idx[1] = 1; titles[1] = 'tas'
 blk[2] = 12; lock_idx[2] = 10; machine_idx[2] = 1; titles[2] = 'clh-tp'
 blk[3] = 7; lock_idx[3] = 12; machine_idx[3] = 1; titles[3] = 'futex-spin'
 blk[4] = 18; lock_idx[4] = 18; machine_idx[4] = 1; titles[4] = 'pthread-adaptive'
