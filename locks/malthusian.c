@@ -68,9 +68,10 @@
  * after it the first in line is taken as it is: of any two promotions in a
  * row, one shortens the line ahead of W. A waiter with k threads ahead of it
  * therefore becomes head within 2k + 1 promotions and gets the lock after at
- * most (2k + 2) * (MAL_BYPASS_LIMIT + 1) acquisitions by others. The share of a thread evens out over many turns
- * (Jain's index of a run), not within one: over a turn the releasing thread
- * takes the lock again and again, which is where its speed comes from.
+ * most (2k + 2) * (MAL_BYPASS_LIMIT + 1) acquisitions by others. The share
+ * of a thread evens out over many turns (Jain's index of a run), not within
+ * one: over a turn the releasing thread takes the lock again and again,
+ * which is where its speed comes from.
  *
  * Holder-only fields (bypass, and head when written by a holder) are ordered
  * from one holder to the next by the word's RELEASE/ACQUIRE or the grant's.
@@ -412,9 +413,9 @@ static struct park_node *malthusian_leave_queue(struct malthusian_lock *l,
 		 * check-mutants (locks/MUTANTS.md): needed, since without it
 		 * our head = NULL could land after that arrival's head = me,
 		 * and a release that then finds MAL_HEAD_SLEEPS would read a
-		 * NULL head and wake nobody; head is atomic, so TSan cannot see the stale order
-		 * and x86 never produces it. (The critical section itself is
-		 * published by the word, not the queue.) */
+		 * NULL head and wake nobody; head is atomic, so TSan cannot see
+		 * the stale order and x86 never produces it. (The critical
+		 * section itself is published by the word, not the queue.) */
 		if (atomic_compare_exchange_strong_explicit(
 			    &l->tail, &expected, NULL, memory_order_release,
 			    memory_order_relaxed))
