@@ -4,9 +4,9 @@
 # the results reader, the measured loop, the sweep engine.
 
 check_PROGRAMS += tests/unit/hist tests/unit/stats tests/unit/tsc tests/unit/topo \
-	tests/unit/reader tests/unit/harness tests/unit/sweep tests/unit/fmt
+	tests/unit/reader tests/unit/harness tests/unit/sweep tests/unit/fmt tests/unit/topo_span
 UNIT_TESTS = tests/unit/hist tests/unit/stats tests/unit/tsc tests/unit/topo \
-	tests/unit/reader tests/unit/harness tests/unit/sweep tests/unit/fmt
+	tests/unit/reader tests/unit/harness tests/unit/sweep tests/unit/fmt tests/unit/topo_span
 TESTS += $(UNIT_TESTS)
 
 tests_unit_hist_SOURCES = tests/unit/hist.c tests/lib/unit.h tests/lib/tap.h harness/hist.h harness/hist.c
@@ -19,6 +19,11 @@ tests_unit_tsc_LDADD = -lm
 tests_unit_topo_SOURCES = tests/unit/topo.c tests/lib/unit.h tests/lib/tap.h $(TOPO_SOURCES) bench/topo_json.c bench/topo_json.h
 tests_unit_topo_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(JANSSON_CFLAGS)
 tests_unit_topo_LDADD = $(HWLOC_LIBS) $(JANSSON_LIBS) $(NUMA_LIBS)
+# Spans and boundaries on synthetic server topologies (issue 23).
+tests_unit_topo_span_SOURCES = tests/unit/topo_span.c tests/lib/unit.h tests/lib/tap.h \
+	$(TOPO_SOURCES) bench/topo_span_json.c bench/topo_span_json.h
+tests_unit_topo_span_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(JANSSON_CFLAGS)
+tests_unit_topo_span_LDADD = $(HWLOC_LIBS) $(JANSSON_LIBS) $(NUMA_LIBS)
 tests_unit_reader_SOURCES = tests/unit/reader.c tests/lib/unit.h tests/lib/tap.h $(RESULTS_READER_SOURCES)
 tests_unit_reader_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 tests_unit_reader_LDADD = $(JANSSON_LIBS) -lm
