@@ -46,6 +46,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "plotting.h"
+#include "run_spec.h"
 #include "stats.h"
 
 /* The smallest difference called by default, a fraction (see above). */
@@ -399,6 +400,7 @@ static void print_table(FILE *out, const struct comparison *c)
 		fprintf(out, "%-4s  %s: %s, %s%s\n", s ? "NEW" : "BASE", c->in[s].file->path,
 			c->in[s].label, c->in[s].file->timestamp,
 			c->in[s].file->complete ? "" : " (incomplete sweep)");
+	run_spec_compare_line(out, c->in[0].file->root, c->in[1].file->root);
 	fprintf(out, "verdict: faster/slower when the CIs of the medians (level >= %.0f%%) do not "
 		"overlap and the ratio differs by >= %g%% (times the machine's speed shift); "
 		"else within noise.\n"

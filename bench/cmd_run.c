@@ -24,6 +24,7 @@
 #include "commands.h"
 #include "parse.h"
 #include "run_output.h"
+#include "run_spec.h"
 #include "stats.h"
 
 #define MAX_THREADS 4096
@@ -76,6 +77,12 @@ static const char run_usage[] =
 	"  --oversubscribe      allow more threads than CPUs\n"
 	"  --mem POLICY         where the locks live: local, interleave, node:N\n"
 	"\n"
+	"Sweep specs (the same sweep on every host):\n"
+	"  --spec FILE          run the sweep FILE describes (JSON, see --save-spec);\n"
+	"                       only -o, --format and -q may be added\n"
+	"  --save-spec FILE     write the sweep these options describe to FILE and\n"
+	"                       exit without running it\n"
+	"\n"
 	"Output:\n"
 	"  -o, --output FILE    results JSON; default results/HOST-DATE.json\n"
 	"  --format F           stdout: table (default), json or csv\n"
@@ -88,7 +95,7 @@ static const char run_usage[] =
 
 enum { OPT_LOCKS = 256, OPT_THREADS, OPT_CS, OPT_NCS, OPT_DIST, OPT_CS_LINES, OPT_NLOCKS,
        OPT_PERMITS, OPT_SPIN_BUDGET, OPT_DURATION, OPT_WARMUP, OPT_REPEAT, OPT_SAMPLE,
-       OPT_SEED, OPT_PIN, OPT_OVERSUB, OPT_MEM, OPT_FORMAT };
+       OPT_SEED, OPT_PIN, OPT_OVERSUB, OPT_MEM, OPT_FORMAT, OPT_SPEC, OPT_SAVE_SPEC };
 
 static volatile sig_atomic_t stop_request;
 static volatile sig_atomic_t stop_signal;
@@ -116,9 +123,15 @@ static void install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+/* The spec file being run, for its errors: set while options come from it. */
+static const char *spec_path;
+
 static int usage_fail(const char *msg)
 {
-	cli_usage_error("%s", msg);
+	char reworded[1024];
+
+	run_spec_reword(spec_path ? spec_path : "", msg, reworded, sizeof(reworded));
+	cli_usage_error("%s", spec_path ? reworded : msg);
 	return EXIT_USAGE;
 }
 
@@ -287,6 +300,8 @@ int cmd_run(int argc, char **argv)
 		{ "mem", required_argument, NULL, OPT_MEM },
 		{ "output", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "spec", required_argument, NULL, OPT_SPEC },
+		{ "save-spec", required_argument, NULL, OPT_SAVE_SPEC },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -294,7 +309,7 @@ int cmd_run(int argc, char **argv)
 	const char *locks_arg = "all", *threads_arg = NULL, *cs_arg = DEFAULT_CS,
 		   *ncs_arg = DEFAULT_NCS, *duration_arg = DEFAULT_DURATION,
 		   *warmup_arg = DEFAULT_WARMUP, *pin_arg = TOPO_DEFAULT_PIN,
-		   *mem_arg = "local", *output = NULL, *format = "table";
+		   *mem_arg = "local", *output = NULL, *format = "table", *save_spec = NULL;
 	struct sweep s;
 	struct sweep_config *c = &s.cfg;
 	struct time_value *cs_tv = NULL, *ncs_tv = NULL, dur_tv, warm_tv;
@@ -302,9 +317,13 @@ int cmd_run(int argc, char **argv)
 	char err[512], outbuf[512];
 	unsigned long v;
 	bool quiet = false, seed_given = false;
-	int ch, status = 0;
+	int ch, status = 0, longindex = 0;
+	char **spec_args = NULL, **spec_argv = NULL;
+	size_t nspec_args = 0;
+	int spec_end = 0, spec_seen = 0;
 
 	memset(&s, 0, sizeof(s));
+	spec_path = NULL;
 	c->repeats = DEFAULT_REPEATS;
 	c->permits = 1;
 	c->cs_lines = 1;
@@ -312,9 +331,41 @@ int cmd_run(int argc, char **argv)
 	c->sample_every = 0;
 	join_command_line(argc - 1, argv + 1, c->command_line, sizeof(c->command_line));
 
+	/* --spec FILE: its options go first, then the command line's, which
+	 * may only add output options (checked below). */
+	if (run_spec_find(argc, argv, &spec_path) && spec_path != NULL) {
+		if (run_spec_load(spec_path, &spec_args, &nspec_args, err, sizeof(err)) != 0) {
+			spec_path = NULL;
+			cli_usage_error("%s", err);
+			return EXIT_USAGE;
+		}
+		spec_argv = calloc(nspec_args + (size_t)argc + 1, sizeof(*spec_argv));
+		if (spec_argv == NULL) {
+			run_spec_free_args(spec_args, nspec_args);
+			cli_error("out of memory");
+			return 1;
+		}
+		spec_argv[0] = argv[0];
+		memcpy(spec_argv + 1, spec_args, nspec_args * sizeof(*spec_argv));
+		memcpy(spec_argv + 1 + nspec_args, argv + 1, (size_t)(argc - 1) * sizeof(*argv));
+		spec_end = 1 + (int)nspec_args;
+		argc += (int)nspec_args;
+		argv = spec_argv;
+	}
+
 	opterr = 0;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, ":o:qh", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":o:qh", opts, &longindex)) != -1) {
+		/* A spec runs unchanged: a sweep option of the command line
+		 * (after the spec's own) would make it another sweep. */
+		if (spec_path && ch >= OPT_LOCKS && ch <= OPT_MEM && optind > spec_end) {
+			snprintf(err, sizeof(err), "--%s cannot be combined with --spec %s (a spec "
+				 "runs unchanged: edit the spec instead)", opts[longindex].name,
+				 spec_path);
+			spec_path = NULL;
+			status = usage_fail(err);
+			goto out;
+		}
 		switch (ch) {
 		case OPT_LOCKS: locks_arg = optarg; break;
 		case OPT_THREADS: threads_arg = optarg; break;
@@ -394,6 +445,17 @@ int cmd_run(int argc, char **argv)
 			format = optarg;
 			break;
 		case 'q': quiet = true; break;
+		case OPT_SPEC:
+			/* read above, before the loop: only one spec a run */
+			if (spec_path == NULL || strcmp(optarg, spec_path) != 0 || spec_seen++) {
+				snprintf(err, sizeof(err), "--spec %s: only one --spec per run",
+					 optarg);
+				spec_path = NULL;
+				status = usage_fail(err);
+				goto out;
+			}
+			break;
+		case OPT_SAVE_SPEC: save_spec = optarg; break;
 		case 'h': fputs(run_usage, stdout); return 0;
 		default:
 			return cli_bad_option(ch, argv);
@@ -446,6 +508,37 @@ int cmd_run(int argc, char **argv)
 	} else if (parse_thread_list("--threads", threads_arg, ncpus, MAX_THREADS, &c->threads,
 				     &c->nthreads, err, sizeof(err)) != 0) {
 		goto usage;
+	}
+	{
+		struct run_spec_texts tx = { locks_arg, threads_arg, cs_arg, ncs_arg,
+					     duration_arg, warmup_arg, pin_arg, mem_arg };
+		if (run_spec_make(&tx, c, seed_given) != 0) {
+			cli_error("out of memory");
+			status = 1;
+			goto out;
+		}
+	}
+	/* Saved before the plans are checked: a spec may be meant for a
+	 * bigger machine than the one that writes it. */
+	if (save_spec != NULL) {
+		if (spec_path != NULL && strcmp(spec_path, save_spec) == 0) {
+			snprintf(err, sizeof(err), "--save-spec %s: the same file as --spec",
+				 save_spec);
+			goto usage;
+		}
+		if (atomic_check_writable(save_spec, err + 13, sizeof(err) - 13) != 0) {
+			memcpy(err, "--save-spec: ", 13);
+			goto usage;
+		}
+		if (run_spec_save(c, save_spec, err, sizeof(err)) != 0) {
+			cli_error("--save-spec: %s", err);
+			status = 1;
+			goto out;
+		}
+		if (!quiet)
+			fprintf(stderr, "contend run: spec written to %s (%s); not run\n", save_spec,
+				c->spec_hash);
+		goto out;
 	}
 	/* Plans for every thread count now: pin errors are usage errors. */
 	int *plan_cpus = calloc(MAX_THREADS, sizeof(int));
@@ -536,9 +629,11 @@ int cmd_run(int argc, char **argv)
 	goto out;
 
 usage:
-	cli_usage_error("%s", err);
-	status = EXIT_USAGE;
+	status = usage_fail(err);
 out:
+	spec_path = NULL;
+	run_spec_free_args(spec_args, nspec_args);
+	free(spec_argv);
 	free(cs_tv);
 	free(ncs_tv);
 	sweep_free(&s);

@@ -16,6 +16,7 @@
 #include "stats.h"
 #include "reader.h" /* RESULTS_SCHEMA_VERSION: the writer writes what the reader reads */
 #include "run_output.h"
+#include "run_spec.h"
 #include "topo_json.h"
 #include "topo_span_json.h"
 
@@ -141,6 +142,7 @@ static json_t *config_json(const struct sweep_config *c)
 		"oversubscribe", c->oversubscribe, "mem", c->mem_text,
 		"permits", (int)c->permits, "cs_lines", (int)c->cs_lines,
 		"nlocks", (int)c->nlocks, "sample_every", (json_int_t)c->sample_every);
+	run_spec_config_set(o, c);
 	return o;
 }
 
