@@ -14,7 +14,7 @@ contend_SOURCES += bench/cmd_run.c bench/parse.c bench/parse.h bench/run_output.
 	bench/run_json.c bench/run_output.c bench/atomicfile.c bench/atomicfile.h
 # Topology in the results (issue 23): cpus_span per point, boundaries.
 contend_SOURCES += bench/topo_span_json.c bench/topo_span_json.h bench/boundaries.c \
-	bench/boundaries.h bench/plot_boundaries.c
+	bench/boundaries.h bench/plot_boundaries.c bench/findings_knees.c bench/findings_knees.h
 # Sweep specs: contend run --spec / --save-spec, config.spec_hash (issue 23).
 contend_SOURCES += bench/run_spec.c bench/run_spec.h
 contend_SOURCES += bench/cmd_probe.c bench/cmd_topo.c bench/topo_json.c bench/topo_json.h
