@@ -51,3 +51,37 @@ void topo_boundaries_json_set(json_t *doc, const struct topo *t, const char *pin
 	json_object_set_new(doc, "boundaries", arr);
 	free(b);
 }
+
+void topo_span_print(FILE *f, const struct topo *t, const char *pin, const int *cpus,
+		     unsigned n)
+{
+	struct topo_span sp;
+	size_t max = topo_pus(t) + 1;
+	struct topo_boundary *b;
+	bool unpinned = false;
+	int nb;
+
+	if (topo_span(t, cpus, n, &sp) != 0)
+		return;
+	char l3[32];
+	if (sp.l3 >= 0)
+		snprintf(l3, sizeof(l3), "%d L3%s", sp.l3, sp.l3 == 1 ? "" : "s");
+	else
+		snprintf(l3, sizeof(l3), "L3 unknown");
+	fprintf(f, "span: %u CPU%s, %u core%s (%u with SMT siblings in use), %s, "
+		"%u package%s, %u NUMA node%s\n", sp.pus, sp.pus == 1 ? "" : "s", sp.cores,
+		sp.cores == 1 ? "" : "s", sp.smt_shared_cores, l3, sp.packages,
+		sp.packages == 1 ? "" : "s", sp.numa_nodes, sp.numa_nodes == 1 ? "" : "s");
+	b = calloc(max, sizeof(*b));
+	nb = b ? topo_boundaries(t, pin, b, max, &unpinned, NULL, 0) : -1;
+	if (nb > 0) {
+		int shown = 0;
+		for (int i = 0; i < nb; i++)
+			shown += b[i].threads <= n;
+		fprintf(f, "boundaries up to %u threads (%d of %d):%s\n", n, shown, nb,
+			shown ? "" : " none");
+		for (int i = 0; i < nb && b[i].threads <= n; i++)
+			fprintf(f, "  %s\n", b[i].text);
+	}
+	free(b);
+}
