@@ -123,8 +123,13 @@ static void install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-/* The spec file being run, for its errors: set while options come from it. */
+/* The spec file being run, for its errors: set while options come from it.
+ * Its arguments live as long as the parse: static, so that the usage
+ * errors that return from inside the option loop leave nothing unreachable
+ * behind (freed at the end of cmd_run otherwise). */
 static const char *spec_path;
+static char **spec_args, **spec_argv;
+static size_t nspec_args;
 
 static int usage_fail(const char *msg)
 {
@@ -318,8 +323,6 @@ int cmd_run(int argc, char **argv)
 	unsigned long v;
 	bool quiet = false, seed_given = false;
 	int ch, status = 0, longindex = 0;
-	char **spec_args = NULL, **spec_argv = NULL;
-	size_t nspec_args = 0;
 	int spec_end = 0, spec_seen = 0;
 
 	memset(&s, 0, sizeof(s));
@@ -342,6 +345,8 @@ int cmd_run(int argc, char **argv)
 		spec_argv = calloc(nspec_args + (size_t)argc + 1, sizeof(*spec_argv));
 		if (spec_argv == NULL) {
 			run_spec_free_args(spec_args, nspec_args);
+			spec_args = NULL;
+			nspec_args = 0;
 			cli_error("out of memory");
 			return 1;
 		}
@@ -634,6 +639,8 @@ out:
 	spec_path = NULL;
 	run_spec_free_args(spec_args, nspec_args);
 	free(spec_argv);
+	spec_args = spec_argv = NULL;
+	nspec_args = 0;
 	free(cs_tv);
 	free(ncs_tv);
 	sweep_free(&s);
