@@ -123,20 +123,13 @@ static void install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-/* The spec file being run, for its errors: set while options come from it.
- * Its arguments live as long as the parse: static, so that the usage
- * errors that return from inside the option loop leave nothing unreachable
- * behind (freed at the end of cmd_run otherwise). */
-static const char *spec_path;
-static char **spec_args, **spec_argv;
-static size_t nspec_args;
-
 static int usage_fail(const char *msg)
 {
 	char reworded[1024];
 
-	run_spec_reword(spec_path ? spec_path : "", msg, reworded, sizeof(reworded));
-	cli_usage_error("%s", spec_path ? reworded : msg);
+	/* with --spec, "FILE: key 'threads': --threads: ..." */
+	run_spec_reword(msg, reworded, sizeof(reworded));
+	cli_usage_error("%s", reworded);
 	return EXIT_USAGE;
 }
 
@@ -323,10 +316,8 @@ int cmd_run(int argc, char **argv)
 	unsigned long v;
 	bool quiet = false, seed_given = false;
 	int ch, status = 0, longindex = 0;
-	int spec_end = 0, spec_seen = 0;
 
 	memset(&s, 0, sizeof(s));
-	spec_path = NULL;
 	c->repeats = DEFAULT_REPEATS;
 	c->permits = 1;
 	c->cs_lines = 1;
@@ -334,40 +325,16 @@ int cmd_run(int argc, char **argv)
 	c->sample_every = 0;
 	join_command_line(argc - 1, argv + 1, c->command_line, sizeof(c->command_line));
 
-	/* --spec FILE: its options go first, then the command line's, which
-	 * may only add output options (checked below). */
-	if (run_spec_find(argc, argv, &spec_path) && spec_path != NULL) {
-		if (run_spec_load(spec_path, &spec_args, &nspec_args, err, sizeof(err)) != 0) {
-			spec_path = NULL;
-			cli_usage_error("%s", err);
-			return EXIT_USAGE;
-		}
-		spec_argv = calloc(nspec_args + (size_t)argc + 1, sizeof(*spec_argv));
-		if (spec_argv == NULL) {
-			run_spec_free_args(spec_args, nspec_args);
-			spec_args = NULL;
-			nspec_args = 0;
-			cli_error("out of memory");
-			return 1;
-		}
-		spec_argv[0] = argv[0];
-		memcpy(spec_argv + 1, spec_args, nspec_args * sizeof(*spec_argv));
-		memcpy(spec_argv + 1 + nspec_args, argv + 1, (size_t)(argc - 1) * sizeof(*argv));
-		spec_end = 1 + (int)nspec_args;
-		argc += (int)nspec_args;
-		argv = spec_argv;
+	/* --spec FILE: its options first, then the command line's. */
+	if (run_spec_begin(&argc, &argv, err, sizeof(err)) != 0) {
+		cli_usage_error("%s", err);
+		return EXIT_USAGE;
 	}
-
 	opterr = 0;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, ":o:qh", opts, &longindex)) != -1) {
-		/* A spec runs unchanged: a sweep option of the command line
-		 * (after the spec's own) would make it another sweep. */
-		if (spec_path && ch >= OPT_LOCKS && ch <= OPT_MEM && optind > spec_end) {
-			snprintf(err, sizeof(err), "--%s cannot be combined with --spec %s (a spec "
-				 "runs unchanged: edit the spec instead)", opts[longindex].name,
-				 spec_path);
-			spec_path = NULL;
+		if (run_spec_refuse(ch >= OPT_LOCKS && ch <= OPT_MEM ? opts[longindex].name : NULL,
+				    ch == OPT_SPEC ? optarg : NULL, optind, err, sizeof(err))) {
 			status = usage_fail(err);
 			goto out;
 		}
@@ -450,16 +417,7 @@ int cmd_run(int argc, char **argv)
 			format = optarg;
 			break;
 		case 'q': quiet = true; break;
-		case OPT_SPEC:
-			/* read above, before the loop: only one spec a run */
-			if (spec_path == NULL || strcmp(optarg, spec_path) != 0 || spec_seen++) {
-				snprintf(err, sizeof(err), "--spec %s: only one --spec per run",
-					 optarg);
-				spec_path = NULL;
-				status = usage_fail(err);
-				goto out;
-			}
-			break;
+		case OPT_SPEC: break; /* run_spec_begin() read it */
 		case OPT_SAVE_SPEC: save_spec = optarg; break;
 		case 'h': fputs(run_usage, stdout); return 0;
 		default:
@@ -526,23 +484,7 @@ int cmd_run(int argc, char **argv)
 	/* Saved before the plans are checked: a spec may be meant for a
 	 * bigger machine than the one that writes it. */
 	if (save_spec != NULL) {
-		if (spec_path != NULL && strcmp(spec_path, save_spec) == 0) {
-			snprintf(err, sizeof(err), "--save-spec %s: the same file as --spec",
-				 save_spec);
-			goto usage;
-		}
-		if (atomic_check_writable(save_spec, err + 13, sizeof(err) - 13) != 0) {
-			memcpy(err, "--save-spec: ", 13);
-			goto usage;
-		}
-		if (run_spec_save(c, save_spec, err, sizeof(err)) != 0) {
-			cli_error("--save-spec: %s", err);
-			status = 1;
-			goto out;
-		}
-		if (!quiet)
-			fprintf(stderr, "contend run: spec written to %s (%s); not run\n", save_spec,
-				c->spec_hash);
+		status = run_spec_save(c, save_spec, quiet);
 		goto out;
 	}
 	/* Plans for every thread count now: pin errors are usage errors. */
@@ -636,11 +578,7 @@ int cmd_run(int argc, char **argv)
 usage:
 	status = usage_fail(err);
 out:
-	spec_path = NULL;
-	run_spec_free_args(spec_args, nspec_args);
-	free(spec_argv);
-	spec_args = spec_argv = NULL;
-	nspec_args = 0;
+	run_spec_end();
 	free(cs_tv);
 	free(ncs_tv);
 	sweep_free(&s);

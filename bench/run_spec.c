@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "atomicfile.h"
+#include "cli.h"
 #include "run_spec.h"
 
 enum spec_type { T_TEXT, T_UINT, T_UINT_OR_NULL, T_BOOL, T_TEXT_OR_UINT };
@@ -233,7 +234,10 @@ fail:
 	return -1;
 }
 
-bool run_spec_find(int argc, char **argv, const char **path)
+/* --spec FILE (or --spec=FILE, or an unambiguous abbreviation such as
+ * --spe) among the arguments, before they are parsed: *path is the first
+ * one's FILE (NULL when --spec is the last argument: getopt reports it). */
+static bool find_spec(int argc, char **argv, const char **path)
 {
 	*path = NULL;
 	for (int i = 1; i < argc; i++) {
@@ -253,9 +257,75 @@ bool run_spec_find(int argc, char **argv, const char **path)
 	return false;
 }
 
-void run_spec_reword(const char *path, const char *msg, char *out, size_t len)
+/* The spec being run (run_spec_begin): static, so that the usage errors
+ * that return from inside contend run's option loop leave nothing
+ * unreachable behind; run_spec_end() frees it. */
+static struct {
+	const char *path;      /* NULL: no spec */
+	char **args, **argv;   /* the spec's options; the combined argv */
+	size_t nargs;
+	int end;               /* argv index of the command line's first argument */
+	int seen;              /* --spec options the parser met */
+} run;
+
+int run_spec_begin(int *argc, char ***argv, char *err, size_t errlen)
 {
-	for (size_t k = 0; k < NKEYS; k++) {
+	const char *path;
+
+	memset(&run, 0, sizeof(run));
+	if (!find_spec(*argc, *argv, &path) || path == NULL)
+		return 0;
+	if (run_spec_load(path, &run.args, &run.nargs, err, errlen) != 0)
+		return -1;
+	run.argv = calloc(run.nargs + (size_t)*argc + 1, sizeof(*run.argv));
+	if (run.argv == NULL) {
+		snprintf(err, errlen, "out of memory");
+		run_spec_end();
+		return -1;
+	}
+	run.argv[0] = (*argv)[0];
+	memcpy(run.argv + 1, run.args, run.nargs * sizeof(*run.argv));
+	memcpy(run.argv + 1 + run.nargs, *argv + 1, (size_t)(*argc - 1) * sizeof(**argv));
+	run.end = 1 + (int)run.nargs;
+	run.path = path;
+	*argc += (int)run.nargs;
+	*argv = run.argv;
+	return 0;
+}
+
+bool run_spec_refuse(const char *sweep_option, const char *spec_arg, int optind, char *err,
+		     size_t errlen)
+{
+	if (run.path == NULL)
+		return false;
+	/* Options parsed so far end before optind: past run.end, the
+	 * command line's. */
+	if (sweep_option != NULL && optind > run.end) {
+		snprintf(err, errlen, "--%s cannot be combined with --spec %s (a spec runs "
+			 "unchanged: edit the spec instead)", sweep_option, run.path);
+		run.path = NULL;	/* the message names the flag, not a key */
+		return true;
+	}
+	if (spec_arg != NULL && (strcmp(spec_arg, run.path) != 0 || run.seen++)) {
+		snprintf(err, errlen, "--spec %s: only one --spec per run", spec_arg);
+		run.path = NULL;
+		return true;
+	}
+	return false;
+}
+
+void run_spec_end(void)
+{
+	run_spec_free_args(run.args, run.nargs);
+	free(run.argv);
+	memset(&run, 0, sizeof(run));
+}
+
+void run_spec_reword(const char *msg, char *out, size_t len)
+{
+	const char *path = run.path;
+
+	for (size_t k = 0; k < NKEYS && path != NULL; k++) {
 		char flag[40];
 		size_t n;
 
@@ -281,9 +351,26 @@ static int write_spec(FILE *f, void *ctx)
 	return rc;
 }
 
-int run_spec_save(const struct sweep_config *c, const char *path, char *err, size_t errlen)
+int run_spec_save(const struct sweep_config *c, const char *path, bool quiet)
 {
-	return atomic_write_file(path, write_spec, (void *)c, err, errlen);
+	char err[512];
+
+	if (run.path != NULL && strcmp(run.path, path) == 0) {
+		cli_usage_error("--save-spec %s: the same file as --spec", path);
+		return EXIT_USAGE;
+	}
+	if (atomic_check_writable(path, err, sizeof(err)) != 0) {
+		cli_usage_error("--save-spec: %s", err);
+		return EXIT_USAGE;
+	}
+	if (atomic_write_file(path, write_spec, (void *)c, err, sizeof(err)) != 0) {
+		cli_error("--save-spec: %s", err);
+		return 1;
+	}
+	if (!quiet)
+		fprintf(stderr, "contend run: spec written to %s (%s); not run\n", path,
+			c->spec_hash);
+	return 0;
 }
 
 void run_spec_config_set(json_t *config, const struct sweep_config *c)

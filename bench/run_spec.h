@@ -60,23 +60,40 @@ int run_spec_load(const char *path, char ***args, size_t *nargs, char *err, size
 void run_spec_free_args(char **args, size_t nargs);
 
 /*
- * Find --spec FILE (or --spec=FILE, or an unambiguous abbreviation such as
- * --spe) among contend run's arguments, before they are parsed: the spec's
- * options must come first. *path is the first one's FILE (NULL: none, or
- * --spec is the last argument and getopt will report the missing value).
+ * contend run's side. run_spec_begin: when the arguments hold --spec FILE
+ * (or --spec=FILE, or an abbreviation), load it and make *argv the spec's
+ * options followed by the command line's (kept here until run_spec_end).
+ * 0 (also without --spec), or -1 with a one-line message in err.
  */
-bool run_spec_find(int argc, char **argv, const char **path);
+int run_spec_begin(int *argc, char ***argv, char *err, size_t errlen);
+
+/*
+ * Called for every option the parser returns: true, with the message in
+ * err, when a spec is being run and sweep_option (the long name of a sweep
+ * option, NULL for others) came from the command line (the parser's optind
+ * is past the spec's options), or spec_arg (the value of a --spec option,
+ * NULL for others) is a second --spec. A spec runs unchanged.
+ */
+bool run_spec_refuse(const char *sweep_option, const char *spec_arg, int optind, char *err,
+		     size_t errlen);
+
+/* Forget the spec being run and free its arguments. */
+void run_spec_end(void);
 
 /*
  * Errors of the option parser about an option that came from the spec
- * (they name the flag, "--threads: ..."): the same message, led by the file
- * and key ("s.json: key 'threads': --threads: ..."). Other messages are
- * copied unchanged.
+ * being run (they name the flag, "--threads: ..."): the same message, led
+ * by the file and key ("s.json: key 'threads': --threads: ..."). Other
+ * messages, and all without a spec, are copied unchanged.
  */
-void run_spec_reword(const char *path, const char *msg, char *out, size_t len);
+void run_spec_reword(const char *msg, char *out, size_t len);
 
-/* Write c->spec_json, indented, atomically to path. 0, or -1 with err. */
-int run_spec_save(const struct sweep_config *c, const char *path, char *err, size_t errlen);
+/* --save-spec: write c->spec_json, indented, atomically to path and say so
+ * on stderr unless quiet. Returns contend run's exit status: 0, 2 for a
+ * path that cannot be written (or the spec being run), 1 on a write error;
+ * errors are printed. */
+int run_spec_save(const struct sweep_config *c, const char *path, bool quiet);
+
 
 /* config.spec_hash and config.spec of the results (no-op without a hash). */
 void run_spec_config_set(json_t *config, const struct sweep_config *c);
