@@ -40,9 +40,11 @@ static int cmp_factor_desc(const void *x, const void *y)
 /* 2.31 -> "2.3x", 72749 -> "72700x": three significant digits at most. */
 static void factor_words(double x, char *buf, size_t len)
 {
-	if (x < 10)
+	/* the bounds are where the rounding changes the digits' count:
+	 * 9.96 is "10x", not "10.0x" */
+	if (x < 9.95)
 		snprintf(buf, len, "%.1fx", x);
-	else if (x < 1000)
+	else if (x < 999.5)
 		snprintf(buf, len, "%.0fx", x);
 	else
 		snprintf(buf, len, "%.0fx", round(x / pow(10, floor(log10(x)) - 2)) *
