@@ -7,7 +7,7 @@
  * carries a placement probe (cache-line round trip between its first two
  * CPUs) and a speed probe taken just before and after it. Per point the
  * figures of every finished repeat are kept, from which the table, CSV and
- * results JSON are made (bench/run_output.h).
+ * results JSON are made (bench/results/writer.h, bench/report/run_output.h).
  *
  * Use: fill cfg (and topo, env), sweep_build_points(), sweep_run_rounds(),
  * read the points, sweep_free().

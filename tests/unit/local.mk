@@ -16,7 +16,7 @@ tests_unit_stats_LDADD = -lm
 tests_unit_tsc_SOURCES = tests/unit/tsc.c tests/lib/unit.h tests/lib/tap.h harness/tsc.h harness/tsc.c \
 	harness/cpuinfo.h harness/cpuinfo.c
 tests_unit_tsc_LDADD = -lm
-tests_unit_topo_SOURCES = tests/unit/topo.c tests/lib/unit.h tests/lib/tap.h $(TOPO_SOURCES) bench/topo_json.c bench/topo_json.h
+tests_unit_topo_SOURCES = tests/unit/topo.c tests/lib/unit.h tests/lib/tap.h $(TOPO_SOURCES) bench/results/topo_json.c bench/results/topo_json.h
 tests_unit_topo_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(JANSSON_CFLAGS)
 tests_unit_topo_LDADD = $(HWLOC_LIBS) $(JANSSON_LIBS) $(NUMA_LIBS)
 tests_unit_reader_SOURCES = tests/unit/reader.c tests/lib/unit.h tests/lib/tap.h $(RESULTS_READER_SOURCES)
@@ -30,5 +30,5 @@ tests_unit_sweep_SOURCES = tests/unit/sweep.c tests/lib/unit.h tests/lib/tap.h
 tests_unit_sweep_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(JANSSON_CFLAGS)
 tests_unit_sweep_LDADD = $(HARNESS_LIBS)
 # The table's and reports' number formatters.
-tests_unit_fmt_SOURCES = tests/unit/fmt.c tests/lib/tap.h bench/fmt.c bench/fmt.h
+tests_unit_fmt_SOURCES = tests/unit/fmt.c tests/lib/tap.h bench/util/fmt.c bench/util/fmt.h
 tests_unit_fmt_LDADD = -lm

@@ -1,0 +1,6 @@
+# bench/analysis/local.mk: what contend concludes from results points: the
+# findings (report, run's table, plot's data).
+noinst_LIBRARIES += libbench_analysis.a
+libbench_analysis_a_SOURCES = bench/analysis/findings.c bench/analysis/findings.h
+libbench_analysis_a_CPPFLAGS = $(BENCH_ANALYSIS_CPPFLAGS) $(CONTEND_DEFS)
+libbench_analysis_a_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(JANSSON_CFLAGS) $(DW_CFLAGS)
