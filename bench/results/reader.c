@@ -18,13 +18,6 @@
 #include "errmsg.h"
 #include "reader.h"
 
-double results_num(const json_t *obj, const char *key)
-{
-	const json_t *v = json_object_get(obj, key);
-
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
 static long int_at(const json_t *obj, const char *key)
 {
 	return (long)json_integer_value(json_object_get(obj, key));
