@@ -62,7 +62,7 @@ static bool point_warns(enum warn_kind k, const struct result_point *p)
 	case W_FAILED: return p->failed;
 	case W_STARVED: return p->starved_threads > 0;
 	case W_NOISY: return p->noisy;
-	case W_CHANGED: return plot_point_changed(p);
+	case W_CHANGED: return p->machine_changed;
 	case W_MIGRATED: return p->migrations > 0 && strcmp(p->pin, "none") != 0;
 	case W_KINDS: break;
 	}

@@ -212,15 +212,6 @@ double plot_column_value(const struct result_point *p, enum col col)
 	}
 }
 
-bool plot_point_changed(const struct result_point *p)
-{
-	const json_t *v = json_object_get(p->json, "machine_changed");
-
-	if (json_is_boolean(v))
-		return json_is_true(v);
-	return json_is_true(json_object_get(p->json, "probe_moved"));
-}
-
 int plot_write_points_tsv(const char *path, const struct plot_ctx *c)
 {
 	FILE *f = fopen(path, "w");
@@ -255,7 +246,7 @@ int plot_write_points_tsv(const char *path, const struct plot_ctx *c)
 		plot_put_str(f, p->pin);
 		fprintf(f, "\t%ld\t%ld\t%ld\t%s\t%ld\t%ld\t%d\t%d\t%d", p->permits, p->nlocks,
 			p->cs_lines, p->failed ? "failed" : "ok", p->violations, p->repeats,
-			p->oversubscribed, p->noisy, plot_point_changed(p));
+			p->oversubscribed, p->noisy, p->machine_changed);
 		for (size_t k = 0; k < sizeof(figs) / sizeof(figs[0]); k++) {
 			fputc('\t', f);
 			plot_put_num(f, figs[k]);

@@ -52,9 +52,6 @@ struct chart_set {
 	size_t nnotes;
 };
 
-/* The drift flag of a point, read from its JSON: machine_changed (schema
- * 2), else probe_moved (schema 1). */
-bool plot_point_changed(const struct result_point *p);
 
 /* Fill legend and label of each input from its file; legends stay unique. */
 void plot_inputs_name(struct plot_input *in, size_t n);

@@ -310,7 +310,7 @@ void results_table(FILE *f, const struct plot_input *in, size_t nin,
 				flag(f, 0);
 			if (p->noisy)
 				flag(f, 1);
-			if (plot_point_changed(p))
+			if (p->machine_changed)
 				flag(f, 2);
 			if (json_is_true(json_object_get(p->json, "cs_off_target")))
 				flag(f, 3);

@@ -68,7 +68,17 @@ struct result_point {
 	long starved_threads;    /* threads without a window acquisition, summed
 	                            over repeats; -1 in schema 1 files */
 	bool cs_off_target;      /* achieved section > 10 % off (schema 2) */
+	size_t regimes;          /* placement regimes the repeats fell in (0: not in the file) */
 };
+
+/*
+ * The one decoder of a point: J, a point object of a valid results document
+ * (a file results_load() read, or the document `contend run` has just made
+ * of its sweep), into P. Strings and P->json point into J. Plot, report,
+ * compare and the findings all see a point through it, so a key added to the
+ * schema is decoded here once.
+ */
+void result_point_decode(const json_t *j, struct result_point *p);
 
 struct results_file {
 	char *path;              /* as given on the command line */
