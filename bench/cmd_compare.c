@@ -556,12 +556,12 @@ static int write_outputs(const char *outdir, struct comparison *c, enum plot_for
 		fprintf(stderr, "%s: note: %s\n", cli_progname, set.notes[i]);
 	rc = 0;
 	staged_dir_abort(&sd);
-	chart_set_free(&set);
+	plot_chart_set_free(&set);
 	return rc;
 fail:
 	cli_error("%s", err);
 	staged_dir_abort(&sd);
-	chart_set_free(&set);
+	plot_chart_set_free(&set);
 	return rc;
 }
 

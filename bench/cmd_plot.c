@@ -82,7 +82,7 @@ int cmd_plot(int argc, char **argv)
 	    staged_dir_commit(&sd, err, sizeof(err))) {
 		cli_error("%s", err);
 		staged_dir_abort(&sd);
-		chart_set_free(&set);
+		plot_chart_set_free(&set);
 		goto out;
 	}
 	for (size_t i = 0; i < set.n; i++)
@@ -95,7 +95,7 @@ int cmd_plot(int argc, char **argv)
 				cli_progname, in[i].file->path,
 				in[i].file->interrupted_by ? in[i].file->interrupted_by : "an error");
 	staged_dir_abort(&sd);   /* frees the names; the directory is committed */
-	chart_set_free(&set);
+	plot_chart_set_free(&set);
 	rc = 0;
 out:
 	free((void *)req.locks);

@@ -44,11 +44,11 @@ static void point_name(const struct plot_input *in, size_t nin, const struct res
 
 	result_point_key_str(p, key, sizeof(key));
 	fputs("<code>", f);
-	html(f, key);
+	html_escape(f, key);
 	fputs("</code>", f);
 	if (nin > 1) {
 		fputs(" on ", f);
-		html(f, in->legend);
+		html_escape(f, in->legend);
 	}
 }
 
@@ -134,11 +134,11 @@ static void warnings(FILE *f, const struct plot_input *in, size_t nin,
 			if (rf->complete)
 				continue;
 			fputs("<li><code>", f);
-			html(f, rf->path);
+			html_escape(f, rf->path);
 			fputs("</code> was interrupted", f);
 			if (rf->interrupted_by) {
 				fputs(" by ", f);
-				html(f, rf->interrupted_by);
+				html_escape(f, rf->interrupted_by);
 			}
 			fputs("</li>\n", f);
 		}
@@ -151,7 +151,7 @@ static void warnings(FILE *f, const struct plot_input *in, size_t nin,
 		for (size_t i = 0; i < nin; i++)
 			for (size_t j = 0; j < in[i].file->npoints; j++) {
 				const struct result_point *p = &in[i].file->points[j];
-				n += lock_listed(req->locks, req->nlocks, p->lock) && point_warns(k, p);
+				n += results_lock_listed(req->locks, req->nlocks, p->lock) && point_warns(k, p);
 			}
 		if (!n)
 			continue;
@@ -161,7 +161,7 @@ static void warnings(FILE *f, const struct plot_input *in, size_t nin,
 		for (size_t i = 0; i < nin; i++)
 			for (size_t j = 0; j < in[i].file->npoints; j++) {
 				const struct result_point *p = &in[i].file->points[j];
-				if (lock_listed(req->locks, req->nlocks, p->lock) && point_warns(k, p))
+				if (results_lock_listed(req->locks, req->nlocks, p->lock) && point_warns(k, p))
 					point_warning(f, k, &in[i], nin, p);
 			}
 		fputs("</ul></details></li>\n", f);
@@ -182,9 +182,9 @@ static void warnings(FILE *f, const struct plot_input *in, size_t nin,
 			if (!why)
 				continue;
 			fputs("<li>", f);
-			html(f, in[i].legend);
+			html_escape(f, in[i].legend);
 			fputs(": ", f);
-			html(f, why);
+			html_escape(f, why);
 			fputs("</li>\n", f);
 		}
 		fputs("</ul></details></li>\n", f);
@@ -195,7 +195,7 @@ static void warnings(FILE *f, const struct plot_input *in, size_t nin,
 			"measured to draw</summary>\n<ul>\n", set->nnotes, set->nnotes == 1 ? "" : "s");
 		for (size_t i = 0; i < set->nnotes; i++) {
 			fputs("<li>", f);
-			html(f, set->notes[i]);
+			html_escape(f, set->notes[i]);
 			fputs("</li>\n", f);
 		}
 		fputs("</ul></details></li>\n", f);
@@ -220,12 +220,12 @@ static void finding_item(FILE *f, const char *text, bool prefixed)
 		char *lead = strndup(text, (size_t)(colon - text));
 
 		fputs("<b>", f);
-		html(f, lead ? lead : "");
+		html_escape(f, lead ? lead : "");
 		fputs("</b>", f);
 		free(lead);
 		text = colon;
 	}
-	html(f, text);
+	html_escape(f, text);
 	fputs("</li>\n", f);
 }
 
@@ -255,9 +255,9 @@ static int summary(FILE *f, const struct plot_input *in, size_t nin,
 	fputs("<section id=\"summary\">\n<h1>Lock contention report</h1>\n", f);
 	for (size_t i = 0; i < fd.nmachines; i++) {
 		fputs("<p class=\"machine\">", f);
-		html(f, fd.machines[i]);
+		html_escape(f, fd.machines[i]);
 		fputs(" <span class=\"file\">(<code>", f);
-		html(f, in[i].file->path);
+		html_escape(f, in[i].file->path);
 		fputs("</code>)</span></p>\n", f);
 	}
 	fputs("<div class=\"findings\">\n", f);
@@ -327,13 +327,13 @@ static void figure(FILE *f, const struct chart *ch)
 	/* Width and height as the templates draw them, so the page does not
 	 * reflow while images load. */
 	fprintf(f, "<figure%s><img src=\"", ch->heatmap ? " class=\"heatmap\"" : "");
-	html(f, ch->image);
+	html_escape(f, ch->image);
 	fprintf(f, "\" width=\"%d\" height=\"%d\" alt=\"", ch->width, ch->height);
-	html(f, ch->title);
+	html_escape(f, ch->title);
 	fputs("\"><figcaption>", f);
-	html(f, ch->title);
+	html_escape(f, ch->title);
 	fputs(" &middot; <a href=\"", f);
-	html(f, ch->tsv);
+	html_escape(f, ch->tsv);
 	fputs("\">data</a></figcaption></figure>\n", f);
 }
 
@@ -375,7 +375,7 @@ static int write_html(const char *path, const struct plot_input *in, size_t nin,
 	for (size_t i = 0; i < nin; i++) {
 		if (i)
 			fputs(", ", f);
-		html(f, in[i].legend);
+		html_escape(f, in[i].legend);
 	}
 	fprintf(f, "</title>\n<style>\n%s</style>\n<script>\n%s</script>\n</head>\n<body>\n<main>\n",
 		report_css, report_script);
@@ -392,13 +392,13 @@ static int write_html(const char *path, const struct plot_input *in, size_t nin,
 
 	warnings(f, in, nin, req, set);
 	charts(f, set);
-	results_table(f, in, nin, req);
+	report_results_table(f, in, nin, req);
 	fputs("<section id=\"machine\"><h2>Machine</h2>\n", f);
-	member_table(f, in, nin, "meta");
+	report_member_table(f, in, nin, "meta");
 	fputs("<h3>Tool</h3>\n", f);
-	member_table(f, in, nin, "tool");
+	report_member_table(f, in, nin, "tool");
 	fputs("</section>\n<section id=\"config\"><h2>Configuration</h2>\n", f);
-	member_table(f, in, nin, "config");
+	report_member_table(f, in, nin, "config");
 	fputs("</section>\n", f);
 
 	fprintf(f, "<footer><p>Written by %s %s.</p></footer>\n</main>\n</body>\n</html>\n",
@@ -466,7 +466,7 @@ fail:
 	cli_error("%s", err);
 	staged_dir_abort(&sd);
 out:
-	chart_set_free(&set);
+	plot_chart_set_free(&set);
 	free((void *)req.locks);
 	for (size_t i = 0; i < nin; i++)
 		results_free(in[i].file);

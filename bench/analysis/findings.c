@@ -481,16 +481,6 @@ static void machine_line(const json_t *doc, char *buf, size_t len)
 #undef ADD
 }
 
-bool lock_listed(const char *const *locks, size_t n, const char *lock)
-{
-	if (n == 0)
-		return true;
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(locks[i], lock) == 0)
-			return true;
-	return false;
-}
-
 int findings_compute(const json_t *const *docs, const char *const *names, size_t ndocs,
 		     const char *const *locks, size_t nlocks, struct findings *out)
 {
@@ -525,7 +515,7 @@ int findings_compute(const json_t *const *docs, const char *const *names, size_t
 		}
 		for (size_t i = 0; i < total; i++) {
 			result_point_decode(json_array_get(results, i), &c.pts[c.n]);
-			if (lock_listed(locks, nlocks, c.pts[c.n].lock))
+			if (results_lock_listed(locks, nlocks, c.pts[c.n].lock))
 				c.n++;
 		}
 		for (size_t i = 1; i < c.n; i++) {

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "findings.h"
 #include "lock.h"
 #include "plot_internal.h"
 
@@ -62,7 +61,7 @@ void plot_collect(struct plot_ctx *c)
 			const struct result_point *p = &c->in[i].file->points[k];
 			size_t l;
 
-			if (!lock_listed(c->req->locks, c->req->nlocks, p->lock))
+			if (!results_lock_listed(c->req->locks, c->req->nlocks, p->lock))
 				continue;
 			for (l = 0; l < c->nlocks; l++)
 				if (strcmp(c->locks[l], p->lock) == 0)

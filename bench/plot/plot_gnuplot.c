@@ -107,7 +107,7 @@ void plot_add_driver(struct plot_ctx *c, char *driver)
 	c->drivers[c->ndrivers++] = driver;
 }
 
-void chart_set_free(struct chart_set *set)
+void plot_chart_set_free(struct chart_set *set)
 {
 	for (size_t i = 0; i < set->n; i++) {
 		free(set->charts[i].image);

@@ -83,7 +83,7 @@ const char *plot_axis_name(enum plot_axis x);
  * The --locks LIST of plot and report: split the comma-separated value in
  * place into req->locks, a NULL-terminated array (the caller frees the
  * array, not the strings), and req->nlocks; -1 with err when a name is
- * empty or no input holds a lock of that name. lock_listed() (findings.h)
+ * empty or no input holds a lock of that name. results_lock_listed() (findings.h)
  * applies it.
  */
 int plot_parse_locks(char *list, const struct plot_input *in, size_t nin,
@@ -105,6 +105,6 @@ int plot_find_templates(char *buf, size_t len, char *err, size_t errlen);
 int plot_charts(const char *dir, const struct plot_input *in, size_t nin,
 		const struct plot_request *req, struct chart_set *out,
 		char *err, size_t errlen);
-void chart_set_free(struct chart_set *set);
+void plot_chart_set_free(struct chart_set *set);
 
 #endif

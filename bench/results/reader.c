@@ -195,6 +195,16 @@ void results_free(struct results_file *f)
 	free(f);
 }
 
+bool results_lock_listed(const char *const *locks, size_t n, const char *lock)
+{
+	if (n == 0)
+		return true;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(locks[i], lock) == 0)
+			return true;
+	return false;
+}
+
 void results_machine_label(const struct results_file *f, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s (%s, %ld CPU%s)", f->hostname,

@@ -101,6 +101,10 @@ struct results_file {
 struct results_file *results_load(const char *path, char *err, size_t errlen);
 void results_free(struct results_file *f);
 
+/* True when LOCK is one of the N names of a --locks list, or when there is
+ * no list (n 0: every lock). The one test of plot, report and findings. */
+bool results_lock_listed(const char *const *locks, size_t n, const char *lock);
+
 /* "alpha (AMD EPYC 7B13, 2 CPUs)": how charts and tables name a machine. */
 void results_machine_label(const struct results_file *f, char *buf, size_t len);
 

@@ -1,12 +1,14 @@
 # tests/unit/local.mk: one harness or results module at a time, without the
 # CLI: histograms, repeat statistics, the time base, topology and pinning,
-# the number formatters,
+# the number formatters, the HTML escaper, the findings,
 # the results reader, the measured loop, the sweep engine.
 
 check_PROGRAMS += tests/unit/hist tests/unit/stats tests/unit/tsc tests/unit/topo \
-	tests/unit/reader tests/unit/harness tests/unit/sweep tests/unit/fmt
+	tests/unit/reader tests/unit/harness tests/unit/sweep tests/unit/fmt \
+	tests/unit/html tests/unit/findings
 UNIT_TESTS = tests/unit/hist tests/unit/stats tests/unit/tsc tests/unit/topo \
-	tests/unit/reader tests/unit/harness tests/unit/sweep tests/unit/fmt
+	tests/unit/reader tests/unit/harness tests/unit/sweep tests/unit/fmt \
+	tests/unit/html tests/unit/findings
 TESTS += $(UNIT_TESTS)
 
 tests_unit_hist_SOURCES = tests/unit/hist.c tests/lib/unit.h tests/lib/tap.h harness/hist.h harness/hist.c
@@ -32,3 +34,10 @@ tests_unit_sweep_LDADD = $(HARNESS_LIBS)
 # The table's and reports' number formatters.
 tests_unit_fmt_SOURCES = tests/unit/fmt.c tests/lib/tap.h bench/util/fmt.c bench/util/fmt.h
 tests_unit_fmt_LDADD = -lm
+# The one HTML escaper of the report and profile pages.
+tests_unit_html_SOURCES = tests/unit/html.c tests/lib/tap.h bench/util/html.c bench/util/html.h
+# The findings' rules on points decoded by the reader's one decoder.
+tests_unit_findings_SOURCES = tests/unit/findings.c tests/lib/tap.h bench/analysis/findings.c \
+	bench/analysis/findings.h bench/util/fmt.c bench/util/fmt.h $(RESULTS_READER_SOURCES)
+tests_unit_findings_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+tests_unit_findings_LDADD = $(JANSSON_LIBS) -lm
