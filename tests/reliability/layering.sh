@@ -98,6 +98,41 @@ for f in "$top_srcdir"/bench/*.c "$top_srcdir"/bench/*/*.c; do
 done
 tap_case "no C file of bench/ is over 700 lines"
 
+# No two files call each other, directly or round a longer circle, in
+# harness/ and bench/ (preload/ is exempt: preload/README.md says why). Read
+# from the objects of the build: file A calls file B when A's object leaves a
+# symbol undefined that B's object defines.
+objs=$(find "$top_builddir/harness" "$top_builddir/bench" -name '*.o' 2>/dev/null)
+if [ -n "$objs" ] && command -v nm >/dev/null; then
+	# "file undefined-or-defined symbol", the file named by its source (an
+	# object of libbench_plot_a-plot_charts.o is plot_charts.c)
+	circles=$(for o in $objs; do
+		src=$(basename "$o" .o); src=${src##*-}
+		nm "$o" 2>/dev/null | awk -v f="$(dirname "${o#"$top_builddir"/}")/$src.c" \
+			'$1 == "U" { print f, "U", $2 } NF == 3 && $2 ~ /[TDBR]/ { print f, "D", $3 }'
+	done | awk '
+		$2 == "D" { def[$3] = $1; next }
+		{ use[NR] = $1 " " $3 }
+		END {
+			for (i in use) {
+				split(use[i], u, " ")
+				if ((u[2] in def) && def[u[2]] != u[1] && !((u[1], def[u[2]]) in e)) {
+					e[u[1], def[u[2]]] = 1; node[u[1]]; node[def[u[2]]]
+				}
+			}
+			# reach: transitive closure (Floyd-Warshall over a few dozen files)
+			for (k in node) for (i in node) if ((i, k) in e) for (j in node)
+				if ((k, j) in e) e[i, j] = 1
+			for (i in node) if ((i, i) in e) print i
+		}' | sort -u)
+	for f in $circles; do
+		bad "$f calls into a file that calls back into it (a circle)"
+	done
+	tap_case "no circles between the files of harness/ and bench/"
+else
+	tap_skip "no objects built or no nm" "no circles between the files of harness/ and bench/"
+fi
+
 # The preload library is built without the measured loop (LOCK_NO_HOT_LOOP).
 so=$top_builddir/preload/.libs/libcontend-preload.so
 if [ -f "$so" ] && command -v nm >/dev/null; then
