@@ -1,14 +1,14 @@
 # tests/unit/local.mk: one harness or results module at a time, without the
 # CLI: histograms, repeat statistics, the time base, topology and pinning,
-# the number formatters, the HTML escaper, the findings,
+# the number formatters, the HTML escaper, the findings, compare's verdicts,
 # the results reader, the measured loop, the sweep engine.
 
 check_PROGRAMS += tests/unit/hist tests/unit/stats tests/unit/tsc tests/unit/topo \
 	tests/unit/reader tests/unit/harness tests/unit/sweep tests/unit/fmt \
-	tests/unit/html tests/unit/findings
+	tests/unit/html tests/unit/findings tests/unit/compare
 UNIT_TESTS = tests/unit/hist tests/unit/stats tests/unit/tsc tests/unit/topo \
 	tests/unit/reader tests/unit/harness tests/unit/sweep tests/unit/fmt \
-	tests/unit/html tests/unit/findings
+	tests/unit/html tests/unit/findings tests/unit/compare
 TESTS += $(UNIT_TESTS)
 
 tests_unit_hist_SOURCES = tests/unit/hist.c tests/lib/unit.h tests/lib/tap.h harness/hist.h harness/hist.c
@@ -41,3 +41,9 @@ tests_unit_findings_SOURCES = tests/unit/findings.c tests/lib/tap.h bench/analys
 	bench/analysis/findings.h bench/util/fmt.c bench/util/fmt.h $(RESULTS_READER_SOURCES)
 tests_unit_findings_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 tests_unit_findings_LDADD = $(JANSSON_LIBS) -lm
+# The verdict rules of contend compare on result_point fixtures.
+tests_unit_compare_SOURCES = tests/unit/compare.c tests/lib/tap.h bench/analysis/compare.c \
+	bench/analysis/compare.h bench/util/cli.c bench/util/cli.h harness/stats.c harness/stats.h \
+	$(RESULTS_READER_SOURCES)
+tests_unit_compare_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+tests_unit_compare_LDADD = $(JANSSON_LIBS) -lm
