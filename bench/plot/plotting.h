@@ -107,4 +107,22 @@ int plot_charts(const char *dir, const struct plot_input *in, size_t nin,
 		char *err, size_t errlen);
 void plot_chart_set_free(struct chart_set *set);
 
+/*
+ * The start every command that draws shares (plot_session.c): load PATHS,
+ * apply the --locks LIST to REQ, find gnuplot and the templates, and only
+ * then stage OUTDIR. 0, or the exit status after a one-line error on stderr
+ * (EXIT_USAGE for a bad --locks). plot_session_close() frees all of it and
+ * removes the staging directory unless it was committed; call it either way.
+ */
+struct plot_session {
+	struct plot_input *in;
+	size_t nin;
+	struct staged_dir sd;
+	bool staged;           /* sd begun */
+	struct chart_set set;
+};
+int plot_session_open(struct plot_session *ps, char *const *paths, size_t n, char *locks,
+		      struct plot_request *req, const char *outdir);
+void plot_session_close(struct plot_session *ps);
+
 #endif

@@ -24,4 +24,9 @@ void report_results_table(FILE *f, const struct plot_input *in, size_t nin,
 extern const char report_css[];
 extern const char report_script[];
 
+/* DIR/index.html of `contend report` at PATH: the page around the charts of
+ * SET (report_page.c). 0, or -1 with errno. */
+int report_write_page(const char *path, const struct plot_input *in, size_t nin,
+		      const struct plot_request *req, const struct chart_set *set);
+
 #endif
