@@ -167,7 +167,8 @@ static void fastest(struct ctx *c)
 		ties[0] = '\0';
 		if (isfinite(grp[0]->tput_ci_low))
 			for (size_t k = 1; k < ng; k++)
-				if (isfinite(grp[k]->tput_ci_high) && grp[k]->tput_ci_high >= grp[0]->tput_ci_low)
+				if (isfinite(grp[k]->tput_ci_high) &&
+				    grp[k]->tput_ci_high >= grp[0]->tput_ci_low)
 					grp[1 + nt++] = grp[k];   /* ties move up, in order */
 		/* "a (1.2M)", "a (1.2M) and b (1.1M)", "a (..), b (..), c (..) and 4 more" */
 		size_t named = nt > 3 ? 3 : nt;
@@ -520,7 +521,8 @@ int findings_compute(const json_t *const *docs, const char *const *names, size_t
 		}
 		for (size_t i = 1; i < c.n; i++) {
 			const struct result_point *a = &c.pts[0], *b = &c.pts[i];
-			c.vary |= (a->ncs_ns != b->ncs_ns ? V_NCS : 0) | (strcmp(a->pin, b->pin) ? V_PIN : 0) |
+			c.vary |= (a->ncs_ns != b->ncs_ns ? V_NCS : 0) |
+				  (strcmp(a->pin, b->pin) ? V_PIN : 0) |
 				  (a->permits != b->permits ? V_PERMITS : 0) |
 				  (a->nlocks != b->nlocks ? V_NLOCKS : 0) |
 				  (a->cs_lines != b->cs_lines ? V_LINES : 0);
