@@ -25,6 +25,7 @@
 #include "parse.h"
 #include "run_output.h"
 #include "run_spec.h"
+#include "writer.h"
 #include "stats.h"
 
 #define MAX_THREADS 4096
