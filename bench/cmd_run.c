@@ -24,6 +24,7 @@
 #include "commands.h"
 #include "parse.h"
 #include "run_output.h"
+#include "run_spec.h"
 #include "writer.h"
 #include "stats.h"
 
@@ -77,6 +78,12 @@ static const char run_usage[] =
 	"  --oversubscribe      allow more threads than CPUs\n"
 	"  --mem POLICY         where the locks live: local, interleave, node:N\n"
 	"\n"
+	"Sweep specs (the same sweep on every host):\n"
+	"  --spec FILE          run the sweep FILE describes (JSON, see --save-spec);\n"
+	"                       only -o, --format and -q may be added\n"
+	"  --save-spec FILE     write the sweep these options describe to FILE and\n"
+	"                       exit without running it\n"
+	"\n"
 	"Output:\n"
 	"  -o, --output FILE    results JSON; default results/HOST-DATE.json\n"
 	"  --format F           stdout: table (default), json or csv\n"
@@ -89,7 +96,7 @@ static const char run_usage[] =
 
 enum { OPT_LOCKS = 256, OPT_THREADS, OPT_CS, OPT_NCS, OPT_DIST, OPT_CS_LINES, OPT_NLOCKS,
        OPT_PERMITS, OPT_SPIN_BUDGET, OPT_DURATION, OPT_WARMUP, OPT_REPEAT, OPT_SAMPLE,
-       OPT_SEED, OPT_PIN, OPT_OVERSUB, OPT_MEM, OPT_FORMAT };
+       OPT_SEED, OPT_PIN, OPT_OVERSUB, OPT_MEM, OPT_FORMAT, OPT_SPEC, OPT_SAVE_SPEC };
 
 static volatile sig_atomic_t stop_request;
 static volatile sig_atomic_t stop_signal;
@@ -119,7 +126,11 @@ static void install_signals(void)
 
 static int usage_fail(const char *msg)
 {
-	cli_usage_error("%s", msg);
+	char reworded[1024];
+
+	/* with --spec, "FILE: key 'threads': --threads: ..." */
+	run_spec_reword(msg, reworded, sizeof(reworded));
+	cli_usage_error("%s", reworded);
 	return EXIT_USAGE;
 }
 
@@ -288,6 +299,8 @@ int cmd_run(int argc, char **argv)
 		{ "mem", required_argument, NULL, OPT_MEM },
 		{ "output", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "spec", required_argument, NULL, OPT_SPEC },
+		{ "save-spec", required_argument, NULL, OPT_SAVE_SPEC },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -295,7 +308,7 @@ int cmd_run(int argc, char **argv)
 	const char *locks_arg = "all", *threads_arg = NULL, *cs_arg = DEFAULT_CS,
 		   *ncs_arg = DEFAULT_NCS, *duration_arg = DEFAULT_DURATION,
 		   *warmup_arg = DEFAULT_WARMUP, *pin_arg = TOPO_DEFAULT_PIN,
-		   *mem_arg = "local", *output = NULL, *format = "table";
+		   *mem_arg = "local", *output = NULL, *format = "table", *save_spec = NULL;
 	struct sweep s;
 	struct sweep_config *c = &s.cfg;
 	struct time_value *cs_tv = NULL, *ncs_tv = NULL, dur_tv, warm_tv;
@@ -303,7 +316,7 @@ int cmd_run(int argc, char **argv)
 	char err[512], outbuf[512];
 	unsigned long v;
 	bool quiet = false, seed_given = false;
-	int ch, status = 0;
+	int ch, status = 0, longindex = 0;
 
 	memset(&s, 0, sizeof(s));
 	c->repeats = DEFAULT_REPEATS;
@@ -313,9 +326,19 @@ int cmd_run(int argc, char **argv)
 	c->sample_every = 0;
 	join_command_line(argc - 1, argv + 1, c->command_line, sizeof(c->command_line));
 
+	/* --spec FILE: its options first, then the command line's. */
+	if (run_spec_begin(&argc, &argv, err, sizeof(err)) != 0) {
+		cli_usage_error("%s", err);
+		return EXIT_USAGE;
+	}
 	opterr = 0;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, ":o:qh", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":o:qh", opts, &longindex)) != -1) {
+		if (run_spec_refuse(ch >= OPT_LOCKS && ch <= OPT_MEM ? opts[longindex].name : NULL,
+				    ch == OPT_SPEC ? optarg : NULL, optind, err, sizeof(err))) {
+			status = usage_fail(err);
+			goto out;
+		}
 		switch (ch) {
 		case OPT_LOCKS: locks_arg = optarg; break;
 		case OPT_THREADS: threads_arg = optarg; break;
@@ -395,6 +418,8 @@ int cmd_run(int argc, char **argv)
 			format = optarg;
 			break;
 		case 'q': quiet = true; break;
+		case OPT_SPEC: break; /* run_spec_begin() read it */
+		case OPT_SAVE_SPEC: save_spec = optarg; break;
 		case 'h': fputs(run_usage, stdout); return 0;
 		default:
 			return cli_bad_option(ch, argv);
@@ -447,6 +472,21 @@ int cmd_run(int argc, char **argv)
 	} else if (parse_thread_list("--threads", threads_arg, ncpus, MAX_THREADS, &c->threads,
 				     &c->nthreads, err, sizeof(err)) != 0) {
 		goto usage;
+	}
+	{
+		struct run_spec_texts tx = { locks_arg, threads_arg, cs_arg, ncs_arg,
+					     duration_arg, warmup_arg, pin_arg, mem_arg };
+		if (run_spec_make(&tx, c, seed_given) != 0) {
+			cli_error("out of memory");
+			status = 1;
+			goto out;
+		}
+	}
+	/* Saved before the plans are checked: a spec may be meant for a
+	 * bigger machine than the one that writes it. */
+	if (save_spec != NULL) {
+		status = run_spec_save(c, save_spec, quiet);
+		goto out;
 	}
 	/* Plans for every thread count now: pin errors are usage errors. */
 	int *plan_cpus = calloc(MAX_THREADS, sizeof(int));
@@ -537,9 +577,9 @@ int cmd_run(int argc, char **argv)
 	goto out;
 
 usage:
-	cli_usage_error("%s", err);
-	status = EXIT_USAGE;
+	status = usage_fail(err);
 out:
+	run_spec_end();
 	free(cs_tv);
 	free(ncs_tv);
 	sweep_free(&s);

@@ -19,6 +19,7 @@
 #include "parse.h"
 #include "topo.h"
 #include "topo_json.h"
+#include "topo_span_json.h"
 
 static const char topo_usage[] =
 	"Usage: contend topo [--threads N] [--pin POLICY|CPULIST] [--oversubscribe]\n"
@@ -123,6 +124,7 @@ static void print_text(const struct topo *t, const char *pin, const int *cpus,
 			       k == 2 ? "" : "s");
 		printf("\n");
 	}
+	topo_span_print(stdout, t, pin, cpus, n);
 }
 
 static json_t *int_or_null(int v)
@@ -152,6 +154,8 @@ static int print_json(const struct topo *t, const char *pin, const int *cpus,
 	json_object_set_new(plan, "oversubscribed", json_boolean(over));
 	json_object_set_new(plan, "cpus", cpu_arr);
 	json_object_set_new(plan, "per_thread", per_thread);
+	topo_span_json_set(plan, t, cpus, n);
+	topo_boundaries_json_set(plan, t, pin);
 
 	json_object_set_new(root, "source", json_string(topo_source(t)));
 	json_object_set_new(root, "this_machine", json_boolean(topo_is_this_machine(t)));

@@ -542,6 +542,8 @@ void sweep_free(struct sweep *s)
 	free(s->cfg.threads);
 	free(s->cfg.cs_ns);
 	free(s->cfg.ncs_ns);
+	free(s->cfg.spec_json);
+	s->cfg.spec_json = NULL;
 	if (s->topo)
 		topo_free(s->topo);
 	s->points = NULL;

@@ -49,6 +49,10 @@ struct sweep_config {
 	long sample_every;
 	uint64_t seed;
 	char command_line[4096];
+	/* The sweep's spec (bench/run_spec.h): its hash and canonical text,
+	 * "" and NULL when none was made. The harness only carries them. */
+	char spec_hash[32];
+	char *spec_json;
 };
 
 /* What each finished repeat of a point measured. */

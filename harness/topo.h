@@ -148,4 +148,51 @@ int topo_pin_self(int cpu, char *err, size_t errlen);
 /* The CPU the calling thread runs on now (sched_getcpu), -1 if unknown. */
 int topo_current_cpu(void);
 
+/* ---- topo_span.c: what a set of CPUs spans; a policy's boundaries ---- */
+
+/* What the CPUs of a point span (results: cpus_span). Threads stacked on
+ * one CPU (oversubscription) count once: threads > pus says the rest. */
+struct topo_span {
+	unsigned pus;              /* distinct CPUs */
+	unsigned cores;            /* distinct cores */
+	unsigned smt_shared_cores; /* cores with two or more of the CPUs (SMT siblings) */
+	int l3;                    /* distinct L3 caches; -1: hwloc knows no L3 */
+	unsigned packages;
+	unsigned numa_nodes;       /* nodes holding the CPUs */
+};
+
+/* Span of cpus[0..n); -1 when a CPU is -1 (unpinned: the scheduler places
+ * the thread, so nothing is known) or not in the topology. */
+int topo_span(const struct topo *t, const int *cpus, unsigned n, struct topo_span *out);
+
+/* Topology levels, narrowest first. */
+enum topo_level {
+	TOPO_LEVEL_SMT, TOPO_LEVEL_CORE, TOPO_LEVEL_L3, TOPO_LEVEL_NUMA, TOPO_LEVEL_PACKAGE
+};
+/* "smt", "core", "l3", "numa", "package": the results' names. */
+const char *topo_level_name(enum topo_level level);
+/* 1 -> "1st", 2 -> "2nd", 12 -> "12th". */
+void topo_ordinal(unsigned n, char *buf, size_t len);
+
+/* Thread `threads` (1-based) of the policy's order is the first on the
+ * `ordinal`-th domain of `level` (for smt: the first on any core's
+ * `ordinal`-th hardware thread). */
+struct topo_boundary {
+	unsigned threads;
+	enum topo_level level;
+	unsigned ordinal;
+	char text[96];             /* "9th thread: first on the 2nd L3" */
+};
+
+/*
+ * The boundaries of a pin policy (or CPU list) over its CPUs, in thread
+ * order: at most one per thread count, the widest level entered (a thread
+ * on a new package is also on a new node, L3 and core; the package is
+ * named). Thread 1 is never one. Writes at most max, returns how many
+ * there are, or -1 with "--pin: ..." in err. A `none` policy has no order:
+ * 0 with *unpinned set.
+ */
+int topo_boundaries(const struct topo *t, const char *policy, struct topo_boundary *out,
+		    size_t max, bool *unpinned, char *err, size_t errlen);
+
 #endif

@@ -23,6 +23,8 @@
 #                  the CPUs of a machine: oversubscribed)
 #   has_over_points: 1 when some point is oversubscribed (ringed)
 #   n_failed, failed_x[i], failed_y[i] (graph fraction), failed_text[i]
+#   n_bound, bound_x[i], bound_level[i], bound_text[i]: topology boundaries
+#                  (charts against threads; 0 elsewhere)
 
 reset
 # 900 x 540 pixels: the report shows two charts side by side on a wide
@@ -74,6 +76,19 @@ do for [i=1:n_over] {
 		behind fillcolor rgb '#7f7f7f' fillstyle transparent solid 0.12 noborder
 	set label (100 + i) over_text[i] at first over_from[i], graph (0.97 - 0.05 * (i - 1)) \
 		offset 0.6, 0 left textcolor rgb '#555555'
+}
+
+# Topology boundaries (charts against threads): a dotted rule between T-1
+# and T threads where the T-th thread is the first on a new SMT sibling
+# (level 0), core (1), L3 (2), NUMA node (3) or package (4); wider levels
+# darker. The label stands along the rule, at the top.
+array bound_colors[5] = ['#b0b0b0', '#a0a0a0', '#6a8caf', '#8e6aaf', '#af6a6a']
+do for [i=1:n_bound] {
+	set arrow (300 + i) from first bound_x[i], graph 0 to first bound_x[i], graph 1 \
+		nohead back dashtype 3 linewidth (bound_level[i] >= 2 ? 1.5 : 1) \
+		linecolor rgb bound_colors[bound_level[i] + 1]
+	set label (300 + i) bound_text[i] at first bound_x[i], graph 0.99 rotate by 90 \
+		right offset -0.5, 0 font ',8' textcolor rgb bound_colors[bound_level[i] + 1]
 }
 
 # Failed points (mutual-exclusion violations): a red cross on the x axis with

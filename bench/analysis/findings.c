@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "findings.h"
+#include "findings_knees.h"
 #include "fmt.h"
 #include "reader.h"
 
@@ -405,6 +406,21 @@ static void collapses(struct ctx *c)
 	free(col);
 }
 
+/* Knees named by the topology boundary they cross: findings_knees.c. */
+static void knees(struct ctx *c, const json_t *doc, const char *const *locks, size_t nlocks)
+{
+	char **s;
+	long n = findings_knees(doc, locks, nlocks, &s);
+
+	if (n < 0) {
+		c->oom = true;
+		return;
+	}
+	for (long i = 0; i < n; i++)
+		add(c, FINDING_KNEE, "%s", s[i]);
+	findings_knees_free(s, (size_t)n);
+}
+
 static void weak(struct ctx *c, const json_t *doc)
 {
 	size_t failed = 0, noisy = 0, changed = 0, off = 0, low = 0, split = 0;
@@ -530,6 +546,7 @@ int findings_compute(const json_t *const *docs, const char *const *names, size_t
 		fastest(&c);
 		fairness(&c);
 		collapses(&c);
+		knees(&c, docs[d], locks, nlocks);
 		weak(&c, docs[d]);
 		oom |= c.oom;
 		free(c.pts);
@@ -558,6 +575,7 @@ const char *finding_kind_title(enum finding_kind k)
 	case FINDING_FASTEST: return "Fastest lock per scenario";
 	case FINDING_FAIRNESS: return "Fairness";
 	case FINDING_COLLAPSE: return "Collapses";
+	case FINDING_KNEE: return "Knees at topology boundaries";
 	case FINDING_WEAK: return "How far to trust it";
 	case FINDING_KINDS: break;
 	}

@@ -13,6 +13,8 @@
  *  - collapses: a lock whose throughput falls 10x or more below its own best
  *    at fewer threads, with the factor and its context switches per
  *    acquisition;
+ *  - knees: a lock losing 1.5x or more from one thread count to the next,
+ *    named by the topology boundary it crosses (findings_knees.h);
  *  - where the measurement is weak: failed, noisy and drifted
  *    (machine_changed, or probe_moved in schema 1) points, intervals below
  *    95% (throughput.ci_level), critical sections off target
@@ -33,6 +35,7 @@ enum finding_kind {
 	FINDING_FASTEST,
 	FINDING_FAIRNESS,
 	FINDING_COLLAPSE,
+	FINDING_KNEE,         /* findings_knees.h */
 	FINDING_WEAK,
 	FINDING_KINDS
 };

@@ -309,6 +309,7 @@ static int write_chart(struct plot_ctx *c, const struct chart_kind *k, enum dim 
 	plot_gp_set_str(f, "y_format", k->fmt_any[0] ? k->fmt_any : logy ? "" : k->fmt_lin);
 	write_xtics(f, s, ns, xd, logx);
 	write_oversubscription(f, c, s, ns, xd);
+	plot_write_boundaries(f, c, s, ns, xd, xmin, xmax);
 	write_failed(f, s, ns, xd);
 	fputs("load plotsdir.'/chart.gp'\nset output\n", f);
 	if (fclose(f) != 0) {

@@ -94,6 +94,12 @@ void plot_add_chart(struct chart_set *set, char *image, const char *tsv, char *t
 /* Register a driver (taken over) for the one gnuplot run. */
 void plot_add_driver(struct plot_ctx *c, char *driver);
 
+/* plot_boundaries.c: n_bound, bound_x[], bound_level[], bound_text[] of
+ * a chart against threads (the inputs' topology boundaries in (xmin,
+ * xmax]); n_bound = 0 for other axes. */
+void plot_write_boundaries(FILE *f, const struct plot_ctx *c, const struct series *s,
+			   size_t ns, enum dim xd, double xmin, double xmax);
+
 /* plot_heatmap.c: with req->heatmap, a heatmap per input (throughput
  * relative to the best lock of each column) and, with several inputs, one
  * of NEW/BASE ratios per input after the first (the base). */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "compare_text.h"
+#include "run_spec.h"
 #include "fmt.h"
 
 /* Extra key columns only when some point uses a non-default value. */
@@ -76,6 +77,7 @@ void compare_print_table(FILE *out, const struct comparison *c)
 		fprintf(out, "%-4s  %s: %s, %s%s\n", s ? "NEW" : "BASE", c->file[s]->path,
 			c->label[s], c->file[s]->timestamp,
 			c->file[s]->complete ? "" : " (incomplete sweep)");
+	run_spec_compare_line(out, c->file[0]->root, c->file[1]->root);
 	fprintf(out, "verdict: faster/slower when the CIs of the medians (level >= %.0f%%) do not "
 		"overlap and the ratio differs by >= %g%% (times the machine's speed shift); "
 		"else within noise.\n"

@@ -7,5 +7,9 @@ RESULTS_READER_SOURCES = bench/results/reader.c bench/results/reader.h \
 noinst_LIBRARIES += libbench_results.a
 libbench_results_a_SOURCES = $(RESULTS_READER_SOURCES) bench/results/writer.c \
 	bench/results/writer.h bench/results/topo_json.c bench/results/topo_json.h
+# Topology in the results, its boundaries, sweep specs (issue 23).
+libbench_results_a_SOURCES += bench/results/topo_span_json.c \
+	bench/results/topo_span_json.h bench/results/boundaries.c bench/results/boundaries.h \
+	bench/results/run_spec.c bench/results/run_spec.h
 libbench_results_a_CPPFLAGS = $(BENCH_RESULTS_CPPFLAGS) $(CONTEND_DEFS)
 libbench_results_a_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(JANSSON_CFLAGS) $(DW_CFLAGS)

@@ -15,8 +15,10 @@
 
 #include "stats.h"
 #include "reader.h" /* RESULTS_SCHEMA_VERSION: the writer writes what the reader reads */
+#include "run_spec.h"
 #include "writer.h"
 #include "topo_json.h"
+#include "topo_span_json.h"
 
 /* A measured number, or null when it was not measured (NAN). */
 static json_t *num(double v)
@@ -133,13 +135,15 @@ static json_t *config_json(const struct sweep_config *c)
 		json_array_append_new(cs, json_real(c->cs_ns[i]));
 	for (size_t i = 0; i < c->nncs; i++)
 		json_array_append_new(ncs, json_real(c->ncs_ns[i]));
-	return json_pack("{s:o, s:o, s:o, s:o, s:s, s:f, s:f, s:i, s:s, s:b, s:s, s:i, s:i, s:i, s:I}",
+	json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:s, s:f, s:f, s:i, s:s, s:b, s:s, s:i, s:i, s:i, s:I}",
 		"locks", locks, "threads", threads, "cs_ns", cs, "ncs_ns", ncs,
 		"cs_dist", c->exp_dist ? "exp" : "fixed", "duration_s", c->duration_s,
 		"warmup_s", c->warmup_s, "repeats", (int)c->repeats, "pin", c->pin,
 		"oversubscribe", c->oversubscribe, "mem", c->mem_text,
 		"permits", (int)c->permits, "cs_lines", (int)c->cs_lines,
 		"nlocks", (int)c->nlocks, "sample_every", (json_int_t)c->sample_every);
+	run_spec_config_set(o, c);
+	return o;
 }
 
 /* Percentiles of a merged histogram of TSC ticks, in ns; all null when no
@@ -187,6 +191,7 @@ static json_t *point_json(const struct sweep *s, const struct sweep_point *p)
 	json_object_set_new(o, "ncs_ns", json_real(p->ncs_ns));
 	json_object_set_new(o, "pin", json_string(c->pin));
 	json_object_set_new(o, "cpus", cpus);
+	topo_span_json_set(o, s->topo, p->cpus, p->threads);
 	json_object_set_new(o, "oversubscribed", json_boolean(p->oversubscribed));
 	json_object_set_new(o, "permits", json_integer(p->permits));
 	json_object_set_new(o, "nlocks", json_integer(c->nlocks));
@@ -347,7 +352,7 @@ json_t *sweep_to_json(const struct sweep *s)
 		if (s->points[i].done > 0)
 			json_array_append_new(results, point_json(s, &s->points[i]));
 
-	return json_pack("{s:i, s:{s:s, s:s, s:o}, s:o, s:o, s:b, s:o, s:o}",
+	json_t *doc = json_pack("{s:i, s:{s:s, s:s, s:o}, s:o, s:o, s:b, s:o, s:o}",
 		"schema_version", RESULTS_SCHEMA_VERSION,
 		"tool", "name", PACKAGE_NAME, "version", PACKAGE_VERSION,
 		"git_revision", str_or_null(CONTEND_GIT_REVISION),
@@ -355,4 +360,6 @@ json_t *sweep_to_json(const struct sweep *s)
 		"complete", s->complete,
 		"interrupted_by", str_or_null(s->interrupted_by),
 		"results", results);
+	topo_boundaries_json_set(doc, s->topo, s->cfg.pin);
+	return doc;
 }

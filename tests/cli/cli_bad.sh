@@ -15,7 +15,8 @@ good_json=$top_srcdir/fuzz/corpus-results/run-2locks-2threads.json
 
 # subcommand <TAB> arguments (split on blanks; "(none)" for none) <TAB>
 # text the first line must contain. Inputs in the working directory:
-# a.json and b.json (valid results); missing.xml does not exist. An input
+# a.json and b.json (valid results), the spec files tests/data/spec-*.json;
+# missing.xml and missing.json do not exist. An input
 # file that cannot be read is not a usage error for plot, report and
 # compare (exit 1, see tests/plot/plot_errors.sh), so it is not in this table.
 cat > "$tmp/table" <<'ROWS'
@@ -36,6 +37,20 @@ run	--sample-every sometimes	--sample-every
 run	--permits 0	--permits
 run	--bogus	--bogus
 run	stray	stray
+run	--spec missing.json	missing.json
+run	--spec spec-bad-key.json	spec-bad-key.json: unknown key 'thread'
+run	--spec spec-bad-type.json	spec-bad-type.json: key 'repeat'
+run	--spec spec-bad-value.json	spec-bad-value.json: key 'threads'
+run	--spec spec-not-json.json	spec-not-json.json
+run	--spec spec-newer.json	spec-newer.json: key 'contend_spec'
+run	--spec a.json	a.json: key 'contend_spec'
+run	--spec spec-ok.json --threads 2	--threads
+run	--spec spec-ok.json --spec spec-ok.json	--spec
+run	--spec	--spec
+run	--save-spec	--save-spec
+run	--save-spec /nonexistent-dir/s.json	--save-spec
+run	--save-spec new.json --threads 0	--threads
+run	--spec spec-ok.json --save-spec spec-ok.json	--save-spec
 list	--bogus	--bogus
 probe	--cpus 0,4096	--cpus
 probe	--cpus x	--cpus
@@ -91,6 +106,7 @@ while IFS='	' read -r sub args want; do
 	mkdir "$dir"
 	cp "$good_json" "$dir/a.json"
 	cp "$good_json" "$dir/b.json"
+	cp "$top_srcdir"/tests/data/spec-*.json "$dir/"
 	(cd "$dir" && find . | sort) > "$tmp/before"
 	# shellcheck disable=SC2086 # the row's arguments are a word list
 	(cd "$dir" && exec "$CONTEND" $sub $args) > "$tmp/stdout" 2> "$tmp/stderr" < /dev/null

@@ -2,6 +2,10 @@
 # tests/data (gnuplot; report_browser.sh also headless Chromium).
 
 PLOT_TESTS = tests/plot/plot.sh tests/plot/plot_errors.sh tests/plot/report.sh \
-	tests/plot/report_findings.sh tests/plot/report_browser.sh tests/plot/compare.sh
+	tests/plot/report_findings.sh tests/plot/report_browser.sh tests/plot/compare.sh \
+	tests/plot/plot_boundaries.sh tests/plot/findings_knees.sh
 TESTS += $(PLOT_TESTS)
 EXTRA_DIST += $(PLOT_TESTS) tests/data/findings.json
+# A synthetic 16-CPU machine (two L3s of 4 SMT cores) with its boundaries
+# and designed knees: made from a real file, figures set by hand.
+EXTRA_DIST += tests/data/topology-knees.json

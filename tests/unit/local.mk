@@ -5,10 +5,10 @@
 
 check_PROGRAMS += tests/unit/hist tests/unit/stats tests/unit/tsc tests/unit/topo \
 	tests/unit/reader tests/unit/harness tests/unit/sweep tests/unit/fmt \
-	tests/unit/html tests/unit/findings tests/unit/compare
+	tests/unit/html tests/unit/findings tests/unit/compare tests/unit/topo_span
 UNIT_TESTS = tests/unit/hist tests/unit/stats tests/unit/tsc tests/unit/topo \
 	tests/unit/reader tests/unit/harness tests/unit/sweep tests/unit/fmt \
-	tests/unit/html tests/unit/findings tests/unit/compare
+	tests/unit/html tests/unit/findings tests/unit/compare tests/unit/topo_span
 TESTS += $(UNIT_TESTS)
 
 tests_unit_hist_SOURCES = tests/unit/hist.c tests/lib/unit.h tests/lib/tap.h harness/hist.h harness/hist.c
@@ -21,6 +21,11 @@ tests_unit_tsc_LDADD = -lm
 tests_unit_topo_SOURCES = tests/unit/topo.c tests/lib/unit.h tests/lib/tap.h $(TOPO_SOURCES) bench/results/topo_json.c bench/results/topo_json.h
 tests_unit_topo_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(JANSSON_CFLAGS)
 tests_unit_topo_LDADD = $(HWLOC_LIBS) $(JANSSON_LIBS) $(NUMA_LIBS)
+# Spans and boundaries on synthetic server topologies (issue 23).
+tests_unit_topo_span_SOURCES = tests/unit/topo_span.c tests/lib/unit.h tests/lib/tap.h \
+	$(TOPO_SOURCES) bench/results/topo_span_json.c bench/results/topo_span_json.h
+tests_unit_topo_span_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(JANSSON_CFLAGS)
+tests_unit_topo_span_LDADD = $(HWLOC_LIBS) $(JANSSON_LIBS) $(NUMA_LIBS)
 tests_unit_reader_SOURCES = tests/unit/reader.c tests/lib/unit.h tests/lib/tap.h $(RESULTS_READER_SOURCES)
 tests_unit_reader_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 tests_unit_reader_LDADD = $(JANSSON_LIBS) -lm
@@ -38,7 +43,9 @@ tests_unit_fmt_LDADD = -lm
 tests_unit_html_SOURCES = tests/unit/html.c tests/lib/tap.h bench/util/html.c bench/util/html.h
 # The findings' rules on points decoded by the reader's one decoder.
 tests_unit_findings_SOURCES = tests/unit/findings.c tests/lib/tap.h bench/analysis/findings.c \
-	bench/analysis/findings.h bench/util/fmt.c bench/util/fmt.h $(RESULTS_READER_SOURCES)
+	bench/analysis/findings.h bench/util/fmt.c bench/util/fmt.h $(RESULTS_READER_SOURCES) \
+	bench/analysis/findings_knees.c bench/analysis/findings_knees.h \
+	bench/results/boundaries.c bench/results/boundaries.h
 tests_unit_findings_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 tests_unit_findings_LDADD = $(JANSSON_LIBS) -lm
 # The verdict rules of contend compare on result_point fixtures.
