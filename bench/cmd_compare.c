@@ -30,6 +30,9 @@
  *
  * Otherwise "within noise" (overlap does not prove "the same"). A failed
  * point on either side gets "failed", never a ratio.
+ *
+ * Two machines (compare_platform.h) skip 1 and 2: there the regimes and
+ * speeds differ by nature, and that difference is the comparison.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -45,6 +48,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "compare_platform.h"
 #include "plotting.h"
 #include "stats.h"
 
@@ -63,7 +67,7 @@
 
 static const char compare_usage[] =
 	"Usage: contend compare BASE.json NEW.json [--threshold PCT] [-o DIR]\n"
-	"                       [--format png|svg|pdf]\n\n"
+	"                       [--format png|svg|pdf] [--mode auto|same|platform]\n\n"
 	"Match the points of two results files by lock, threads, cs, ncs, pin,\n"
 	"permits, nlocks and cs_lines, and print NEW/BASE median throughput per\n"
 	"point with a verdict: faster or slower when the two confidence intervals\n"
@@ -76,6 +80,11 @@ static const char compare_usage[] =
 	"comparable. Ends with the geometric mean of the ratios per lock and the\n"
 	"count of each verdict. Points found in only one file are listed. Failed\n"
 	"points get no ratio.\n\n"
+	"Two machines (their CPU model, architecture or topology differ) are\n"
+	"compared as platforms: the identity differences first, then verdicts\n"
+	"from each side's own interval and PCT alone (no regime, speed or load\n"
+	"rule), each lock's scaling efficiency (throughput at T threads over T x\n"
+	"its 1-thread throughput) and where the order of the locks differs.\n\n"
 	"Options:\n"
 	"  -t, --threshold PCT  smallest difference called faster/slower (default\n"
 	"                       " DEFAULT_THRESHOLD_TEXT ": two runs of the same build differ by up to\n"
@@ -83,6 +92,9 @@ static const char compare_usage[] =
 	"  -o, --output DIR     also write overlay charts of both files, the table\n"
 	"                       (compare.txt) and compare.tsv into DIR\n"
 	"  -f, --format FMT     chart format with -o: png (default), svg or pdf\n"
+	"  -m, --mode MODE      auto (default): platform when the machines differ,\n"
+	"                       else same; same: the one-machine rules above;\n"
+	"                       platform: compare as two machines\n"
 	"  -h, --help           show this help\n";
 
 enum verdict { V_FASTER, V_SLOWER, V_NOISE, V_NO_CI, V_FAILED, V_NOT_COMPARABLE, V_COUNT };
@@ -258,7 +270,7 @@ static bool choose_sides(struct match *m)
 	return true;
 }
 
-static enum verdict judge(struct match *m, double threshold)
+static enum verdict judge(struct match *m, double threshold, bool platform)
 {
 	const struct result_point *b = m->base, *n = m->new;
 
@@ -270,7 +282,8 @@ static enum verdict judge(struct match *m, double threshold)
 		m->failed_side = b->failed && n->failed ? "both" : b->failed ? "BASE" : "NEW";
 		return V_FAILED;
 	}
-	bool comparable = choose_sides(m);
+	m->speed_shift = 1;
+	bool comparable = platform || choose_sides(m);
 	const struct side *sb = &m->s[0], *sn = &m->s[1];
 	/* A BASE that made no progress has no finite ratio; the intervals can
 	 * still tell whether NEW did better. */
@@ -297,6 +310,8 @@ struct comparison {
 	const struct result_point **only[2];
 	size_t nonly[2];
 	double threshold;      /* fraction */
+	bool platform;         /* two machines: compare_platform.h */
+	char mode_why[96];
 };
 
 static void compare_points(struct comparison *c)
@@ -327,7 +342,7 @@ static void compare_points(struct comparison *c)
 		m->new = &n->points[j];
 		m->base_file = b;
 		m->new_file = n;
-		m->verdict = judge(m, c->threshold);
+		m->verdict = judge(m, c->threshold, c->platform);
 	}
 	for (size_t j = 0; j < n->npoints; j++)
 		if (!used[j])
@@ -399,15 +414,26 @@ static void print_table(FILE *out, const struct comparison *c)
 		fprintf(out, "%-4s  %s: %s, %s%s\n", s ? "NEW" : "BASE", c->in[s].file->path,
 			c->in[s].label, c->in[s].file->timestamp,
 			c->in[s].file->complete ? "" : " (incomplete sweep)");
-	fprintf(out, "verdict: faster/slower when the CIs of the medians (level >= %.0f%%) do not "
-		"overlap and the ratio differs by >= %g%% (times the machine's speed shift); "
-		"else within noise.\n"
-		"Repeats are compared within the placement regime both runs shared; not "
-		"comparable when none was shared, the machine's speed moved > %.0f%%, or\n"
-		"other processes took %.0f points more of the point's CPUs in one run, or over "
-		"%.0f%% in either.\n\n",
-		100 * MIN_CI_LEVEL, c->threshold * 100, 100 * (MAX_SPEED_SHIFT - 1),
-		100 * MAX_FOREIGN_SHIFT, 100 * MAX_FOREIGN);
+	if (c->platform) {
+		fprintf(out, "platform mode (%s): two machines, compared as platforms "
+			"(--mode same for the one-machine rules)\n", c->mode_why);
+		compare_platform_identity(out, c->in);
+		fprintf(out, "verdict: faster/slower when each side's own CI of its median "
+			"(level >= %.0f%%) lies apart from the other's and the ratio differs by "
+			">= %g%%; else within noise.\nPlacement regimes, speed and load are not "
+			"matched: between machines they differ by nature.\n\n",
+			100 * MIN_CI_LEVEL, c->threshold * 100);
+	} else {
+		fprintf(out, "verdict: faster/slower when the CIs of the medians (level >= %.0f%%) do not "
+			"overlap and the ratio differs by >= %g%% (times the machine's speed shift); "
+			"else within noise.\n"
+			"Repeats are compared within the placement regime both runs shared; not "
+			"comparable when none was shared, the machine's speed moved > %.0f%%, or\n"
+			"other processes took %.0f points more of the point's CPUs in one run, or over "
+			"%.0f%% in either.\n\n",
+			100 * MIN_CI_LEVEL, c->threshold * 100, 100 * (MAX_SPEED_SHIFT - 1),
+			100 * MAX_FOREIGN_SHIFT, 100 * MAX_FOREIGN);
+	}
 
 	fprintf(out, "%-*s %7s %8s %8s  %-*s", col.lock_w, "LOCK", "THREADS", "CS_NS", "NCS_NS",
 		col.pin_w, "PIN");
@@ -486,6 +512,8 @@ static void print_table(FILE *out, const struct comparison *c)
 			counts[V_NOISE], counts[V_NO_CI], counts[V_FAILED],
 			counts[V_NOT_COMPARABLE]);
 	}
+	if (c->platform)
+		compare_platform_summary(out, c->in);
 }
 
 static int write_tsv(const char *path, const struct comparison *c)
@@ -496,7 +524,9 @@ static int write_tsv(const char *path, const struct comparison *c)
 		return -1;
 	fprintf(f, "lock\tthreads\tcs_ns\tncs_ns\tpin\tpermits\tnlocks\tcs_lines\t"
 		"base_throughput\tbase_ci95_low\tbase_ci95_high\tbase_status\t"
-		"new_throughput\tnew_ci95_low\tnew_ci95_high\tnew_status\tratio\tverdict\tnote\n");
+		"new_throughput\tnew_ci95_low\tnew_ci95_high\tnew_status\tratio\tverdict\tnote");
+	compare_platform_tsv_head(f);
+	fputc('\n', f);
 	for (size_t i = 0; i < c->nm; i++) {
 		const struct match *m = &c->m[i];
 		const struct result_point *p = m->base;
@@ -511,7 +541,9 @@ static int write_tsv(const char *path, const struct comparison *c)
 			fprintf(f, "\t%s", side[s]->failed ? "failed" : "ok");
 		}
 		isnan(m->ratio) ? fputs("\tNaN", f) : fprintf(f, "\t%.6g", m->ratio);
-		fprintf(f, "\t%s\t%s\n", verdict_words[m->verdict], m->note);
+		fprintf(f, "\t%s\t%s", verdict_words[m->verdict], m->note);
+		compare_platform_tsv_row(f, c->in, c->platform, m->base, m->new);
+		fputc('\n', f);
 	}
 	return fclose(f) == 0 ? 0 : -1;
 }
@@ -571,10 +603,12 @@ int cmd_compare(int argc, char **argv)
 		{ "threshold", required_argument, NULL, 't' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "mode", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct comparison c = { .threshold = DEFAULT_THRESHOLD };
+	enum compare_mode mode = COMPARE_MODE_AUTO;
 	enum plot_format fmt = PLOT_PNG;
 	const char *outdir = NULL;
 	char err[1024], *end;
@@ -582,7 +616,7 @@ int cmd_compare(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":t:o:f:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":t:o:f:m:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 't':
 			errno = 0;
@@ -597,6 +631,12 @@ int cmd_compare(int argc, char **argv)
 		case 'f':
 			if (plot_parse_format(optarg, &fmt)) {
 				cli_usage_error("--format: '%s' is not png, svg or pdf", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'm':
+			if (compare_parse_mode(optarg, &mode)) {
+				cli_usage_error("--mode: '%s' is not auto, same or platform", optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -620,6 +660,8 @@ int cmd_compare(int argc, char **argv)
 		snprintf(c.in[s].legend, sizeof(c.in[s].legend), "%s: %.100s", s ? "NEW" : "BASE",
 			 legend);
 	}
+	c.platform = compare_platform_mode(mode, c.in[0].file, c.in[1].file, c.mode_why,
+					   sizeof(c.mode_why));
 	compare_points(&c);
 	print_table(stdout, &c);
 	rc = 0;
