@@ -18,7 +18,8 @@ contend_SOURCES += bench/plotting.h bench/plot_internal.h bench/plot_options.c \
 	bench/plot_data.c bench/plot_charts.c bench/plot_heatmap.c bench/plot_gnuplot.c \
 	bench/fmt.c bench/fmt.h bench/findings.c bench/findings.h bench/report_html.c \
 	bench/report_html.h bench/cmd_plot.c bench/cmd_report.c bench/cmd_compare.c \
-	bench/platform.c bench/platform.h bench/compare_platform.c bench/compare_platform.h
+	bench/platform.c bench/platform.h bench/compare_platform.c bench/compare_platform.h \
+	bench/plot_machines.c bench/report_machines.c bench/report_machines.h
 contend_SOURCES += bench/cmd_profile.c bench/profile.h bench/profile_run.c \
 	bench/profile_output.c bench/profile_html.c bench/symbolize.c bench/symbolize.h
 

@@ -93,6 +93,11 @@ bool platform_differs(const struct results_file *a, const struct results_file *b
 	return false;
 }
 
+bool platform_same_machine(const struct results_file *a, const struct results_file *b)
+{
+	return strcmp(a->hostname, b->hostname) == 0 && !platform_differs(a, b, NULL, 0);
+}
+
 static void bytes_text(const struct results_file *f, const char *path, char *buf, size_t len)
 {
 	bool absent;

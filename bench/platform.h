@@ -31,6 +31,10 @@
 bool platform_differs(const struct results_file *a, const struct results_file *b,
 		      char *why, size_t len);
 
+/* One machine: the same hostname and no hardware difference. What
+ * report uses to tell a multi-machine report from runs of one host. */
+bool platform_same_machine(const struct results_file *a, const struct results_file *b);
+
 /* One item of a machine's identity, as printed: "-" where the file has
  * null, "(not recorded)" where it lacks the key (older files). */
 struct platform_item {
