@@ -16,7 +16,7 @@ def probe: if type == "object" then
 	(.rtt_ns |= times(0.2)) | (.speed_ns |= times(0.6)) else . end;
 
 .meta.hostname = "constructed-b"
-| .meta.cpu_model = "Constructed CPU (test data, not a machine)"
+| .meta.cpu_model = "Constructed (test data)"
 | .meta.virtualization = "none"
 | del(.meta.virtualization_unavailable_reason)
 | .results |= map(
