@@ -267,26 +267,75 @@ size_t platform_threads(const struct results_file *f, const struct results_file 
 	return n;
 }
 
-/* The first point of F in LIKE's scenario with lock LOCK: does the lock
- * appear there at all. */
-static bool lock_in_scenario(const struct results_file *f, const struct result_point *like,
-			     const char *lock)
+/* The distinct locks of F in the scenario of LIKE, in order of first
+ * appearance, into OUT (room for f->npoints); returns how many. */
+static size_t locks_of_scenario(const struct results_file *f, const struct result_point *like,
+				const char **out)
 {
-	for (size_t i = 0; i < f->npoints; i++)
-		if (strcmp(f->points[i].lock, lock) == 0 &&
-		    platform_same_scenario(&f->points[i], like))
-			return true;
-	return false;
+	size_t n = 0;
+	for (size_t i = 0; i < f->npoints; i++) {
+		const struct result_point *p = &f->points[i];
+		bool seen = false;
+		if (!platform_same_scenario(p, like))
+			continue;
+		for (size_t k = 0; k < n && !seen; k++)
+			seen = strcmp(out[k], p->lock) == 0;
+		if (!seen)
+			out[n++] = p->lock;
+	}
+	return n;
+}
+
+/* One pair of locks of a scenario: the thread counts where their order on
+ * A is the opposite of B's. false when there are none. */
+static bool pair_flip(const struct results_file *a, const struct results_file *b,
+		      const struct result_point *sc, const long *th, size_t nth,
+		      const char *x, const char *y, struct platform_flip *fl)
+{
+	int sign = 0;
+	size_t last = 0;
+
+	*fl = (struct platform_flip){ .scenario = sc };
+	for (size_t t = 0; t < nth; t++) {
+		int ra = platform_beats(platform_find(a, sc, x, th[t]), platform_find(a, sc, y, th[t]));
+		int rb = platform_beats(platform_find(b, sc, x, th[t]), platform_find(b, sc, y, th[t]));
+		if (ra == 0 || rb != -ra)
+			continue;
+		/* One direction per entry (the first seen): a pair whose order
+		 * on A itself reverses with the threads is named at the counts
+		 * that agree with it. */
+		if (sign && ra != sign)
+			continue;
+		sign = ra;
+		if (fl->nthreads < sizeof(fl->threads) / sizeof(fl->threads[0]))
+			fl->threads[fl->nthreads++] = th[t];
+		last = t;
+	}
+	if (!fl->nthreads)
+		return false;
+	fl->x = sign > 0 ? x : y;
+	fl->y = sign > 0 ? y : x;
+	/* "from T": every common thread count from the first flipped one up
+	 * is flipped. */
+	size_t first = 0;
+	while (th[first] != fl->threads[0])
+		first++;
+	fl->from = last == nth - 1 && last - first + 1 == fl->nthreads && fl->nthreads > 1;
+	return true;
 }
 
 size_t platform_order_flips(const struct results_file *a, const struct results_file *b,
 			    struct platform_flip **out)
 {
+	const char **la = calloc(a->npoints ? a->npoints : 1, sizeof(*la));
+	const char **lb = calloc(b->npoints ? b->npoints : 1, sizeof(*lb));
 	size_t n = 0, cap = 0;
 
 	*out = NULL;
-	/* Each scenario once (its first point in A), each pair of locks once
-	 * (in order of first appearance in A). */
+	if (!la || !lb)
+		goto out;
+	/* Each scenario once (its first point in A), each pair of locks both
+	 * files hold there once (in A's order). */
 	for (size_t s = 0; s < a->npoints; s++) {
 		const struct result_point *sc = &a->points[s];
 		bool first = true;
@@ -296,69 +345,37 @@ size_t platform_order_flips(const struct results_file *a, const struct results_f
 			continue;
 		long th[64];
 		size_t nth = platform_threads(a, b, sc, th, 64);
-
-		for (size_t i = s; i < a->npoints; i++) {
-			const char *x = a->points[i].lock;
-			bool xfirst = platform_same_scenario(&a->points[i], sc);
-			for (size_t q = s; q < i && xfirst; q++)
-				xfirst = !(platform_same_scenario(&a->points[q], sc) &&
-					   strcmp(a->points[q].lock, x) == 0);
-			if (!xfirst || !lock_in_scenario(b, sc, x))
-				continue;
-			for (size_t j = i + 1; j < a->npoints; j++) {
-				const char *y = a->points[j].lock;
-				bool yfirst = platform_same_scenario(&a->points[j], sc) &&
-					      strcmp(y, x) != 0;
-				for (size_t q = s; q < j && yfirst; q++)
-					yfirst = !(platform_same_scenario(&a->points[q], sc) &&
-						   strcmp(a->points[q].lock, y) == 0);
-				if (!yfirst || !lock_in_scenario(b, sc, y))
+		size_t na = locks_of_scenario(a, sc, la), nb = locks_of_scenario(b, sc, lb), m = 0;
+		/* Keep A's locks that B ran too. */
+		for (size_t i = 0; i < na; i++) {
+			bool inb = false;
+			for (size_t k = 0; k < nb && !inb; k++)
+				inb = strcmp(la[i], lb[k]) == 0;
+			if (inb)
+				la[m++] = la[i];
+		}
+		for (size_t i = 0; i < m; i++)
+			for (size_t j = i + 1; j < m; j++) {
+				struct platform_flip fl;
+				if (!pair_flip(a, b, sc, th, nth, la[i], la[j], &fl))
 					continue;
-				struct platform_flip fl = { .scenario = sc };
-				int sign = 0;
-				size_t last = 0;
-				for (size_t t = 0; t < nth; t++) {
-					int ra = platform_beats(platform_find(a, sc, x, th[t]),
-								platform_find(a, sc, y, th[t]));
-					int rb = platform_beats(platform_find(b, sc, x, th[t]),
-								platform_find(b, sc, y, th[t]));
-					if (ra == 0 || rb != -ra)
-						continue;
-					/* One direction per entry (the first seen): a pair
-					 * whose order on A itself reverses with the threads
-					 * is named at the counts that agree with it. */
-					if (sign && ra != sign)
-						continue;
-					sign = ra;
-					if (fl.nthreads < sizeof(fl.threads) / sizeof(fl.threads[0]))
-						fl.threads[fl.nthreads++] = th[t];
-					last = t;
-				}
-				if (!fl.nthreads)
-					continue;
-				fl.x = sign > 0 ? x : y;
-				fl.y = sign > 0 ? y : x;
-				/* "from T": every common thread count from the first
-				 * flipped one up is flipped. */
-				size_t firstt = 0;
-				while (th[firstt] != fl.threads[0])
-					firstt++;
-				fl.from = last == nth - 1 && last - firstt + 1 == fl.nthreads &&
-					  fl.nthreads > 1;
 				if (n == cap) {
 					cap = cap ? 2 * cap : 8;
 					struct platform_flip *grown = realloc(*out, cap * sizeof(**out));
 					if (!grown) {
 						free(*out);
 						*out = NULL;
-						return 0;
+						n = 0;
+						goto out;
 					}
 					*out = grown;
 				}
 				(*out)[n++] = fl;
 			}
-		}
 	}
+out:
+	free(la);
+	free(lb);
 	return n;
 }
 
