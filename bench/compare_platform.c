@@ -141,6 +141,20 @@ static void efficiency(FILE *out, const struct plot_input in[2],
 	}
 	if (!shown)
 		fprintf(out, "(no thread count above 1 in both files)\n");
+	/* Past a machine's CPUs, its scheduler is part of the figure. */
+	for (size_t t = 0; t < nth; t++) {
+		const char *side[2] = { NULL, NULL };
+		for (size_t l = 0; l < nl; l++) {
+			const struct result_point *pb = platform_find(b, sc, locks[l], th[t]),
+						  *pn = platform_find(nf, sc, locks[l], th[t]);
+			side[0] = pb && pb->oversubscribed ? "BASE" : side[0];
+			side[1] = pn && pn->oversubscribed ? "NEW" : side[1];
+		}
+		if (th[t] > 1 && (side[0] || side[1]))
+			fprintf(out, "(%ld threads oversubscribe %s%s%s: there the figure includes "
+				"how the scheduler shares the CPUs)\n", th[t], side[0] ? side[0] : "",
+				side[0] && side[1] ? " and " : "", side[1] ? side[1] : "");
+	}
 	fputc('\n', out);
 	free(locks);
 }

@@ -59,6 +59,9 @@ done
 # ticket scales 5x worse on B; mcs the same on both.
 effrow ticket 1000 | awk '{ exit !($2 < $1 / 4.9 && $2 > $1 / 5.1) }' || fail "ticket efficiency not 5x lower on B: $(effrow ticket 1000)"
 effrow mcs 1000 | awk '{ exit !($1 == $2 && $3 == $4) }' || fail "mcs efficiency differs: $(effrow mcs 1000)"
+[ "$(grep -cx '(8 threads oversubscribe BASE and NEW: there the figure includes how the scheduler shares the CPUs)' "$T/out")" -eq 2 ] ||
+	fail "oversubscribed thread counts not marked"
+grep -q '^(2 threads oversubscribe' "$T/out" && fail "2 threads on 2 CPUs marked oversubscribed"
 ok "scaling efficiency per lock on each machine"
 
 # The order of the locks, and where it changes: on A ticket is clear of
