@@ -49,6 +49,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "compare_platform.h"
+#include "platform.h"
 #include "plotting.h"
 #include "stats.h"
 
@@ -120,6 +121,7 @@ struct match {
 	char note[96];         /* why not comparable, or the regime used */
 	const struct results_file *base_file, *new_file;
 	double speed_shift;    /* >= 1: speed probes NEW vs BASE (1: not known) */
+	bool platform;         /* two machines: no regime, speed or load rule */
 };
 
 /* A point's repeats from its per_repeat array: throughput, round trip
@@ -270,7 +272,7 @@ static bool choose_sides(struct match *m)
 	return true;
 }
 
-static enum verdict judge(struct match *m, double threshold, bool platform)
+static enum verdict judge(struct match *m, double threshold)
 {
 	const struct result_point *b = m->base, *n = m->new;
 
@@ -283,7 +285,7 @@ static enum verdict judge(struct match *m, double threshold, bool platform)
 		return V_FAILED;
 	}
 	m->speed_shift = 1;
-	bool comparable = platform || choose_sides(m);
+	bool comparable = m->platform || choose_sides(m);
 	const struct side *sb = &m->s[0], *sn = &m->s[1];
 	/* A BASE that made no progress has no finite ratio; the intervals can
 	 * still tell whether NEW did better. */
@@ -312,6 +314,7 @@ struct comparison {
 	double threshold;      /* fraction */
 	bool platform;         /* two machines: compare_platform.h */
 	char mode_why[96];
+	const struct results_file *files[2]; /* in[].file, for compare_platform.h */
 };
 
 static void compare_points(struct comparison *c)
@@ -342,7 +345,8 @@ static void compare_points(struct comparison *c)
 		m->new = &n->points[j];
 		m->base_file = b;
 		m->new_file = n;
-		m->verdict = judge(m, c->threshold, c->platform);
+		m->platform = c->platform;
+		m->verdict = judge(m, c->threshold);
 	}
 	for (size_t j = 0; j < n->npoints; j++)
 		if (!used[j])
@@ -417,7 +421,7 @@ static void print_table(FILE *out, const struct comparison *c)
 	if (c->platform) {
 		fprintf(out, "platform mode (%s): two machines, compared as platforms "
 			"(--mode same for the one-machine rules)\n", c->mode_why);
-		compare_platform_identity(out, c->in);
+		compare_platform_identity(out, c->files);
 		fprintf(out, "verdict: faster/slower when each side's own CI of its median "
 			"(level >= %.0f%%) lies apart from the other's and the ratio differs by "
 			">= %g%%; else within noise.\nPlacement regimes, speed and load are not "
@@ -513,7 +517,7 @@ static void print_table(FILE *out, const struct comparison *c)
 			counts[V_NOT_COMPARABLE]);
 	}
 	if (c->platform)
-		compare_platform_summary(out, c->in);
+		compare_platform_summary(out, c->files);
 }
 
 static int write_tsv(const char *path, const struct comparison *c)
@@ -542,7 +546,7 @@ static int write_tsv(const char *path, const struct comparison *c)
 		}
 		isnan(m->ratio) ? fputs("\tNaN", f) : fprintf(f, "\t%.6g", m->ratio);
 		fprintf(f, "\t%s\t%s", verdict_words[m->verdict], m->note);
-		compare_platform_tsv_row(f, c->in, c->platform, m->base, m->new);
+		compare_platform_tsv_row(f, c->files, c->platform, m->base, m->new);
 		fputc('\n', f);
 	}
 	return fclose(f) == 0 ? 0 : -1;
@@ -608,7 +612,7 @@ int cmd_compare(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct comparison c = { .threshold = DEFAULT_THRESHOLD };
-	enum compare_mode mode = COMPARE_MODE_AUTO;
+	enum platform_mode mode = PLATFORM_MODE_AUTO;
 	enum plot_format fmt = PLOT_PNG;
 	const char *outdir = NULL;
 	char err[1024], *end;
@@ -635,7 +639,7 @@ int cmd_compare(int argc, char **argv)
 			}
 			break;
 		case 'm':
-			if (compare_parse_mode(optarg, &mode)) {
+			if (platform_parse_mode(optarg, &mode)) {
 				cli_usage_error("--mode: '%s' is not auto, same or platform", optarg);
 				return EXIT_USAGE;
 			}
@@ -660,7 +664,9 @@ int cmd_compare(int argc, char **argv)
 		snprintf(c.in[s].legend, sizeof(c.in[s].legend), "%s: %.100s", s ? "NEW" : "BASE",
 			 legend);
 	}
-	c.platform = compare_platform_mode(mode, c.in[0].file, c.in[1].file, c.mode_why,
+	c.files[0] = c.in[0].file;
+	c.files[1] = c.in[1].file;
+	c.platform = platform_compare_mode(mode, c.in[0].file, c.in[1].file, c.mode_why,
 					   sizeof(c.mode_why));
 	compare_points(&c);
 	print_table(stdout, &c);

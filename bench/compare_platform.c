@@ -7,43 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
+
 #include "compare_platform.h"
 #include "platform.h"
 
-int compare_parse_mode(const char *s, enum compare_mode *out)
-{
-	if (strcmp(s, "auto") == 0)
-		*out = COMPARE_MODE_AUTO;
-	else if (strcmp(s, "same") == 0)
-		*out = COMPARE_MODE_SAME;
-	else if (strcmp(s, "platform") == 0)
-		*out = COMPARE_MODE_PLATFORM;
-	else
-		return -1;
-	return 0;
-}
-
-bool compare_platform_mode(enum compare_mode mode, const struct results_file *base,
-			   const struct results_file *new, char *why, size_t len)
-{
-	if (mode == COMPARE_MODE_SAME) {
-		snprintf(why, len, "--mode same");
-		return false;
-	}
-	if (mode == COMPARE_MODE_PLATFORM) {
-		snprintf(why, len, "--mode platform");
-		return true;
-	}
-	if (platform_differs(base, new, why, len))
-		return true;
-	snprintf(why, len, "same CPU model and topology");
-	return false;
-}
-
-void compare_platform_identity(FILE *out, const struct plot_input in[2])
+void compare_platform_identity(FILE *out, const struct results_file *const f[2])
 {
 	struct platform_item it[PLATFORM_ITEMS];
-	size_t n = platform_identity(in[0].file, in[1].file, it), ndiff = 0;
+	size_t n = platform_identity(f[0], f[1], it), ndiff = 0;
 	int w = 12;
 
 	for (size_t i = 0; i < n; i++)
@@ -101,10 +73,10 @@ static size_t scenario_locks(const struct results_file *f, const struct result_p
 	return n;
 }
 
-static void efficiency(FILE *out, const struct plot_input in[2],
+static void efficiency(FILE *out, const struct results_file *const f[2],
 		       const struct result_point *sc)
 {
-	const struct results_file *b = in[0].file, *nf = in[1].file;
+	const struct results_file *b = f[0], *nf = f[1];
 	long th[64];
 	size_t nth = platform_threads(b, nf, sc, th, 64), shown = 0;
 	const char **locks = calloc(b->npoints, sizeof(*locks));
@@ -195,16 +167,16 @@ static void order_line(FILE *out, const char *side, const char *name,
 
 /* How the summary names the machines: their hostnames, or BASE and NEW
  * when both files carry one hostname. */
-static const char *side_name(const struct plot_input in[2], int s)
+static const char *side_name(const struct results_file *const f[2], int s)
 {
-	if (strcmp(in[0].file->hostname, in[1].file->hostname) == 0)
+	if (strcmp(f[0]->hostname, f[1]->hostname) == 0)
 		return s ? "NEW" : "BASE";
-	return in[s].file->hostname;
+	return f[s]->hostname;
 }
 
-void compare_platform_summary(FILE *out, const struct plot_input in[2])
+void compare_platform_summary(FILE *out, const struct results_file *const f[2])
 {
-	const struct results_file *b = in[0].file, *nf = in[1].file;
+	const struct results_file *b = f[0], *nf = f[1];
 	const struct result_point **sc = calloc(b->npoints, sizeof(*sc));
 	size_t max = b->npoints > nf->npoints ? b->npoints : nf->npoints;
 	const struct result_point **r = calloc(max, sizeof(*r));
@@ -220,7 +192,7 @@ void compare_platform_summary(FILE *out, const struct plot_input in[2])
 	fprintf(out, "\nscaling efficiency per lock: throughput at T threads / (T x its "
 		"1-thread throughput), on each machine\n");
 	for (size_t s = 0; s < nsc; s++)
-		efficiency(out, in, sc[s]);
+		efficiency(out, f, sc[s]);
 
 	fprintf(out, "lock order per scenario, fastest first by median throughput ('>': "
 		"intervals apart, '~': they overlap)\n");
@@ -232,8 +204,8 @@ void compare_platform_summary(FILE *out, const struct plot_input in[2])
 		platform_scenario_str(sc[s], scs, sizeof(scs));
 		for (size_t t = 0; t < nth; t++) {
 			fprintf(out, "%s, %ld thread%s\n", scs, th[t], th[t] == 1 ? "" : "s");
-			order_line(out, "BASE", side_name(in, 0), r, ranked(b, sc[s], th[t], r));
-			order_line(out, "NEW", side_name(in, 1), r, ranked(nf, sc[s], th[t], r));
+			order_line(out, "BASE", side_name(f, 0), r, ranked(b, sc[s], th[t], r));
+			order_line(out, "NEW", side_name(f, 1), r, ranked(nf, sc[s], th[t], r));
 		}
 	}
 
@@ -242,7 +214,7 @@ void compare_platform_summary(FILE *out, const struct plot_input in[2])
 		"below it on the other): %zu\n", nflips);
 	for (size_t i = 0; i < nflips; i++) {
 		char text[512];
-		platform_flip_text(&flips[i], side_name(in, 0), side_name(in, 1), text,
+		platform_flip_text(&flips[i], side_name(f, 0), side_name(f, 1), text,
 				   sizeof(text));
 		fprintf(out, "  %s\n", text);
 	}
@@ -272,14 +244,14 @@ static double rank_of(const struct results_file *f, const struct result_point *p
 	return r;
 }
 
-void compare_platform_tsv_row(FILE *f, const struct plot_input in[2], bool platform,
+void compare_platform_tsv_row(FILE *out, const struct results_file *const f[2], bool platform,
 			      const struct result_point *base, const struct result_point *new)
 {
-	const double v[4] = { platform_efficiency(in[0].file, base),
-			      platform_efficiency(in[1].file, new), rank_of(in[0].file, base),
-			      rank_of(in[1].file, new) };
+	const double v[4] = { platform_efficiency(f[0], base),
+			      platform_efficiency(f[1], new), rank_of(f[0], base),
+			      rank_of(f[1], new) };
 
-	fprintf(f, "\t%s", platform ? "platform" : "same");
+	fprintf(out, "\t%s", platform ? "platform" : "same");
 	for (int k = 0; k < 4; k++)
-		isnan(v[k]) ? fputs("\tNaN", f) : fprintf(f, k < 2 ? "\t%.6g" : "\t%.0f", v[k]);
+		isnan(v[k]) ? fputs("\tNaN", out) : fprintf(out, k < 2 ? "\t%.6g" : "\t%.0f", v[k]);
 }

@@ -15,32 +15,21 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "plotting.h"
-
-enum compare_mode { COMPARE_MODE_AUTO, COMPARE_MODE_SAME, COMPARE_MODE_PLATFORM };
-
-/* "auto", "same" or "platform"; -1 for anything else. */
-int compare_parse_mode(const char *s, enum compare_mode *out);
-
-/* Whether to compare BASE and NEW as two platforms: MODE, or with auto the
- * rule of platform_differs(). WHY gets the reason in words ("CPU model
- * differs", "--mode platform", "same machine"). */
-bool compare_platform_mode(enum compare_mode mode, const struct results_file *base,
-			   const struct results_file *new, char *why, size_t len);
+#include "reader.h"
 
 /* Platform mode, before the table: the identity items that differ, then
  * the ones both share on one line. */
-void compare_platform_identity(FILE *out, const struct plot_input in[2]);
+void compare_platform_identity(FILE *out, const struct results_file *const f[2]);
 /* Platform mode, after the table: scaling efficiency per lock and
  * scenario, the order of the locks per scenario and thread count on each
  * machine, and the order changes. */
-void compare_platform_summary(FILE *out, const struct plot_input in[2]);
+void compare_platform_summary(FILE *out, const struct results_file *const f[2]);
 
 /* compare.tsv's platform columns, appended after the existing ones (in
  * both modes: they are defined for any pair): mode, base_efficiency,
  * new_efficiency, base_rank, new_rank. */
 void compare_platform_tsv_head(FILE *f);
-void compare_platform_tsv_row(FILE *f, const struct plot_input in[2], bool platform,
+void compare_platform_tsv_row(FILE *out, const struct results_file *const f[2], bool platform,
 			      const struct result_point *base, const struct result_point *new);
 
 #endif

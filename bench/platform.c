@@ -401,3 +401,33 @@ void platform_flip_text(const struct platform_flip *f, const char *name_a, const
 	snprintf(buf, len, "%s beats %s on %s, loses on %s %s (%s)", f->x, f->y, name_a, name_b,
 		 th, sc);
 }
+
+int platform_parse_mode(const char *s, enum platform_mode *out)
+{
+	if (strcmp(s, "auto") == 0)
+		*out = PLATFORM_MODE_AUTO;
+	else if (strcmp(s, "same") == 0)
+		*out = PLATFORM_MODE_SAME;
+	else if (strcmp(s, "platform") == 0)
+		*out = PLATFORM_MODE_PLATFORM;
+	else
+		return -1;
+	return 0;
+}
+
+bool platform_compare_mode(enum platform_mode mode, const struct results_file *base,
+			   const struct results_file *new, char *why, size_t len)
+{
+	if (mode == PLATFORM_MODE_SAME) {
+		snprintf(why, len, "--mode same");
+		return false;
+	}
+	if (mode == PLATFORM_MODE_PLATFORM) {
+		snprintf(why, len, "--mode platform");
+		return true;
+	}
+	if (platform_differs(base, new, why, len))
+		return true;
+	snprintf(why, len, "same CPU model and topology");
+	return false;
+}

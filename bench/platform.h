@@ -91,4 +91,16 @@ void platform_flip_text(const struct platform_flip *f, const char *name_a, const
 size_t platform_threads(const struct results_file *f, const struct results_file *g,
 			const struct result_point *like, long *out, size_t max);
 
+/* How compare judges a pair: --mode auto (the rule of platform_differs()),
+ * same (the one-machine rules) or platform (two machines). */
+enum platform_mode { PLATFORM_MODE_AUTO, PLATFORM_MODE_SAME, PLATFORM_MODE_PLATFORM };
+
+/* "auto", "same" or "platform"; -1 for anything else. */
+int platform_parse_mode(const char *s, enum platform_mode *out);
+/* Whether to compare BASE and NEW as two platforms: MODE, or with auto the
+ * rule of platform_differs(). WHY gets the reason in words ("CPU model
+ * differs", "--mode platform", "same CPU model and topology"). */
+bool platform_compare_mode(enum platform_mode mode, const struct results_file *base,
+			   const struct results_file *new, char *why, size_t len);
+
 #endif

@@ -99,12 +99,12 @@ void add_driver(struct plot_ctx *c, char *driver);
  * of NEW/BASE ratios per input after the first (the base). */
 int write_heatmaps(struct plot_ctx *c, char *err, size_t errlen);
 /* A heatmap column's parameters (the dimensions of MASK), one per line. */
-void heatmap_col_label(const struct result_point *p, unsigned mask, char *buf, size_t len);
+void plot_heatmap_col_label(const struct result_point *p, unsigned mask, char *buf, size_t len);
 
 /* plot_machines.c: with req->heatmap and inputs from several machines
  * (platform.h), a heatmap per lock: machines x scenarios, throughput
  * against the best machine of each column. */
-int write_machine_heatmaps(struct plot_ctx *c, char *err, size_t errlen);
+int plot_write_machine_heatmaps(struct plot_ctx *c, char *err, size_t errlen);
 
 /* plot_gnuplot.c: one gnuplot run over every driver of C, in C->dir. */
 int run_gnuplot(const char *gnuplot, const struct plot_ctx *c, char *err, size_t errlen);

@@ -132,7 +132,7 @@ static int lock_heatmap(struct plot_ctx *c, size_t lock, char *err, size_t errle
 	fprintf(f, "array xlabels[%zu]\narray ylabels[%zu]\n", ncols, c->nin);
 	for (size_t x = 0; x < ncols; x++) {
 		char lab[256];
-		heatmap_col_label(cols[x], mask, lab, sizeof(lab));
+		plot_heatmap_col_label(cols[x], mask, lab, sizeof(lab));
 		fprintf(f, "xlabels[%zu] = ", x + 1);
 		gp_string(f, lab);
 		fputc('\n', f);
@@ -175,7 +175,7 @@ out:
 	return rc;
 }
 
-int write_machine_heatmaps(struct plot_ctx *c, char *err, size_t errlen)
+int plot_write_machine_heatmaps(struct plot_ctx *c, char *err, size_t errlen)
 {
 	bool several = false;
 
