@@ -19,12 +19,13 @@
 #include "commands.h"
 #include "compare.h"
 #include "compare_text.h"
+#include "platform.h"
 #include "plotting.h"
 #include "stats.h"
 
 static const char compare_usage[] =
 	"Usage: contend compare BASE.json NEW.json [--threshold PCT] [-o DIR]\n"
-	"                       [--format png|svg|pdf]\n\n"
+	"                       [--format png|svg|pdf] [--mode auto|same|platform]\n\n"
 	"Match the points of two results files by lock, threads, cs, ncs, pin,\n"
 	"permits, nlocks and cs_lines, and print NEW/BASE median throughput per\n"
 	"point with a verdict: faster or slower when the two confidence intervals\n"
@@ -37,6 +38,11 @@ static const char compare_usage[] =
 	"comparable. Ends with the geometric mean of the ratios per lock and the\n"
 	"count of each verdict. Points found in only one file are listed. Failed\n"
 	"points get no ratio.\n\n"
+	"Two machines (their CPU model, architecture or topology differ) are\n"
+	"compared as platforms: the identity differences first, then verdicts\n"
+	"from each side's own interval and PCT alone (no regime, speed or load\n"
+	"rule), each lock's scaling efficiency (throughput at T threads over T x\n"
+	"its 1-thread throughput) and where the order of the locks differs.\n\n"
 	"Options:\n"
 	"  -t, --threshold PCT  smallest difference called faster/slower (default\n"
 	"                       " COMPARE_DEFAULT_THRESHOLD_TEXT ": two runs of the same build differ by up to\n"
@@ -44,6 +50,9 @@ static const char compare_usage[] =
 	"  -o, --output DIR     also write overlay charts of both files, the table\n"
 	"                       (compare.txt) and compare.tsv into DIR\n"
 	"  -f, --format FMT     chart format with -o: png (default), svg or pdf\n"
+	"  -m, --mode MODE      auto (default): platform when the machines differ,\n"
+	"                       else same; same: the one-machine rules above;\n"
+	"                       platform: compare as two machines\n"
 	"  -h, --help           show this help\n";
 
 static int write_outputs(const char *outdir, struct comparison *c, const struct plot_input *in,
@@ -102,10 +111,12 @@ int cmd_compare(int argc, char **argv)
 		{ "threshold", required_argument, NULL, 't' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "mode", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct comparison c = { .threshold = COMPARE_DEFAULT_THRESHOLD };
+	enum platform_mode mode = PLATFORM_MODE_AUTO;
 	struct plot_input in[2] = { 0 };
 	enum plot_format fmt = PLOT_PNG;
 	const char *outdir = NULL;
@@ -114,7 +125,7 @@ int cmd_compare(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":t:o:f:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":t:o:f:m:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 't':
 			errno = 0;
@@ -129,6 +140,12 @@ int cmd_compare(int argc, char **argv)
 		case 'f':
 			if (plot_parse_format(optarg, &fmt)) {
 				cli_usage_error("--format: '%s' is not png, svg or pdf", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'm':
+			if (platform_parse_mode(optarg, &mode)) {
+				cli_usage_error("--mode: '%s' is not auto, same or platform", optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -156,6 +173,8 @@ int cmd_compare(int argc, char **argv)
 		c.file[s] = in[s].file;
 		c.label[s] = in[s].label;
 	}
+	c.platform = platform_compare_mode(mode, c.file[0], c.file[1], c.mode_why,
+					   sizeof(c.mode_why));
 	compare_points(&c);
 	compare_print_table(stdout, &c);
 	rc = 0;

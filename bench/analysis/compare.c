@@ -179,7 +179,8 @@ enum compare_verdict compare_judge(struct compare_match *m, double threshold)
 		m->failed_side = b->failed && n->failed ? "both" : b->failed ? "BASE" : "NEW";
 		return V_FAILED;
 	}
-	bool comparable = choose_sides(m);
+	m->speed_shift = 1;
+	bool comparable = m->platform || choose_sides(m);
 	const struct compare_side *sb = &m->s[0], *sn = &m->s[1];
 	/* A BASE that made no progress has no finite ratio; the intervals can
 	 * still tell whether NEW did better. */
@@ -228,6 +229,7 @@ void compare_points(struct comparison *c)
 		m->new = &n->points[j];
 		m->base_file = b;
 		m->new_file = n;
+		m->platform = c->platform;
 		m->verdict = compare_judge(m, c->threshold);
 	}
 	for (size_t j = 0; j < n->npoints; j++)

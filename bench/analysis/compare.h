@@ -32,6 +32,9 @@
  *
  * Otherwise "within noise" (overlap does not prove "the same"). A failed
  * point on either side gets "failed", never a ratio.
+ *
+ * Two machines (platform.h, --mode) skip 1 and 2: there the regimes and
+ * speeds differ by nature, and that difference is the comparison.
  */
 #ifndef CONTEND_COMPARE_H
 #define CONTEND_COMPARE_H
@@ -75,6 +78,7 @@ struct compare_match {
 	char note[96];         /* why not comparable, or the regime used */
 	const struct results_file *base_file, *new_file;
 	double speed_shift;    /* >= 1: speed probes NEW vs BASE (1: not known) */
+	bool platform;         /* two machines: no regime, speed or load rule */
 };
 
 /* Two results files matched point by point (result_point_same_key); the
@@ -87,6 +91,8 @@ struct comparison {
 	const struct result_point **only[2];
 	size_t nonly[2];
 	double threshold;      /* fraction */
+	bool platform;         /* two machines (platform.h): set by the caller */
+	char mode_why[96];     /* why that mode, in words */
 };
 
 /* The verdict of one matched pair M (base, new, base_file, new_file set)

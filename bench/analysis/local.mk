@@ -2,7 +2,8 @@
 # findings (report, run's table) and the verdicts of compare.
 noinst_LIBRARIES += libbench_analysis.a
 libbench_analysis_a_SOURCES = bench/analysis/findings.c bench/analysis/findings.h \
-	bench/analysis/compare.c bench/analysis/compare.h
+	bench/analysis/compare.c bench/analysis/compare.h bench/analysis/platform.c \
+	bench/analysis/platform.h
 # Knees named by the topology boundary they cross (issue 23).
 libbench_analysis_a_SOURCES += bench/analysis/findings_knees.c bench/analysis/findings_knees.h
 libbench_analysis_a_CPPFLAGS = $(BENCH_ANALYSIS_CPPFLAGS) $(CONTEND_DEFS)

@@ -3,7 +3,7 @@
 noinst_LIBRARIES += libbench_plot.a
 libbench_plot_a_SOURCES = bench/plot/plotting.h bench/plot/plot_internal.h \
 	bench/plot/plot_options.c bench/plot/plot_data.c bench/plot/plot_charts.c \
-	bench/plot/plot_heatmap.c bench/plot/plot_gnuplot.c bench/plot/plot_session.c
+	bench/plot/plot_heatmap.c bench/plot/plot_gnuplot.c bench/plot/plot_machines.c bench/plot/plot_session.c
 # The topology boundaries of charts against threads (issue 23).
 libbench_plot_a_SOURCES += bench/plot/plot_boundaries.c
 libbench_plot_a_CPPFLAGS = $(BENCH_PLOT_CPPFLAGS) $(CONTEND_DEFS)

@@ -550,6 +550,8 @@ int plot_charts(const char *dir, const struct plot_input *in, size_t nin,
 		goto out;
 	if (req->heatmap && plot_write_heatmaps(&c, err, errlen))
 		goto out;
+	if (req->heatmap && plot_write_machine_heatmaps(&c, err, errlen))
+		goto out;
 	if (c.ndrivers == 0) {
 		seterr(err, errlen, "no chart has a measured value to draw");
 		goto out;

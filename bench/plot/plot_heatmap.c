@@ -84,7 +84,7 @@ static const struct result_point *cell(const struct plot_ctx *c, size_t input, s
 }
 
 /* "8 threads\ncs 100 ns": the column's parameters, one per line. */
-static void col_label(const struct result_point *p, unsigned mask, char *buf, size_t len)
+void plot_heatmap_col_label(const struct result_point *p, unsigned mask, char *buf, size_t len)
 {
 	size_t n = 0;
 
@@ -237,7 +237,7 @@ static int heatmap(struct plot_ctx *c, size_t input, long base, const char *stem
 	for (size_t x = 0; x < g.ncols; x++) {
 		char lab[256];
 
-		col_label(g.cols[x], g.mask, lab, sizeof(lab));
+		plot_heatmap_col_label(g.cols[x], g.mask, lab, sizeof(lab));
 		fprintf(f, "xlabels[%zu] = ", x + 1);
 		plot_gp_string(f, lab);
 		fputc('\n', f);

@@ -104,6 +104,13 @@ void plot_write_boundaries(FILE *f, const struct plot_ctx *c, const struct serie
  * relative to the best lock of each column) and, with several inputs, one
  * of NEW/BASE ratios per input after the first (the base). */
 int plot_write_heatmaps(struct plot_ctx *c, char *err, size_t errlen);
+/* A heatmap column's parameters (the dimensions of MASK), one per line. */
+void plot_heatmap_col_label(const struct result_point *p, unsigned mask, char *buf, size_t len);
+
+/* plot_machines.c: with req->heatmap and inputs from several machines
+ * (platform.h), a heatmap per lock: machines x scenarios, throughput
+ * against the best machine of each column. */
+int plot_write_machine_heatmaps(struct plot_ctx *c, char *err, size_t errlen);
 
 /* plot_gnuplot.c: one gnuplot run over every driver of C, in C->dir. */
 int plot_run_gnuplot(const char *gnuplot, const struct plot_ctx *c, char *err, size_t errlen);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compare_platform.h"
 #include "compare_text.h"
 #include "run_spec.h"
 #include "fmt.h"
@@ -78,15 +79,26 @@ void compare_print_table(FILE *out, const struct comparison *c)
 			c->label[s], c->file[s]->timestamp,
 			c->file[s]->complete ? "" : " (incomplete sweep)");
 	run_spec_compare_line(out, c->file[0]->root, c->file[1]->root);
-	fprintf(out, "verdict: faster/slower when the CIs of the medians (level >= %.0f%%) do not "
-		"overlap and the ratio differs by >= %g%% (times the machine's speed shift); "
-		"else within noise.\n"
-		"Repeats are compared within the placement regime both runs shared; not "
-		"comparable when none was shared, the machine's speed moved > %.0f%%, or\n"
-		"other processes took %.0f points more of the point's CPUs in one run, or over "
-		"%.0f%% in either.\n\n",
-		100 * COMPARE_MIN_CI_LEVEL, c->threshold * 100, 100 * (COMPARE_MAX_SPEED_SHIFT - 1),
-		100 * COMPARE_MAX_FOREIGN_SHIFT, 100 * COMPARE_MAX_FOREIGN);
+	if (c->platform) {
+		fprintf(out, "platform mode (%s): two machines, compared as platforms "
+			"(--mode same for the one-machine rules)\n", c->mode_why);
+		compare_platform_identity(out, c->file);
+		fprintf(out, "verdict: faster/slower when each side's own CI of its median "
+			"(level >= %.0f%%) lies apart from the other's and the ratio differs by "
+			">= %g%%; else within noise.\nPlacement regimes, speed and load are not "
+			"matched: between machines they differ by nature.\n\n",
+			100 * COMPARE_MIN_CI_LEVEL, c->threshold * 100);
+	} else {
+		fprintf(out, "verdict: faster/slower when the CIs of the medians (level >= %.0f%%) do not "
+			"overlap and the ratio differs by >= %g%% (times the machine's speed shift); "
+			"else within noise.\n"
+			"Repeats are compared within the placement regime both runs shared; not "
+			"comparable when none was shared, the machine's speed moved > %.0f%%, or\n"
+			"other processes took %.0f points more of the point's CPUs in one run, or over "
+			"%.0f%% in either.\n\n",
+			100 * COMPARE_MIN_CI_LEVEL, c->threshold * 100, 100 * (COMPARE_MAX_SPEED_SHIFT - 1),
+			100 * COMPARE_MAX_FOREIGN_SHIFT, 100 * COMPARE_MAX_FOREIGN);
+	}
 
 	fprintf(out, "%-*s %7s %8s %8s  %-*s", col.lock_w, "LOCK", "THREADS", "CS_NS", "NCS_NS",
 		col.pin_w, "PIN");
@@ -165,6 +177,8 @@ void compare_print_table(FILE *out, const struct comparison *c)
 			counts[V_NOISE], counts[V_NO_CI], counts[V_FAILED],
 			counts[V_NOT_COMPARABLE]);
 	}
+	if (c->platform)
+		compare_platform_summary(out, c->file);
 }
 
 int compare_write_tsv(const char *path, const struct comparison *c)
@@ -175,7 +189,9 @@ int compare_write_tsv(const char *path, const struct comparison *c)
 		return -1;
 	fprintf(f, "lock\tthreads\tcs_ns\tncs_ns\tpin\tpermits\tnlocks\tcs_lines\t"
 		"base_throughput\tbase_ci95_low\tbase_ci95_high\tbase_status\t"
-		"new_throughput\tnew_ci95_low\tnew_ci95_high\tnew_status\tratio\tverdict\tnote\n");
+		"new_throughput\tnew_ci95_low\tnew_ci95_high\tnew_status\tratio\tverdict\tnote");
+	compare_platform_tsv_head(f);
+	fputc('\n', f);
 	for (size_t i = 0; i < c->nm; i++) {
 		const struct compare_match *m = &c->m[i];
 		const struct result_point *p = m->base;
@@ -190,7 +206,9 @@ int compare_write_tsv(const char *path, const struct comparison *c)
 			fprintf(f, "\t%s", side[s]->failed ? "failed" : "ok");
 		}
 		isnan(m->ratio) ? fputs("\tNaN", f) : fprintf(f, "\t%.6g", m->ratio);
-		fprintf(f, "\t%s\t%s\n", compare_verdict_words[m->verdict], m->note);
+		fprintf(f, "\t%s\t%s", compare_verdict_words[m->verdict], m->note);
+		compare_platform_tsv_row(f, c->file, c->platform, m->base, m->new);
+		fputc('\n', f);
 	}
 	return fclose(f) == 0 ? 0 : -1;
 }

@@ -3,6 +3,8 @@
 noinst_LIBRARIES += libbench_report.a
 libbench_report_a_SOURCES = bench/report/report_html.c bench/report/report_html.h \
 	bench/report/run_output.c bench/report/run_output.h bench/report/compare_text.c \
-	bench/report/compare_text.h bench/report/report_page.c
+	bench/report/compare_text.h bench/report/report_page.c \
+	bench/report/compare_platform.c bench/report/compare_platform.h \
+	bench/report/report_machines.c bench/report/report_machines.h
 libbench_report_a_CPPFLAGS = $(BENCH_REPORT_CPPFLAGS) $(CONTEND_DEFS)
 libbench_report_a_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(JANSSON_CFLAGS) $(DW_CFLAGS)

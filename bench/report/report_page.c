@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "findings.h"
 #include "report_html.h"
+#include "report_machines.h"
 #include "plotting.h"
 
 static void point_name(const struct plot_input *in, size_t nin, const struct result_point *p,
@@ -272,7 +273,9 @@ static const struct {
 	{ "heatmaps", "heatmaps", "Heatmaps", NULL,
 	  "Each column is one scenario; the colour says how far a lock is from the "
 	  "fastest lock of that column (log scale), the cell its throughput. With "
-	  "several files, the ratio heatmap compares each with the first." },
+	  "several files, the ratio heatmap compares each with the first; with several "
+	  "machines, one heatmap per lock compares the machines (colour: against the "
+	  "best machine of the column)." },
 	{ "throughput", "throughput", "Throughput", "throughput-",
 	  "Median acquisitions per second with the confidence interval of the "
 	  "median as error bars. Past 8 locks, one chart per family (spin, queue, "
@@ -364,8 +367,10 @@ int report_write_page(const char *path, const struct plot_input *in, size_t nin,
 		report_css, report_script);
 	if (summary(f, in, nin, req))
 		return -1;
-	fputs("<nav><a href=\"#summary\">Summary</a> &middot; <a href=\"#warnings\">Warnings</a> "
-	      "&middot; <a href=\"#charts\">Charts</a>", f);
+	fputs("<nav><a href=\"#summary\">Summary</a> &middot; ", f);
+	if (report_machines_several(in, nin))
+		fputs("<a href=\"#machines\">Machines</a> &middot; ", f);
+	fputs("<a href=\"#warnings\">Warnings</a> &middot; <a href=\"#charts\">Charts</a>", f);
 	for (size_t s = 0; s < sizeof(chart_sections) / sizeof(chart_sections[0]); s++)
 		if (section_has(set, s))
 			fprintf(f, " (<a href=\"#%s\">%s</a>)", chart_sections[s].id,
@@ -373,6 +378,7 @@ int report_write_page(const char *path, const struct plot_input *in, size_t nin,
 	fputs(" &middot; <a href=\"#results\">Results</a> &middot; <a href=\"#machine\">Machine</a> "
 	      "&middot; <a href=\"#config\">Configuration</a></nav>\n", f);
 
+	report_machines(f, in, nin, req);
 	warnings(f, in, nin, req, set);
 	charts(f, set);
 	report_results_table(f, in, nin, req);

@@ -6,7 +6,8 @@ RESULTS_READER_SOURCES = bench/results/reader.c bench/results/reader.h \
 	bench/results/reader_validate.c
 noinst_LIBRARIES += libbench_results.a
 libbench_results_a_SOURCES = $(RESULTS_READER_SOURCES) bench/results/writer.c \
-	bench/results/writer.h bench/results/topo_json.c bench/results/topo_json.h
+	bench/results/writer.h bench/results/topo_json.c bench/results/topo_json.h \
+	bench/results/machine_virt.c bench/results/machine_virt.h
 # Topology in the results, its boundaries, sweep specs (issue 23).
 libbench_results_a_SOURCES += bench/results/topo_span_json.c \
 	bench/results/topo_span_json.h bench/results/boundaries.c bench/results/boundaries.h \

@@ -19,6 +19,7 @@
 #include "writer.h"
 #include "topo_json.h"
 #include "topo_span_json.h"
+#include "machine_virt.h"
 
 /* A measured number, or null when it was not measured (NAN). */
 static json_t *num(double v)
@@ -112,7 +113,7 @@ static json_t *meta_json(const struct sweep *s)
 	json_t *numa_j = json_pack("{s:i, s:s, s:o}", "nodes", (int)topo_numa_nodes(t),
 		"placement", s->cfg.mem_text, "note", str_or_null(s->mem_note));
 
-	return json_pack("{s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:s, s:I}",
+	json_t *meta = json_pack("{s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:s, s:I}",
 		"timestamp", s->timestamp, "hostname", host,
 		"cpu_model", str_or_null(topo_cpu_model(t)), "topology", topo_j,
 		"kernel", kernel, "libc", libc,
@@ -121,6 +122,8 @@ static json_t *meta_json(const struct sweep *s)
 		"perf", perf_j,
 		"numa", numa_j, "command_line", s->cfg.command_line,
 		"seed", (json_int_t)s->cfg.seed);
+	machine_virt_json(meta);
+	return meta;
 }
 
 static json_t *config_json(const struct sweep_config *c)

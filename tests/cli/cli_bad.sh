@@ -92,6 +92,7 @@ report	-o out	no results file
 compare	a.json	two results files
 compare	a.json b.json --threshold -5	--threshold
 compare	a.json b.json --threshold lots	--threshold
+compare	a.json b.json --mode both	--mode
 compare	a.json b.json -o out --format gif	--format
 compare	a.json b.json --bogus	--bogus
 ROWS

@@ -120,6 +120,21 @@ if command -v jq >/dev/null; then
 	else
 		tap_not_ok "results JSON content"
 	fi
+	# meta.virtualization: on x86 the CPUID hypervisor bit (cpuinfo's
+	# "hypervisor" flag) decides "none" against a hypervisor's name;
+	# elsewhere a name, or null with its reason.
+	virt=$(jq -r '.meta.virtualization' "$tmp/r.json")
+	if [ "$(uname -m)" = x86_64 ]; then
+		if grep -qw hypervisor /proc/cpuinfo; then
+			case $virt in none|null|'') false ;; *) true ;; esac
+		else
+			[ "$virt" = none ]
+		fi
+	else
+		jq -e '(.meta.virtualization | type) == "string" or
+			(.meta.virtualization_unavailable_reason | type) == "string"' "$tmp/r.json" >/dev/null
+	fi && tap_ok "meta.virtualization '$virt' agrees with the CPU's hypervisor flag" ||
+		tap_not_ok "meta.virtualization '$virt' (cpuinfo hypervisor flag: $(grep -cw hypervisor /proc/cpuinfo))"
 fi
 
 "$CONTEND" run --locks tas --threads 1 --cs 0 --duration 20ms --warmup 0 --repeat 2 \

@@ -8,6 +8,7 @@
 #                                                         30%); faster at --threshold 0
 #   futex 4 threads  only in BASE;  ticket 1 thread only in NEW
 #   mcs   8 threads  NEW failed                        -> failed, no ratio
+# (two CPU models: compared in platform mode, same verdicts here)
 # and tests/data/compare-aa-{base,new}.json (same machine, 6 tight repeats each):
 #   mcs    1 thread   x0.85, intervals apart: the drift two runs of one build
 #                     showed here                    -> within noise (A/A clean)
@@ -55,7 +56,7 @@ ok "points present in only one file listed"
 # Geometric means: mcs (2 x 0.5 x 1.02)^(1/3) = 1.0066; futex sqrt(1.5 x 1.25) = 1.3693;
 # all five ratios: (2 x 0.5 x 1.02 x 1.5 x 1.25)^(1/5) = 1.1383.
 geo() {
-	awk -v l="$1" '/^per lock/ { s = 1; next } s && $1 == l { print $2, $3, $4, $5, $6, $8 }' "$T/out"
+	awk -v l="$1" '/^per lock/ { s = 1; next } /^$/ { s = 0 } s && $1 == l { print $2, $3, $4, $5, $6, $8 }' "$T/out"
 }
 [ "$(geo mcs)" = "4 1.007 1 1 1 1" ] || fail "mcs summary '$(geo mcs)', want '4 1.007 1 1 1 1' (points geomean faster slower noise failed)"
 [ "$(geo futex)" = "2 1.369 0 0 2 0" ] || fail "futex summary '$(geo futex)'"

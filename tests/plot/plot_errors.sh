@@ -31,6 +31,7 @@ expect 2 "pdf" "$CONTEND" report "$good" -o "$T/r" --format pdf
 expect 2 "two results files" "$CONTEND" compare "$good"
 expect 2 "--threshold" "$CONTEND" compare "$good" "$good" --threshold -5
 expect 2 "--threshold" "$CONTEND" compare "$good" "$good" --threshold 5x
+expect 2 "--mode" "$CONTEND" compare "$good" "$good" --mode machine
 check_no_output "$T/r" "report usage error"
 ok "usage errors exit 2 with one line naming the flag"
 
