@@ -11,7 +11,8 @@ contend_SOURCES = bench/main.c bench/cli.h bench/commands.h \
 contend_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(JANSSON_CFLAGS) $(DW_CFLAGS)
 contend_LDADD = $(HARNESS_LIBS) $(DW_LIBS)
 contend_SOURCES += bench/cmd_run.c bench/parse.c bench/parse.h bench/run_output.h \
-	bench/run_json.c bench/run_output.c bench/atomicfile.c bench/atomicfile.h
+	bench/run_json.c bench/run_output.c bench/atomicfile.c bench/atomicfile.h \
+	bench/placement_json.c bench/placement_json.h
 contend_SOURCES += bench/cmd_probe.c bench/cmd_topo.c bench/topo_json.c bench/topo_json.h
 contend_SOURCES += bench/plotting.h bench/plot_internal.h bench/plot_options.c \
 	bench/plot_data.c bench/plot_charts.c bench/plot_heatmap.c bench/plot_gnuplot.c \
