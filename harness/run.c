@@ -185,6 +185,7 @@ int run_point_once(const struct run_env *env, const struct run_point *pt,
 		inited++;
 	}
 
+	placement_query_shared(locks[0], minfo.node, &res->shared_placement);
 	res->per_thread = calloc(pt->threads, sizeof(*res->per_thread));
 	args = calloc(pt->threads, sizeof(*args));
 	if (res->per_thread == NULL || args == NULL) {
@@ -208,6 +209,7 @@ int run_point_once(const struct run_env *env, const struct run_point *pt,
 		a->shared_mask = shared_mask;
 		a->out = &res->per_thread[i];
 		a->index = i;
+		placement_thread_init(&a->out->placement, pt->cpus[i]);
 		int e = pthread_create(&a->tid, NULL, run_worker_main, a);
 		if (e != 0) {
 			snprintf(err, errlen, "cannot create thread %u of %u: %s%s", i + 1,
@@ -288,6 +290,7 @@ int run_point_once(const struct run_env *env, const struct run_point *pt,
 		for (unsigned i = 0; i < created; i++) {
 			uint64_t p = atomic_load_explicit(args[i].progress, memory_order_relaxed);
 			struct os_snap end;
+			res->per_thread[i].placement.cpu_window_mid = placement_task_cpu(args[i].ktid);
 			os_snapshot(&args[i], &end);
 			os_window(&args[i].os_start, &end, &res->per_thread[i]);
 			/* Waiting for the same acquisition at both edges: the

@@ -22,6 +22,7 @@
 #include "hotloop.h"
 #include "lock.h"
 #include "mem.h"
+#include "placement.h"
 #include "tsc.h"
 
 /* What is measured once per process and shared by every point. */
@@ -82,6 +83,7 @@ struct run_thread_result {
 	                                 timed or seen */
 	bool waited_through;          /* waiting at the start and the deadline for
 	                                 the same acquisition */
+	struct placement_thread placement; /* where it ran, where its data is */
 };
 
 struct run_result {
@@ -107,6 +109,7 @@ struct run_result {
 	unsigned migrations;
 	bool interrupted;             /* stopped early by a signal: not a result */
 	char mem_note[160];
+	struct placement_shared shared_placement; /* where the lock's page is */
 };
 
 /*

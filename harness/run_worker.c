@@ -38,6 +38,7 @@ static void on_phase(struct hot_thread *t, int phase)
 			t->sample_mask = atomic_load_explicit(w->shared_mask,
 							      memory_order_relaxed);
 		}
+		o->placement.cpu_window_start = placement_self_cpu();
 		w->in_window = true;
 		w->stats_start = lock_thread_stats;
 		w->counts_start = t->now;
@@ -50,6 +51,7 @@ static void on_phase(struct hot_thread *t, int phase)
 	}
 	/* HOT_STOP */
 	o->cpu_end = topo_current_cpu();
+	o->placement.cpu_stop = placement_self_cpu();
 	o->sample_every = t->sample_mask == UINT64_MAX ? 0 : t->sample_mask + 1;
 	if (!w->in_window) {
 		/* No acquisition while the window ran: nothing of the warm-up
@@ -151,6 +153,8 @@ void *run_worker_main(void *argp)
 		a->block_size = state_bytes + hist_bytes + ptr_bytes + nodes_bytes + table_bytes;
 		a->block = mem_alloc_local(a->block_size, LOCK_PAD);
 		bool ok = a->block != NULL;
+		if (ok)
+			o->placement.data_node = placement_page_node(a->block);
 		char *p = a->block;
 		w = ok ? (struct worker_state *)p : NULL;
 		struct hist *hists = ok ? (struct hist *)(p + state_bytes) : NULL;

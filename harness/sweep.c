@@ -256,6 +256,7 @@ static void record_repeat(struct sweep_point *p, const struct run_result *r, uns
 		s->cpu = t->cpu_planned;
 		s->cpu_start = t->cpu_start;
 		s->cpu_end = t->cpu_end;
+		s->placement = t->placement;
 		s->acquisitions += t->acquisitions;
 		s->voluntary_csw += t->voluntary_csw;
 		s->involuntary_csw += t->involuntary_csw;
@@ -264,6 +265,7 @@ static void record_repeat(struct sweep_point *p, const struct run_result *r, uns
 		p->sample_every = t->sample_every;
 	}
 	f->round = round;
+	p->shared_placement = r->shared_placement;
 	f->throughput = r->throughput;
 	f->window_ns = r->window_ns;
 	f->acquisitions = r->acquisitions;

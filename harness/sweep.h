@@ -99,6 +99,7 @@ struct thread_sums {
 	double max_wait_ns;          /* longest over repeats; NAN: none seen */
 	double cpu_ns;               /* summed over repeats; NAN: unreadable */
 	bool csw_unavailable;        /* a repeat could not read the counts */
+	struct placement_thread placement; /* of the last repeat */
 };
 
 struct sweep_point {
@@ -114,6 +115,7 @@ struct sweep_point {
 	struct thread_sums *per_thread;
 	uint64_t sample_every;       /* of the last repeat (auto may vary) */
 	char error[512];             /* a repeat could not run: the message */
+	struct placement_shared shared_placement; /* of the last repeat */
 };
 
 struct sweep {

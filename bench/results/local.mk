@@ -7,7 +7,8 @@ RESULTS_READER_SOURCES = bench/results/reader.c bench/results/reader.h \
 noinst_LIBRARIES += libbench_results.a
 libbench_results_a_SOURCES = $(RESULTS_READER_SOURCES) bench/results/writer.c \
 	bench/results/writer.h bench/results/topo_json.c bench/results/topo_json.h \
-	bench/results/machine_virt.c bench/results/machine_virt.h
+	bench/results/machine_virt.c bench/results/machine_virt.h \
+	bench/results/placement_json.c bench/results/placement_json.h
 # Topology in the results, its boundaries, sweep specs (issue 23).
 libbench_results_a_SOURCES += bench/results/topo_span_json.c \
 	bench/results/topo_span_json.h bench/results/boundaries.c bench/results/boundaries.h \

@@ -13,6 +13,7 @@
 #endif
 #include <unistd.h>
 
+#include "placement_json.h"
 #include "stats.h"
 #include "reader.h" /* RESULTS_SCHEMA_VERSION: the writer writes what the reader reads */
 #include "run_spec.h"
@@ -344,6 +345,7 @@ static json_t *point_json(const struct sweep *s, const struct sweep_point *p)
 					    json_integer((json_int_t)t->lock_stats.n[k]));
 		json_array_append_new(threads, one);
 	}
+	placement_json_add(o, threads, p);
 	json_object_set_new(o, "per_thread", threads);
 	return o;
 }
