@@ -91,6 +91,7 @@
 
 #include "lock_define.h"
 #include "park.h"
+#include "schedpoint.h"
 
 enum { MAL_FREE = 0, MAL_LOCKED = 1, MAL_HEAD_SLEEPS = 2 };
 
@@ -317,23 +318,24 @@ spin:;
 			w = atomic_load_explicit(&l->word, memory_order_relaxed);
 			continue;
 		}
-		/* RELEASE: pairs with the failing ACQUIRE CAS in
-		 * malthusian_unlock(), which then reads head (= us; if we
-		 * published it ourselves, that store is ordered before) and
-		 * CASes our state from PARKED: this pair orders our PARKED
-		 * before that CAS. Survives check-mutants (locks/MUTANTS.md),
-		 * as does that failure ACQUIRE: needed, since on a weakly
-		 * ordered CPU the releaser's CAS could read our older
-		 * PARK_HEAD, fail, clear the mark and free the word, leaving us
-		 * asleep until a later holder's bypass-limit grant (for ever if
-		 * nobody takes the lock again); the words are atomic, TSan
-		 * reads their latest values and x86 never shows older ones. */
+		/* RELEASE: pairs with the ACQUIRE exchange in
+		 * malthusian_unlock() that takes our mark off and then reads
+		 * head (= us; if we published it ourselves, that store is
+		 * ordered before) and CASes our state from PARKED: this pair
+		 * orders our PARKED before that CAS. Survives check-mutants
+		 * (locks/MUTANTS.md): needed, since on a weakly ordered CPU the
+		 * releaser's CAS could read our older PARK_HEAD, fail and free
+		 * the word, leaving us asleep until a later holder's
+		 * bypass-limit grant (for ever if nobody takes the lock again);
+		 * the words are atomic, TSan reads their latest values and x86
+		 * never shows older ones. */
 		if (atomic_compare_exchange_weak_explicit(&l->word, &w,
 							  MAL_LOCKED | MAL_HEAD_SLEEPS,
 							  memory_order_release,
 							  memory_order_relaxed))
 			break;
 	}
+	LOCK_SCHED_POINT("malthusian.head.marked");
 	/* Sleep until a release wakes us to compete again (HEAD) or hands
 	 * us the lock (GRANTED). ACQUIRE: pairs with the RELEASE of
 	 * park_grant() / park_set(). */
@@ -533,32 +535,40 @@ static inline void malthusian_unlock(void *lk, void *node)
 	}
 	for (;;) {
 		/* RELEASE: publishes the critical section to the next ACQUIRE
-		 * CAS of the word. ACQUIRE on failure: pairs with the head's
-		 * RELEASE CAS that set MAL_HEAD_SLEEPS, so we read head as it
-		 * published it (survives check-mutants: see the head's CAS in
-		 * malthusian_head_wait()). */
+		 * CAS of the word. Relaxed on failure: the exchange below
+		 * acquires. */
 		if (atomic_compare_exchange_strong_explicit(&l->word, &expected, MAL_FREE,
 							    memory_order_release,
-							    memory_order_acquire))
+							    memory_order_relaxed))
 			return;
-		/* The head sleeps. Wake it to compete for the word again,
-		 * while we still hold the lock: until we let go, nobody else
-		 * can grant it the lock or let it take the word, so its state
-		 * is PARKED or (woken early, or promoted awake) HEAD, and the
-		 * CAS below cannot hit a node that has moved on. Clear the
-		 * mark first (we own the word; relaxed, the CAS above releases
-		 * it): if the head marks again before our CAS, we come round
-		 * once more. The mark may be stale, left by a head that was
-		 * then handed the lock (and there may be no head now). */
-		/* ACQUIRE: as above. Survives check-mutants (locks/MUTANTS.md)
-		 * and looks stronger than needed: the failing ACQUIRE CAS just
-		 * synchronised with the head's CAS that set MAL_HEAD_SLEEPS,
-		 * after which that head's own store of head (or the ACQUIRE of
-		 * its state that made it head) already lies. Kept pending a
-		 * model check. */
-		h = atomic_load_explicit(&l->head, memory_order_acquire);
-		atomic_store_explicit(&l->word, MAL_LOCKED, memory_order_relaxed);
+		/* A head marked MAL_HEAD_SLEEPS. Wake it to compete for the
+		 * word again, while we still hold the lock: until we let go,
+		 * nobody else can grant it the lock or let it take the word, so
+		 * its state is PARKED or (woken early, or promoted awake) HEAD,
+		 * and the CAS below cannot hit a node that has moved on.
+		 * The mark may be stale (left by a head the bypass limit then
+		 * granted the lock), so the head to wake is not "the one that
+		 * marked" but whoever is head once the mark is off: take the
+		 * mark off first, by a read-modify-write, and only then read
+		 * head. ACQUIRE: pairs with the RELEASE CAS of the head that
+		 * set the mark we take off (malthusian_head_wait()), so our
+		 * load of head below reads that head's publication of itself
+		 * or a later value. A head that marks after this exchange comes
+		 * later in the word's modification order, so our CAS to FREE
+		 * above fails once more and we come round; a head that marked
+		 * before it is the one we read. (The old order, load head then
+		 * a relaxed store of LOCKED, let a head that arrived in between
+		 * lose its mark under our store: issue 22, defect 1,
+		 * tests/locks/staged_malthusian.) */
+		atomic_exchange_explicit(&l->word, MAL_LOCKED, memory_order_acquire);
 		expected = MAL_LOCKED;
+		/* ACQUIRE: pairs with the RELEASE stores of head, those of an
+		 * arrival that made itself head without the lock among them
+		 * (survives check-mutants, locks/MUTANTS.md, and may be
+		 * stronger than needed; kept, as the exchange above is what
+		 * the old argument for weakening it missed). */
+		h = atomic_load_explicit(&l->head, memory_order_acquire);
+		LOCK_SCHED_POINT("malthusian.unlock.head_read");
 		if (h == NULL)
 			continue;
 		uint32_t parked = PARK_PARKED;
