@@ -14,10 +14,11 @@ LOCKS_TESTS = tests/locks/registry.sh tests/locks/validate tests/locks/negative_
 	tests/locks/trylock_prompt tests/locks/fair_shares tests/locks/clh_abandon \
 	tests/locks/mcs_tp_skip tests/locks/malthusian_pick tests/locks/baseline_errors \
 	tests/locks/sem_destroy tests/locks/tsan_locks tests/locks/misordered_lock tests/locks/models.sh \
-	tests/locks/clh_tp_model.sh tests/locks/staged_malthusian tests/locks/staged_qspinlock \
+	tests/locks/clh_tp_model.sh tests/locks/protocol_models.sh tests/locks/staged_malthusian tests/locks/staged_qspinlock \
 	tests/locks/staged_clh tests/locks/staged_clh_tp
 TESTS += $(LOCKS_TESTS)
 EXTRA_DIST += tests/locks/registry.sh tests/locks/models.sh tests/locks/clh_tp_model.sh \
+	tests/locks/protocol_models.sh models/malthusian.pml models/clh_try.pml \
 	models/futex.pml models/lll.pml models/sem.pml models/futex_spin.pml models/clh_tp.pml
 
 tests_locks_validate_SOURCES = tests/locks/validate.c tests/lib/tap.h $(LOCKCHECK_SOURCES)
