@@ -90,6 +90,7 @@
 #include <stdio.h>
 
 #include "lock_define.h"
+#include "mcsqueue.h"
 #include "park.h"
 #include "schedpoint.h"
 
@@ -399,9 +400,8 @@ static struct park_node *malthusian_pick_next(struct park_node *me, struct park_
 static struct park_node *malthusian_leave_queue(struct malthusian_lock *l,
 						struct park_node *me)
 {
-	/* ACQUIRE: pairs with the RELEASE store of pred->next in
-	 * malthusian_lock() (survives check-mutants: see there). */
-	struct park_node *next = atomic_load_explicit(&me->next, memory_order_acquire);
+	/* MCSQ_NEXT() (locks/mcsqueue.h): pairs with our successor's link. */
+	struct park_node *next = MCSQ_NEXT(me);
 
 	/* Relaxed: holder-only, ordered between holders by the lock. */
 	atomic_store_explicit(&l->bypass, 0, memory_order_relaxed);
@@ -454,19 +454,15 @@ static inline void malthusian_lock(void *lk, void *node)
 	}
 	cpu = park_cpu();
 
-	atomic_store_explicit(&me->next, NULL, memory_order_relaxed);
-	atomic_store_explicit(&me->state, PARK_WAIT, memory_order_relaxed);
 	atomic_store_explicit(&me->cpu, cpu, memory_order_relaxed);
-	/* ACQ_REL: RELEASE publishes the stores above to the successor that
-	 * finds our node in tail; ACQUIRE pairs with the RELEASE CAS of tail in
-	 * malthusian_leave_queue() when the queue was empty. Survives
-	 * check-mutants (locks/MUTANTS.md): needed (without RELEASE our
-	 * next = NULL could land after the successor's link and lose it;
-	 * without ACQUIRE the old head's head = NULL could land after ours),
-	 * but the queue guards no plain data (the word's CAS orders the
-	 * critical section), so TSan has nothing to report, and x86 never
-	 * reorders these. */
-	pred = atomic_exchange_explicit(&l->tail, me, memory_order_acq_rel);
+	/* Join the queue (park_join(), the queue's orders in
+	 * locks/mcsqueue.h); behind a waiter, wait there until promoted head
+	 * (or handed the lock). Behind a sleeping waiter our turn is a
+	 * wake-up away at least: park_join() sleeps at once (as mcs-park).
+	 * The ACQUIRE of the join also pairs with the RELEASE CAS of tail in
+	 * malthusian_leave_queue(), so the old head's head = NULL comes
+	 * before our head = me below. */
+	pred = park_join(&l->tail, me, &l->spin_budget, &l->holder_cpu, cpu);
 	if (pred == NULL) {
 		/* First in the queue: head at once. Our state before head, so
 		 * that a release that finds us there hands over on top of it. */
@@ -480,22 +476,6 @@ static inline void malthusian_lock(void *lk, void *node)
 		 * held by nobody); state and head are atomic, and TSan and x86
 		 * read their latest values. */
 		atomic_store_explicit(&l->head, me, memory_order_release);
-	} else {
-		/* RELEASE: pairs with the ACQUIRE load of next in
-		 * malthusian_leave_queue() and park_wait_next(). Survives
-		 * check-mutants (locks/MUTANTS.md), as does the first of those
-		 * loads: needed, as in mcs.c (our PARK_WAIT could land after the
-		 * predecessor's park_set(PARK_HEAD) and we would wait for
-		 * ever), but both are atomic words TSan reads at their latest
-		 * value, and x86 never shows the reordering. */
-		atomic_store_explicit(&pred->next, me, memory_order_release);
-		/* Behind a sleeping waiter our turn is a wake-up away at
-		 * least: sleep at once (as mcs-park). Relaxed: a hint. */
-		unsigned budget = atomic_load_explicit(&pred->state, memory_order_relaxed) ==
-						  PARK_PARKED
-					  ? 0
-					  : l->spin_budget;
-		(void)park_wait(me, budget, &l->holder_cpu, cpu);
 	}
 	bool handed = malthusian_head_wait(l, me, cpu);
 	/* Where we run before we wake our successor: if it wakes on our CPU,

@@ -2,7 +2,9 @@
 # mutants.sh - memory-order mutation testing of the locks (`make
 # check-mutants`, not part of `make check`: it takes tens of minutes).
 #
-# Each explicit non-relaxed order in locks/*.c (memory_order_acquire,
+# Each explicit non-relaxed order in locks/*.c and in the headers the lock
+# files share (park.h, mcsqueue.h, ...: a header's mutants run the locks of
+# every file that includes it) (memory_order_acquire,
 # _release, _acq_rel, _seq_cst and the __ATOMIC_ spellings) is weakened to
 # relaxed, one at a time. The mutant is rebuilt with -fsanitize=thread and
 # the locks defined in the mutated file are run through tests/locks/tsan_locks and
@@ -76,12 +78,21 @@ table=$work/mutants.md
 	echo "|---|---|---|---|---|"
 } > "$table"
 caught=0 survived=0 invalid=0
-[ -n "$files" ] || files=$(cd "$src/locks" && ls ./*.c | sed 's|^\./||')
+[ -n "$files" ] || files=$(cd "$src/locks" && ls ./*.c ./*.h | sed 's|^\./||')
 for f in $files; do
-	case $f in ck.c|registry.c) continue ;; esac
+	case $f in ck.c|registry.c|lock.h|lock_define.h) continue ;; esac
 	path=$src/locks/$f
 	grep -Eq "$orders" "$path" || continue
-	locks=$(locks_of "$path")
+	case $f in
+	*.h)
+		locks=
+		for c in $(grep -l "#include \"$f\"" "$src"/locks/*.c "$src"/locks/*.h); do
+			case $c in *.c) locks="$locks $(locks_of "$c")" ;; esac
+		done
+		;;
+	*) locks=$(locks_of "$path") ;;
+	esac
+	[ -n "$locks" ] || continue
 	# shellcheck disable=SC2086
 	if ! run_tests $locks; then
 		echo "mutants: $f: the unmutated locks fail the tests; skipped"
