@@ -152,7 +152,18 @@ static inline void clh_lock(void *lk, void *node)
  * between: mine is ours, and pred, queued and not released, is requeued
  * only after we (its successor) or a skipper handed it back. Each round of
  * the loop consumes one abandoned node or one CAS lost to a newer arrival,
- * so the loop ends; it never waits for a critical section. */
+ * so the loop ends; it never waits for a critical section.
+ * The seq_cst orders after the first load survive check-mutants
+ * (locks/MUTANTS.md): the four of the pair are needed (relaxed, a store
+ * followed by a load may be reordered, on x86 too, and both sides miss the
+ * other: the abandoned node at the tail again), but only two trylocks
+ * leaving over one node reach them, which tsan_locks and validate do not
+ * produce, and tests/locks/staged_clh separates those steps by its own
+ * synchronisation; models/clh_try.pml checks the pair, sequentially
+ * consistent. The failure orders of the three CASes and the success
+ * orders of the two second-chance ones look stronger than needed: kept
+ * seq_cst so that every access of this rare path is in the one total
+ * order the argument uses. */
 static bool clh_try_settle(struct clh_lock *l, struct clh_thread *t, struct clh_qnode *pred)
 {
 	struct clh_qnode *mine = t->mine;

@@ -539,7 +539,13 @@ static inline void malthusian_unlock(void *lk, void *node)
 		 * before it is the one we read. (The old order, load head then
 		 * a relaxed store of LOCKED, let a head that arrived in between
 		 * lose its mark under our store: issue 22, defect 1,
-		 * tests/locks/staged_malthusian.) */
+		 * tests/locks/staged_malthusian.) Survives check-mutants
+		 * (locks/MUTANTS.md): needed, since relaxed, on a weakly
+		 * ordered CPU the load of head below could return a value from
+		 * before the marking head published itself (NULL, or the head
+		 * before it) and we would wake nobody, free the word and leave
+		 * it asleep; the word and head are atomic, TSan reads their
+		 * latest values and x86's exchange is a full barrier. */
 		atomic_exchange_explicit(&l->word, MAL_LOCKED, memory_order_acquire);
 		expected = MAL_LOCKED;
 		/* ACQUIRE: pairs with the RELEASE stores of head, those of an
