@@ -163,7 +163,11 @@ static inline void clh_lock(void *lk, void *node)
  * consistent. The failure orders of the three CASes and the success
  * orders of the two second-chance ones look stronger than needed: kept
  * seq_cst so that every access of this rare path is in the one total
- * order the argument uses. */
+ * order the argument uses. The three CASes of tail also survive
+ * check-mutants' rmw operator (each split into a load and a store): their
+ * atomicity is needed (a split one could overwrite an arrival's exchange
+ * of tail and drop it from the queue), and the same rare path is all that
+ * reaches them. */
 static bool clh_try_settle(struct clh_lock *l, struct clh_thread *t, struct clh_qnode *pred)
 {
 	struct clh_qnode *mine = t->mine;

@@ -144,7 +144,13 @@ static void clh_tp_thread_init(void *node)
 /* Our idle node is claimed by another thread's stale trylock (it was the
  * tail when that trylock read it): make the spare mine and CAS its status
  * RELEASED -> to; false when both are claimed. Relaxed: nothing to order,
- * only the owner queues its nodes (the claimer wrote nothing we read). */
+ * only the owner queues its nodes (the claimer wrote nothing we read).
+ * The CAS (as the owner's other CASes of its idle node in lock() and
+ * trylock()) must be atomic against a stale trylock's claim of the same
+ * node: split into a load and a store, our WAITING/HOLDING could overwrite
+ * a claim whose give-back then overwrites us. All three survive
+ * check-mutants' rmw operator (locks/MUTANTS.md): no test claims an idle
+ * node inside that window (tests/locks/staged_clh_tp claims it before). */
 static bool clhtp_take_spare(struct clhtp_thread *t, uint32_t to)
 {
 	for (int i = 0; i < 2; i++) {
@@ -405,6 +411,8 @@ static inline bool clh_tp_trylock(void *lk, void *node)
 		t->pred = last;
 		return true;
 	}
+	/* Two accesses to our own node, which nobody reads between them:
+	 * their order does not matter (check-mutants' move operator). */
 	atomic_store_explicit(&me->status, CLHTP_RELEASED, memory_order_relaxed);
 	last = atomic_load_explicit(&me->prev, memory_order_relaxed);
 give_back:

@@ -545,7 +545,11 @@ static inline void malthusian_unlock(void *lk, void *node)
 		 * before the marking head published itself (NULL, or the head
 		 * before it) and we would wake nobody, free the word and leave
 		 * it asleep; the word and head are atomic, TSan reads their
-		 * latest values and x86's exchange is a full barrier. */
+		 * latest values and x86's exchange is a full barrier. Its
+		 * atomicity is needed too: split into a load and a store
+		 * (check-mutants' rmw operator), a head marking in between
+		 * would lose its mark (defect 1 again); it survives for the
+		 * same reasons, the window being a few instructions wide. */
 		atomic_exchange_explicit(&l->word, MAL_LOCKED, memory_order_acquire);
 		expected = MAL_LOCKED;
 		/* ACQUIRE: pairs with the RELEASE stores of head, those of an
@@ -563,7 +567,10 @@ static inline void malthusian_unlock(void *lk, void *node)
 		 * than needed: a head woken to PARK_HEAD reads nothing of ours
 		 * but the word, which it takes with its own ACQUIRE CAS from
 		 * our RELEASE CAS to MAL_FREE; a stale MAL_HEAD_SLEEPS seen
-		 * meanwhile only delays it. Kept pending a model check. */
+		 * meanwhile only delays it. Kept pending a model check. A CAS
+		 * where a load and a store would do (it survives check-mutants'
+		 * rmw operator): nobody else writes a sleeping head's state
+		 * while we hold the lock; the CAS states what we expect. */
 		if (atomic_compare_exchange_strong_explicit(&h->state, &parked, PARK_HEAD,
 							    memory_order_release,
 							    memory_order_relaxed))

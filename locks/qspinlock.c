@@ -270,7 +270,11 @@ static __attribute__((noinline)) void qs_lock_slow(struct qs_lock *l, struct qs_
 			lock_thread_stats.spins += spins;
 			return;
 		}
-		/* A queue or another pending waiter: drop the bit we set. */
+		/* A queue or another pending waiter: drop the bit we set.
+		 * Atomic: others change the tail and locked meanwhile (a load
+		 * and a store could undo their change). Survives check-mutants'
+		 * rmw operator (locks/MUTANTS.md): the tests rarely set pending
+		 * beside a queue, and never with a change in that window. */
 		if (!(val & QS_PENDING))
 			atomic_fetch_and_explicit(&l->val, ~QS_PENDING, memory_order_relaxed);
 	}
