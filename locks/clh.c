@@ -24,19 +24,17 @@
  * by abandoning its node to the successor, which skips it and hands it back
  * (writes 0) when it moves on. Until then the abandoning thread's next
  * lock() waits (for the successor to run, not for a critical section) and
- * its next trylock() fails. tests/locks/trylock_prompt builds the ABA case.
+ * its next trylock() fails. Two trylocks leaving over the same node check
+ * each other (clh_try_settle()), so an abandoned node is never left at the
+ * tail without a successor. tests/locks/trylock_prompt builds the ABA case,
+ * tests/locks/clh_abandon and tests/locks/staged_clh its leaving paths.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include "lock_define.h"
-
-/* tests/locks/clh_abandon builds this file with its own CLH_TEST_POINT to run the
- * trylock's rare races on purpose; everywhere else it is nothing. */
-#ifndef CLH_TEST_POINT
-#define CLH_TEST_POINT(n) ((void)0)
-#endif
+#include "schedpoint.h"
 
 struct clh_qnode {
 	_Atomic uintptr_t locked; /* 0, 1 or a node address: see above */
@@ -127,6 +125,111 @@ static inline void clh_lock(void *lk, void *node)
 	clh_wait(t, atomic_exchange_explicit(&l->tail, t->mine, memory_order_acq_rel));
 }
 
+/* trylock's CAS queued mine behind pred, which it had seen released. Take
+ * the lock if pred is still released; skip pred if its owner abandoned it
+ * (as clh_wait() does); otherwise leave the queue without waiting, and
+ * return false.
+ *
+ * Leaving: CAS tail back from mine to pred when nobody queued behind us,
+ * else abandon mine to the successor (locked = pred: it skips us and hands
+ * mine back). Two trylocks can leave one after the other over the same
+ * node (issue 22, defect 2, tests/locks/staged_clh): C abandons X because
+ * B queued behind X, and B then puts X back at the tail, where nobody will
+ * ever skip it; every trylock would then fail on a free lock and C's next
+ * lock() wait for X for ever. So each side checks the other afterwards,
+ * with seq_cst on the four operations (a store-buffering pair: C stores
+ * the abandonment, then loads tail; B CASes tail back, then loads
+ * X->locked; in the single total order at least one of the loads sees
+ * the other's write):
+ *   - B, having put pred back at the tail, reads pred->locked: if pred
+ *     was abandoned, B queues behind it again (CAS pred -> mine) and skips
+ *     it itself; if that CAS fails, a newer arrival is behind pred and will.
+ *   - C, having abandoned mine, reads tail: if mine is the tail again, the
+ *     successor left, so C takes mine out itself (CAS mine -> pred) and
+ *     settles pred as B would. If that CAS fails, someone is behind mine
+ *     again and skips it.
+ * Every CAS on tail here names a node whose owner cannot requeue it in
+ * between: mine is ours, and pred, queued and not released, is requeued
+ * only after we (its successor) or a skipper handed it back. Each round of
+ * the loop consumes one abandoned node or one CAS lost to a newer arrival,
+ * so the loop ends; it never waits for a critical section.
+ * The seq_cst orders after the first load survive check-mutants
+ * (locks/MUTANTS.md): the four of the pair are needed (relaxed, a store
+ * followed by a load may be reordered, on x86 too, and both sides miss the
+ * other: the abandoned node at the tail again), but only two trylocks
+ * leaving over one node reach them, which tsan_locks and validate do not
+ * produce, and tests/locks/staged_clh separates those steps by its own
+ * synchronisation; models/clh_try.pml checks the pair, sequentially
+ * consistent. The failure orders of the three CASes and the success
+ * orders of the two second-chance ones look stronger than needed: kept
+ * seq_cst so that every access of this rare path is in the one total
+ * order the argument uses. The three CASes of tail also survive
+ * check-mutants' rmw operator (each split into a load and a store): their
+ * atomicity is needed (a split one could overwrite an arrival's exchange
+ * of tail and drop it from the queue), and the same rare path is all that
+ * reaches them. */
+static bool clh_try_settle(struct clh_lock *l, struct clh_thread *t, struct clh_qnode *pred)
+{
+	struct clh_qnode *mine = t->mine;
+
+	for (;;) {
+		/* SEQ_CST (an ACQUIRE at least): pairs with the RELEASE store
+		 * in clh_unlock() of pred's owner, as in clh_wait(), and is one
+		 * side of the pair described above. */
+		uintptr_t s = atomic_load_explicit(&pred->locked, memory_order_seq_cst);
+		if (s == 0) {
+			t->pred = pred;
+			return true;
+		}
+		if (s != 1) {
+			/* Abandoned: skip it and hand it back, as clh_wait()
+			 * (relaxed for the same reason). */
+			struct clh_qnode *gone = pred;
+			pred = (struct clh_qnode *)s;
+			atomic_store_explicit(&gone->locked, 0, memory_order_relaxed);
+			continue;
+		}
+		/* pred's owner holds or waits: leave. */
+		struct clh_qnode *expect = mine;
+		LOCK_SCHED_POINT("clh.try.undo");
+		if (!atomic_compare_exchange_strong_explicit(&l->tail, &expect, pred,
+							     memory_order_seq_cst,
+							     memory_order_seq_cst)) {
+			/* A successor spins on mine: send it to pred. SEQ_CST:
+			 * a RELEASE at least, pairing with the ACQUIRE spin in
+			 * the successor's clh_wait() (which must see pred's
+			 * locked = 1 that our CAS acquired), and one side of the
+			 * pair above. */
+			atomic_store_explicit(&mine->locked, (uintptr_t)pred,
+					      memory_order_seq_cst);
+			expect = mine;
+			if (atomic_load_explicit(&l->tail, memory_order_seq_cst) != mine ||
+			    !atomic_compare_exchange_strong_explicit(&l->tail, &expect, pred,
+								     memory_order_seq_cst,
+								     memory_order_seq_cst))
+				return false; /* someone is behind mine: it skips us */
+			/* The successor left again and put mine back: we left
+			 * by ourselves after all. */
+		}
+		/* Out of the queue; pred is the tail again. Abandoned by its
+		 * owner meanwhile (its own leave failed while we were behind
+		 * it)? Then nobody would skip it: queue behind it again and
+		 * skip it ourselves. Relaxed store of 1: the CAS publishes it. */
+		s = atomic_load_explicit(&pred->locked, memory_order_seq_cst);
+		if (s != 0 && s != 1) {
+			atomic_store_explicit(&mine->locked, 1, memory_order_relaxed);
+			expect = pred;
+			if (atomic_compare_exchange_strong_explicit(&l->tail, &expect, mine,
+								    memory_order_seq_cst,
+								    memory_order_seq_cst))
+				continue;
+		}
+		/* Relaxed: nobody reads mine now (see clh_reclaimed()). */
+		atomic_store_explicit(&mine->locked, 0, memory_order_relaxed);
+		return false;
+	}
+}
+
 static inline bool clh_trylock(void *lk, void *node)
 {
 	struct clh_lock *l = lk;
@@ -142,7 +245,7 @@ static inline bool clh_trylock(void *lk, void *node)
 	if (atomic_load_explicit(&last->locked, memory_order_relaxed) != 0)
 		return false;
 	atomic_store_explicit(&mine->locked, 1, memory_order_relaxed);
-	CLH_TEST_POINT(0); /* tests/locks/clh_abandon: the ABA happens here */
+	LOCK_SCHED_POINT("clh.try.before_cas"); /* the ABA happens here */
 	/* ACQ_REL on success: as the exchange in clh_lock() (and survives
 	 * check-mutants for the same reason). */
 	if (!atomic_compare_exchange_strong_explicit(&l->tail, &last, mine,
@@ -151,30 +254,8 @@ static inline bool clh_trylock(void *lk, void *node)
 		atomic_store_explicit(&mine->locked, 0, memory_order_relaxed);
 		return false;
 	}
-	CLH_TEST_POINT(1); /* tests/locks/clh_abandon: a successor queues here */
-	/* ACQUIRE: pairs with the RELEASE store in clh_unlock() of last's
-	 * owner, as in clh_wait(). */
-	if (atomic_load_explicit(&last->locked, memory_order_acquire) == 0) {
-		t->pred = last;
-		return true;
-	}
-	/* ABA: last was queued again by a holder. Nobody behind us yet: put
-	 * tail back. Relaxed: tail returns to a value whose node a later
-	 * locker reads through the release sequence of the holder's
-	 * exchange, not through us. */
-	struct clh_qnode *expect = mine;
-	if (atomic_compare_exchange_strong_explicit(&l->tail, &expect, last,
-						    memory_order_relaxed,
-						    memory_order_relaxed)) {
-		atomic_store_explicit(&mine->locked, 0, memory_order_relaxed);
-		return false;
-	}
-	/* A successor spins on our node: send it to last. RELEASE: pairs
-	 * with the ACQUIRE spin in the successor's clh_wait(), which must see
-	 * last's locked = 1 that our CAS acquired. Survives check-mutants for
-	 * the reason given in clh_lock() (tests/locks/clh_abandon runs this path). */
-	atomic_store_explicit(&mine->locked, (uintptr_t)last, memory_order_release);
-	return false;
+	LOCK_SCHED_POINT("clh.try.queued"); /* a successor queues here */
+	return clh_try_settle(l, t, last);
 }
 
 static inline void clh_unlock(void *lk, void *node)

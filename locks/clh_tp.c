@@ -18,7 +18,8 @@
  * owner (FREE) and spins on the predecessor's predecessor instead. The
  * removed owner queues its node again at the tail. Node status:
  *   RELEASED  idle or released: the successor may take the lock
- *   CLAIMED   a trylock is checking this released tail node (brief)
+ *   CLAIMED   a trylock is checking this released tail node; for
+ *             everybody but trylocks it is RELEASED (see trylock below)
  *   WAITING   queued; its successor may remove it
  *   BUSY      its owner is removing its own predecessor (it cannot be
  *             removed meanwhile, so prev is stable under the remover)
@@ -49,8 +50,25 @@
  * trylock: claims the tail node's status RELEASED -> CLAIMED, then CASes
  * tail from it to our node; the claim rules out the recycled-node race of
  * clh.c's trylock (a claimed node cannot be queued again, so a tail that
- * still equals it was the tail all along). It never waits: if its own idle
- * node is momentarily claimed by another thread's stale trylock, it fails.
+ * still equals it was the tail all along). A trylock can be preempted
+ * between its claim and the give-back after a failed CAS, so the claim must
+ * stop nobody but other trylocks (issue 22, defect 4,
+ * tests/locks/staged_clh_tp):
+ *   - an arrival that queues behind a claimed node takes the lock as if it
+ *     were RELEASED: its exchange moved the tail past the node, so the
+ *     claimer's CAS of tail from that node can no longer succeed. (Its
+ *     ACQUIRE load reads the claim, an RMW in the release sequence of the
+ *     last holder's RELEASE store, so it synchronises with that holder.)
+ *   - a thread whose own idle node is claimed (it adopted the node after
+ *     the claimer read it as the tail) queues its second node, the spare,
+ *     instead; the claimed one becomes the spare, given back by the
+ *     claimer before it is queued again. Each thread owns two nodes.
+ * Preemption points that remain: a trylock preempted holding a claim on the
+ * tail node makes other trylocks fail (the lock looks taken) until it runs
+ * again; a thread whose two idle nodes are both claimed by preempted
+ * trylocks waits in lock() (fails in trylock) until one of them runs; a
+ * preempted holder stops everybody (as in every lock); a preempted waiter
+ * is removed by its successor, as above. trylock never waits.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -60,6 +78,7 @@
 #include <stdio.h>
 
 #include "lock_define.h"
+#include "schedpoint.h"
 #include "timepub.h"
 
 enum {
@@ -83,7 +102,9 @@ struct clhtp_qnode {
 struct clhtp_thread {
 	struct clhtp_qnode *mine;
 	struct clhtp_qnode *pred;
+	struct clhtp_qnode *spare; /* queued instead of mine while mine is claimed */
 	struct clhtp_qnode storage;
+	struct clhtp_qnode spare_storage;
 };
 
 struct clhtp_lock {
@@ -112,8 +133,37 @@ static void clh_tp_thread_init(void *node)
 	atomic_init(&t->storage.status, CLHTP_RELEASED);
 	atomic_init(&t->storage.heartbeat, 0);
 	atomic_init(&t->storage.prev, NULL);
+	atomic_init(&t->spare_storage.status, CLHTP_RELEASED);
+	atomic_init(&t->spare_storage.heartbeat, 0);
+	atomic_init(&t->spare_storage.prev, NULL);
 	t->mine = &t->storage;
+	t->spare = &t->spare_storage;
 	t->pred = NULL;
+}
+
+/* Our idle node is claimed by another thread's stale trylock (it was the
+ * tail when that trylock read it): make the spare mine and CAS its status
+ * RELEASED -> to; false when both are claimed. Relaxed: nothing to order,
+ * only the owner queues its nodes (the claimer wrote nothing we read).
+ * The CAS (as the owner's other CASes of its idle node in lock() and
+ * trylock()) must be atomic against a stale trylock's claim of the same
+ * node: split into a load and a store, our WAITING/HOLDING could overwrite
+ * a claim whose give-back then overwrites us. All three survive
+ * check-mutants' rmw operator (locks/MUTANTS.md): no test claims an idle
+ * node inside that window (tests/locks/staged_clh_tp claims it before). */
+static bool clhtp_take_spare(struct clhtp_thread *t, uint32_t to)
+{
+	for (int i = 0; i < 2; i++) {
+		struct clhtp_qnode *claimed = t->mine;
+		t->mine = t->spare;
+		t->spare = claimed;
+		uint32_t st = CLHTP_RELEASED;
+		if (atomic_compare_exchange_strong_explicit(&t->mine->status, &st, to,
+							    memory_order_relaxed,
+							    memory_order_relaxed))
+			return true;
+	}
+	return false;
 }
 
 /* Queue me (status already WAITING) and return its predecessor. prev stays
@@ -216,7 +266,7 @@ static __attribute__((noinline)) void clhtp_wait(struct clhtp_lock *l, struct cl
 		}
 		if (removed) {
 			/* handled below */
-		} else if (ps == CLHTP_RELEASED) {
+		} else if (ps == CLHTP_RELEASED || ps == CLHTP_CLAIMED) {
 			uint32_t st = CLHTP_WAITING;
 			/* Relaxed: the load above acquired. */
 			if (atomic_compare_exchange_strong_explicit(&me->status, &st, CLHTP_HOLDING,
@@ -299,20 +349,22 @@ static inline void clh_tp_lock(void *lk, void *node)
 	struct clhtp_qnode *me = t->mine;
 	uint32_t st = CLHTP_RELEASED;
 
-	/* Our idle node may be claimed for a moment by another thread's
-	 * stale trylock (it was a tail once); wait for it to be given back.
-	 * Relaxed: nothing to order, only the owner queues it. */
-	while (!atomic_compare_exchange_weak_explicit(&me->status, &st, CLHTP_WAITING,
-						      memory_order_relaxed, memory_order_relaxed)) {
-		st = CLHTP_RELEASED;
-		lock_cpu_relax();
+	/* Our idle node may be claimed by another thread's stale trylock (it
+	 * was a tail once): queue the spare instead (and wait only if both
+	 * are claimed). Relaxed: nothing to order, only the owner queues it. */
+	if (!atomic_compare_exchange_strong_explicit(&me->status, &st, CLHTP_WAITING,
+						     memory_order_relaxed, memory_order_relaxed)) {
+		while (!clhtp_take_spare(t, CLHTP_WAITING))
+			lock_cpu_relax();
+		me = t->mine;
 	}
 	struct clhtp_qnode *pred = clhtp_enqueue(l, me);
-	/* Fast path: the predecessor already released. ACQUIRE: as in
-	 * clhtp_wait(). With our prev still NULL nobody can remove us, so
-	 * HOLDING needs no CAS (for the successor it means "wait", as
-	 * WAITING does). */
-	if (atomic_load_explicit(&pred->status, memory_order_acquire) == CLHTP_RELEASED) {
+	/* Fast path: the predecessor already released (RELEASED, or CLAIMED
+	 * by a trylock whose CAS of tail our exchange has made fail: see the
+	 * header). ACQUIRE: as in clhtp_wait(). With our prev still NULL
+	 * nobody can remove us, so HOLDING needs no CAS (for the successor it
+	 * means "wait", as WAITING does). */
+	if (atomic_load_explicit(&pred->status, memory_order_acquire) <= CLHTP_CLAIMED) {
 		atomic_store_explicit(&me->status, CLHTP_HOLDING, memory_order_relaxed);
 		t->pred = pred;
 		return;
@@ -328,15 +380,20 @@ static inline bool clh_tp_trylock(void *lk, void *node)
 	struct clhtp_qnode *last = atomic_load_explicit(&l->tail, memory_order_relaxed);
 	uint32_t st = CLHTP_RELEASED;
 
+	LOCK_SCHED_POINT("clh_tp.try.tail_read");
 	/* ACQUIRE: pairs with the RELEASE store of RELEASED by the last
 	 * holder (or a restore below). */
 	if (!atomic_compare_exchange_strong_explicit(&last->status, &st, CLHTP_CLAIMED,
 						     memory_order_acquire, memory_order_relaxed))
 		return false;
+	LOCK_SCHED_POINT("clh_tp.try.claimed");
 	st = CLHTP_RELEASED;
 	if (!atomic_compare_exchange_strong_explicit(&me->status, &st, CLHTP_HOLDING,
-						     memory_order_relaxed, memory_order_relaxed))
-		goto give_back;
+						     memory_order_relaxed, memory_order_relaxed)) {
+		if (!clhtp_take_spare(t, CLHTP_HOLDING))
+			goto give_back;
+		me = t->mine;
+	}
 	atomic_store_explicit(&me->prev, last, memory_order_relaxed);
 	/* ACQ_REL on success: RELEASE publishes our node (HOLDING) to the
 	 * next arrival. Survives check-mutants (locks/MUTANTS.md). RELEASE is
@@ -354,6 +411,8 @@ static inline bool clh_tp_trylock(void *lk, void *node)
 		t->pred = last;
 		return true;
 	}
+	/* Two accesses to our own node, which nobody reads between them:
+	 * their order does not matter (check-mutants' move operator). */
 	atomic_store_explicit(&me->status, CLHTP_RELEASED, memory_order_relaxed);
 	last = atomic_load_explicit(&me->prev, memory_order_relaxed);
 give_back:

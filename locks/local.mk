@@ -9,7 +9,7 @@ LOCK_ALGO_SOURCES = \
 	locks/mcs_tp.c locks/clh_tp.c locks/mcs_park.c locks/malthusian.c
 LOCK_PEER_SOURCES = locks/ck.c
 
-LOCK_SOURCES = locks/lock.h locks/lock_define.h locks/futex.h locks/timepub.h locks/park.h \
+LOCK_SOURCES = locks/lock.h locks/lock_define.h locks/futex.h locks/timepub.h locks/park.h locks/schedpoint.h locks/mcsqueue.h \
 	harness/hotloop.h locks/registry.c \
 	locks/registry.def $(LOCK_ALGO_SOURCES)
 if HAVE_CK

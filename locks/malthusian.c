@@ -90,7 +90,9 @@
 #include <stdio.h>
 
 #include "lock_define.h"
+#include "mcsqueue.h"
 #include "park.h"
+#include "schedpoint.h"
 
 enum { MAL_FREE = 0, MAL_LOCKED = 1, MAL_HEAD_SLEEPS = 2 };
 
@@ -317,23 +319,24 @@ spin:;
 			w = atomic_load_explicit(&l->word, memory_order_relaxed);
 			continue;
 		}
-		/* RELEASE: pairs with the failing ACQUIRE CAS in
-		 * malthusian_unlock(), which then reads head (= us; if we
-		 * published it ourselves, that store is ordered before) and
-		 * CASes our state from PARKED: this pair orders our PARKED
-		 * before that CAS. Survives check-mutants (locks/MUTANTS.md),
-		 * as does that failure ACQUIRE: needed, since on a weakly
-		 * ordered CPU the releaser's CAS could read our older
-		 * PARK_HEAD, fail, clear the mark and free the word, leaving us
-		 * asleep until a later holder's bypass-limit grant (for ever if
-		 * nobody takes the lock again); the words are atomic, TSan
-		 * reads their latest values and x86 never shows older ones. */
+		/* RELEASE: pairs with the ACQUIRE exchange in
+		 * malthusian_unlock() that takes our mark off and then reads
+		 * head (= us; if we published it ourselves, that store is
+		 * ordered before) and CASes our state from PARKED: this pair
+		 * orders our PARKED before that CAS. Survives check-mutants
+		 * (locks/MUTANTS.md): needed, since on a weakly ordered CPU the
+		 * releaser's CAS could read our older PARK_HEAD, fail and free
+		 * the word, leaving us asleep until a later holder's
+		 * bypass-limit grant (for ever if nobody takes the lock again);
+		 * the words are atomic, TSan reads their latest values and x86
+		 * never shows older ones. */
 		if (atomic_compare_exchange_weak_explicit(&l->word, &w,
 							  MAL_LOCKED | MAL_HEAD_SLEEPS,
 							  memory_order_release,
 							  memory_order_relaxed))
 			break;
 	}
+	LOCK_SCHED_POINT("malthusian.head.marked");
 	/* Sleep until a release wakes us to compete again (HEAD) or hands
 	 * us the lock (GRANTED). ACQUIRE: pairs with the RELEASE of
 	 * park_grant() / park_set(). */
@@ -397,9 +400,8 @@ static struct park_node *malthusian_pick_next(struct park_node *me, struct park_
 static struct park_node *malthusian_leave_queue(struct malthusian_lock *l,
 						struct park_node *me)
 {
-	/* ACQUIRE: pairs with the RELEASE store of pred->next in
-	 * malthusian_lock() (survives check-mutants: see there). */
-	struct park_node *next = atomic_load_explicit(&me->next, memory_order_acquire);
+	/* MCSQ_NEXT() (locks/mcsqueue.h): pairs with our successor's link. */
+	struct park_node *next = MCSQ_NEXT(me);
 
 	/* Relaxed: holder-only, ordered between holders by the lock. */
 	atomic_store_explicit(&l->bypass, 0, memory_order_relaxed);
@@ -452,19 +454,15 @@ static inline void malthusian_lock(void *lk, void *node)
 	}
 	cpu = park_cpu();
 
-	atomic_store_explicit(&me->next, NULL, memory_order_relaxed);
-	atomic_store_explicit(&me->state, PARK_WAIT, memory_order_relaxed);
 	atomic_store_explicit(&me->cpu, cpu, memory_order_relaxed);
-	/* ACQ_REL: RELEASE publishes the stores above to the successor that
-	 * finds our node in tail; ACQUIRE pairs with the RELEASE CAS of tail in
-	 * malthusian_leave_queue() when the queue was empty. Survives
-	 * check-mutants (locks/MUTANTS.md): needed (without RELEASE our
-	 * next = NULL could land after the successor's link and lose it;
-	 * without ACQUIRE the old head's head = NULL could land after ours),
-	 * but the queue guards no plain data (the word's CAS orders the
-	 * critical section), so TSan has nothing to report, and x86 never
-	 * reorders these. */
-	pred = atomic_exchange_explicit(&l->tail, me, memory_order_acq_rel);
+	/* Join the queue (park_join(), the queue's orders in
+	 * locks/mcsqueue.h); behind a waiter, wait there until promoted head
+	 * (or handed the lock). Behind a sleeping waiter our turn is a
+	 * wake-up away at least: park_join() sleeps at once (as mcs-park).
+	 * The ACQUIRE of the join also pairs with the RELEASE CAS of tail in
+	 * malthusian_leave_queue(), so the old head's head = NULL comes
+	 * before our head = me below. */
+	pred = park_join(&l->tail, me, &l->spin_budget, &l->holder_cpu, cpu);
 	if (pred == NULL) {
 		/* First in the queue: head at once. Our state before head, so
 		 * that a release that finds us there hands over on top of it. */
@@ -478,22 +476,6 @@ static inline void malthusian_lock(void *lk, void *node)
 		 * held by nobody); state and head are atomic, and TSan and x86
 		 * read their latest values. */
 		atomic_store_explicit(&l->head, me, memory_order_release);
-	} else {
-		/* RELEASE: pairs with the ACQUIRE load of next in
-		 * malthusian_leave_queue() and park_wait_next(). Survives
-		 * check-mutants (locks/MUTANTS.md), as does the first of those
-		 * loads: needed, as in mcs.c (our PARK_WAIT could land after the
-		 * predecessor's park_set(PARK_HEAD) and we would wait for
-		 * ever), but both are atomic words TSan reads at their latest
-		 * value, and x86 never shows the reordering. */
-		atomic_store_explicit(&pred->next, me, memory_order_release);
-		/* Behind a sleeping waiter our turn is a wake-up away at
-		 * least: sleep at once (as mcs-park). Relaxed: a hint. */
-		unsigned budget = atomic_load_explicit(&pred->state, memory_order_relaxed) ==
-						  PARK_PARKED
-					  ? 0
-					  : l->spin_budget;
-		(void)park_wait(me, budget, &l->holder_cpu, cpu);
 	}
 	bool handed = malthusian_head_wait(l, me, cpu);
 	/* Where we run before we wake our successor: if it wakes on our CPU,
@@ -533,32 +515,50 @@ static inline void malthusian_unlock(void *lk, void *node)
 	}
 	for (;;) {
 		/* RELEASE: publishes the critical section to the next ACQUIRE
-		 * CAS of the word. ACQUIRE on failure: pairs with the head's
-		 * RELEASE CAS that set MAL_HEAD_SLEEPS, so we read head as it
-		 * published it (survives check-mutants: see the head's CAS in
-		 * malthusian_head_wait()). */
+		 * CAS of the word. Relaxed on failure: the exchange below
+		 * acquires. */
 		if (atomic_compare_exchange_strong_explicit(&l->word, &expected, MAL_FREE,
 							    memory_order_release,
-							    memory_order_acquire))
+							    memory_order_relaxed))
 			return;
-		/* The head sleeps. Wake it to compete for the word again,
-		 * while we still hold the lock: until we let go, nobody else
-		 * can grant it the lock or let it take the word, so its state
-		 * is PARKED or (woken early, or promoted awake) HEAD, and the
-		 * CAS below cannot hit a node that has moved on. Clear the
-		 * mark first (we own the word; relaxed, the CAS above releases
-		 * it): if the head marks again before our CAS, we come round
-		 * once more. The mark may be stale, left by a head that was
-		 * then handed the lock (and there may be no head now). */
-		/* ACQUIRE: as above. Survives check-mutants (locks/MUTANTS.md)
-		 * and looks stronger than needed: the failing ACQUIRE CAS just
-		 * synchronised with the head's CAS that set MAL_HEAD_SLEEPS,
-		 * after which that head's own store of head (or the ACQUIRE of
-		 * its state that made it head) already lies. Kept pending a
-		 * model check. */
-		h = atomic_load_explicit(&l->head, memory_order_acquire);
-		atomic_store_explicit(&l->word, MAL_LOCKED, memory_order_relaxed);
+		/* A head marked MAL_HEAD_SLEEPS. Wake it to compete for the
+		 * word again, while we still hold the lock: until we let go,
+		 * nobody else can grant it the lock or let it take the word, so
+		 * its state is PARKED or (woken early, or promoted awake) HEAD,
+		 * and the CAS below cannot hit a node that has moved on.
+		 * The mark may be stale (left by a head the bypass limit then
+		 * granted the lock), so the head to wake is not "the one that
+		 * marked" but whoever is head once the mark is off: take the
+		 * mark off first, by a read-modify-write, and only then read
+		 * head. ACQUIRE: pairs with the RELEASE CAS of the head that
+		 * set the mark we take off (malthusian_head_wait()), so our
+		 * load of head below reads that head's publication of itself
+		 * or a later value. A head that marks after this exchange comes
+		 * later in the word's modification order, so our CAS to FREE
+		 * above fails once more and we come round; a head that marked
+		 * before it is the one we read. (The old order, load head then
+		 * a relaxed store of LOCKED, let a head that arrived in between
+		 * lose its mark under our store: issue 22, defect 1,
+		 * tests/locks/staged_malthusian.) Survives check-mutants
+		 * (locks/MUTANTS.md): needed, since relaxed, on a weakly
+		 * ordered CPU the load of head below could return a value from
+		 * before the marking head published itself (NULL, or the head
+		 * before it) and we would wake nobody, free the word and leave
+		 * it asleep; the word and head are atomic, TSan reads their
+		 * latest values and x86's exchange is a full barrier. Its
+		 * atomicity is needed too: split into a load and a store
+		 * (check-mutants' rmw operator), a head marking in between
+		 * would lose its mark (defect 1 again); it survives for the
+		 * same reasons, the window being a few instructions wide. */
+		atomic_exchange_explicit(&l->word, MAL_LOCKED, memory_order_acquire);
 		expected = MAL_LOCKED;
+		/* ACQUIRE: pairs with the RELEASE stores of head, those of an
+		 * arrival that made itself head without the lock among them
+		 * (survives check-mutants, locks/MUTANTS.md, and may be
+		 * stronger than needed; kept, as the exchange above is what
+		 * the old argument for weakening it missed). */
+		h = atomic_load_explicit(&l->head, memory_order_acquire);
+		LOCK_SCHED_POINT("malthusian.unlock.head_read");
 		if (h == NULL)
 			continue;
 		uint32_t parked = PARK_PARKED;
@@ -567,7 +567,10 @@ static inline void malthusian_unlock(void *lk, void *node)
 		 * than needed: a head woken to PARK_HEAD reads nothing of ours
 		 * but the word, which it takes with its own ACQUIRE CAS from
 		 * our RELEASE CAS to MAL_FREE; a stale MAL_HEAD_SLEEPS seen
-		 * meanwhile only delays it. Kept pending a model check. */
+		 * meanwhile only delays it. Kept pending a model check. A CAS
+		 * where a load and a store would do (it survives check-mutants'
+		 * rmw operator): nobody else writes a sleeping head's state
+		 * while we hold the lock; the CAS states what we expect. */
 		if (atomic_compare_exchange_strong_explicit(&h->state, &parked, PARK_HEAD,
 							    memory_order_release,
 							    memory_order_relaxed))

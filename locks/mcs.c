@@ -14,6 +14,7 @@
 #endif
 
 #include "lock_define.h"
+#include "mcsqueue.h"
 
 struct mcs_node {
 	_Atomic(struct mcs_node *) next;
@@ -40,19 +41,11 @@ static inline void mcs_lock(void *lk, void *node)
 
 	atomic_store_explicit(&me->next, NULL, memory_order_relaxed);
 	atomic_store_explicit(&me->locked, 1, memory_order_relaxed);
-	/* ACQ_REL: RELEASE publishes the two stores above to the successor that
-	 * finds our node in tail; ACQUIRE pairs with the RELEASE CAS in
-	 * mcs_unlock() when the queue was empty (pred == NULL). */
-	pred = atomic_exchange_explicit(&l->tail, me, memory_order_acq_rel);
+	/* The queue's orders: locks/mcsqueue.h. */
+	pred = MCSQ_JOIN(&l->tail, me);
 	if (pred == NULL)
 		return;
-	/* RELEASE: pairs with the ACQUIRE load of next in mcs_unlock(), so the
-	 * predecessor sees locked == 1 before it writes 0. Survives
-	 * check-mutants (locks/MUTANTS.md), as do the two ACQUIRE loads it
-	 * pairs with: on a weakly ordered CPU our 1 could land after the
-	 * predecessor's 0 and we would spin for ever, but both are stores to
-	 * one atomic word and TSan does not simulate that reordering. */
-	atomic_store_explicit(&pred->next, me, memory_order_release);
+	MCSQ_LINK(pred, me);
 	/* ACQUIRE: pairs with the RELEASE store of locked in mcs_unlock(). */
 	while (atomic_load_explicit(&me->locked, memory_order_acquire) != 0) {
 		lock_cpu_relax();
@@ -77,22 +70,15 @@ static inline void mcs_unlock(void *lk, void *node)
 {
 	struct mcs_lock *l = lk;
 	struct mcs_node *me = node;
-	/* ACQUIRE: pairs with the RELEASE store of pred->next in mcs_lock()
-	 * (survives check-mutants: see there). */
-	struct mcs_node *next = atomic_load_explicit(&me->next, memory_order_acquire);
+	/* The queue's orders: locks/mcsqueue.h. */
+	struct mcs_node *next = MCSQ_NEXT(me);
 
 	if (next == NULL) {
-		struct mcs_node *expected = me;
-		/* RELEASE: pairs with the ACQUIRE exchange of the next locker
-		 * that finds the queue empty. */
-		if (atomic_compare_exchange_strong_explicit(
-			    &l->tail, &expected, NULL, memory_order_release,
-			    memory_order_relaxed))
+		if (MCSQ_LEAVE_IF_LAST(&l->tail, me))
 			return;
 		/* A successor swapped tail but has not linked itself yet. */
 		uint64_t spins = 0;
-		/* ACQUIRE: as the load above (survives check-mutants too). */
-		while ((next = atomic_load_explicit(&me->next, memory_order_acquire)) == NULL) {
+		while ((next = MCSQ_NEXT(me)) == NULL) {
 			lock_cpu_relax();
 			spins++;
 		}

@@ -30,6 +30,7 @@
 #include <stdio.h>
 
 #include "lock_define.h"
+#include "mcsqueue.h"
 #include "park.h"
 
 struct mcs_park_lock {
@@ -55,36 +56,11 @@ static inline void mcs_park_destroy(void *lk) { }
 static inline void mcs_park_lock(void *lk, void *node)
 {
 	struct mcs_park_lock *l = lk;
-	struct park_node *me = node, *pred;
+	struct park_node *me = node;
 	int cpu = park_cpu();
 
-	atomic_store_explicit(&me->next, NULL, memory_order_relaxed);
-	atomic_store_explicit(&me->state, PARK_WAIT, memory_order_relaxed);
-	/* ACQ_REL: RELEASE publishes the two stores above to the successor that
-	 * finds our node in tail; ACQUIRE pairs with the RELEASE CAS in
-	 * mcs_park_unlock() when the queue was empty (pred == NULL). */
-	pred = atomic_exchange_explicit(&l->tail, me, memory_order_acq_rel);
-	if (pred != NULL) {
-		/* RELEASE: pairs with the ACQUIRE load of next in
-		 * mcs_park_unlock() (and park_wait_next()), so the predecessor
-		 * sees our state initialised before it grants. Survives
-		 * check-mutants (locks/MUTANTS.md), as does that ACQUIRE load:
-		 * needed, since on a weakly ordered CPU our relaxed PARK_WAIT
-		 * could land after the predecessor's PARK_GRANTED exchange in
-		 * park_grant() and we would wait for ever (a lost hand-over, not
-		 * a race on plain data), but all three are atomic words and TSan
-		 * does not simulate that reordering; x86 never shows it. */
-		atomic_store_explicit(&pred->next, me, memory_order_release);
-		/* A predecessor that sleeps must be woken, run and release
-		 * before our turn: a wake-up latency at least, longer than
-		 * the budget is worth spinning. Sleep at once. Relaxed: a
-		 * hint (the node may be reused by now). */
-		unsigned budget = atomic_load_explicit(&pred->state, memory_order_relaxed) ==
-						  PARK_PARKED
-					  ? 0
-					  : l->spin_budget;
-		(void)park_wait(me, budget, &l->holder_cpu, cpu);
-	}
+	/* Join the queue and, behind a predecessor, wait for the grant. */
+	(void)park_join(&l->tail, me, &l->spin_budget, &l->holder_cpu, cpu);
 	/* Relaxed: a hint (see park_wait()). */
 	atomic_store_explicit(&l->holder_cpu, cpu, memory_order_relaxed);
 }
@@ -110,17 +86,11 @@ static inline void mcs_park_unlock(void *lk, void *node)
 {
 	struct mcs_park_lock *l = lk;
 	struct park_node *me = node;
-	/* ACQUIRE: pairs with the RELEASE store of pred->next in
-	 * mcs_park_lock() (survives check-mutants: see there). */
-	struct park_node *next = atomic_load_explicit(&me->next, memory_order_acquire);
+	/* The queue's orders: locks/mcsqueue.h. */
+	struct park_node *next = MCSQ_NEXT(me);
 
 	if (next == NULL) {
-		struct park_node *expected = me;
-		/* RELEASE: pairs with the ACQUIRE exchange of the next locker
-		 * that finds the queue empty. */
-		if (atomic_compare_exchange_strong_explicit(
-			    &l->tail, &expected, NULL, memory_order_release,
-			    memory_order_relaxed))
+		if (MCSQ_LEAVE_IF_LAST(&l->tail, me))
 			return;
 		next = park_wait_next(me);
 	}

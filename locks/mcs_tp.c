@@ -44,6 +44,7 @@
 #include <stdio.h>
 
 #include "lock_define.h"
+#include "mcsqueue.h"
 #include "timepub.h"
 
 enum { MCSTP_WAITING = 0, MCSTP_GRANTED = 1, MCSTP_REMOVED = 2 };
@@ -222,19 +223,11 @@ static inline void mcs_tp_unlock(void *lk, void *node)
 {
 	struct mcstp_lock *l = lk;
 	struct mcstp_node *me = node;
-	/* ACQUIRE: pairs with the RELEASE link store in mcstp_wait()
-	 * (survives check-mutants: see there). */
-	struct mcstp_node *next = atomic_load_explicit(&me->next, memory_order_acquire);
+	/* The queue's orders: locks/mcsqueue.h (the link is mcstp_wait()'s). */
+	struct mcstp_node *next = MCSQ_NEXT(me);
 
-	if (next == NULL) {
-		struct mcstp_node *expected = me;
-		/* RELEASE: pairs with the ACQUIRE exchange of the next locker
-		 * that finds the queue empty. */
-		if (atomic_compare_exchange_strong_explicit(&l->tail, &expected, NULL,
-							    memory_order_release,
-							    memory_order_relaxed))
-			return;
-	}
+	if (next == NULL && MCSQ_LEAVE_IF_LAST(&l->tail, me))
+		return;
 	mcstp_pass(l, me, next);
 }
 

@@ -33,6 +33,7 @@
 
 #include "futex.h"
 #include "lock.h"
+#include "mcsqueue.h"
 
 /* Relax hints a queued waiter spins before it sleeps when the caller leaves
  * lock_params.spin_budget at 0. As futex-spin's default: a relax hint costs
@@ -180,6 +181,34 @@ static inline void park_grant(struct park_node *n)
 	park_set(n, PARK_GRANTED);
 }
 
+/* Join the MCS queue at *tail with me and, behind a predecessor, wait
+ * (park_wait(), *budget relax hints: read only then, so that the
+ * uncontended join loads nothing more) until the lock (mcs-park) or the headship (malthusian) is
+ * handed to us; the predecessor, NULL when the queue was empty (then
+ * nothing was waited for). The caller set everything of me but next and
+ * state. The queue's orders: locks/mcsqueue.h. */
+static inline struct park_node *park_join(_Atomic(struct park_node *) *tail,
+					  struct park_node *me, const unsigned *budget,
+					  const _Atomic int *holder_cpu, int cpu)
+{
+	atomic_store_explicit(&me->next, NULL, memory_order_relaxed);
+	atomic_store_explicit(&me->state, PARK_WAIT, memory_order_relaxed);
+	struct park_node *pred = MCSQ_JOIN(tail, me);
+	if (pred != NULL) {
+		MCSQ_LINK(pred, me);
+		/* A predecessor that sleeps must be woken, run and release
+		 * before our turn: a wake-up latency at least, longer than
+		 * the budget is worth spinning. Sleep at once. Relaxed: a
+		 * hint (the node may be reused by now). */
+		unsigned b = atomic_load_explicit(&pred->state, memory_order_relaxed) ==
+					     PARK_PARKED
+				     ? 0
+				     : *budget;
+		(void)park_wait(me, b, holder_cpu, cpu);
+	}
+	return pred;
+}
+
 /* The releaser found tail != itself: a successor swapped tail but has not
  * linked itself yet. Wait for the link, yielding the CPU after a few
  * spins so that a preempted successor can run. */
@@ -188,9 +217,8 @@ static inline struct park_node *park_wait_next(struct park_node *me)
 	struct park_node *next;
 	uint64_t spins = 0;
 
-	/* ACQUIRE: pairs with the RELEASE store of pred->next by the
-	 * successor, so its node's fields are initialised when we use it. */
-	while ((next = atomic_load_explicit(&me->next, memory_order_acquire)) == NULL) {
+	/* MCSQ_NEXT(): its node's fields are initialised when we use it. */
+	while ((next = MCSQ_NEXT(me)) == NULL) {
 		if (++spins % PARK_LINK_SPINS == 0)
 			sched_yield();
 		else

@@ -44,7 +44,10 @@
  * it). Slots come from a registry that grows in chunks of 1024 as threads
  * first reach the queue (no fixed thread limit below the 65535 the 16 tail
  * bits can name), and a thread's slot goes back to a free list when the
- * thread exits (pthread key destructor). A slot is only read by the thread
+ * thread exits (pthread key destructor); the destructors that run after it
+ * in the exiting thread (other libraries' TSD destructors may take a
+ * substituted lock) wait without a slot, as below, since the slot may
+ * already belong to a new thread. A slot is only read by the thread
  * that finds it in the tail it replaced, while its owner still waits for
  * that reader to link in behind it, so a slot is never reused under a
  * reader. If no slot can be had (65535 threads alive at once, or out of
@@ -67,6 +70,7 @@
 #include <stdlib.h>
 
 #include "lock_define.h"
+#include "schedpoint.h"
 
 #define QS_LOCKED        0x1u
 #define QS_LOCKED_MASK   0xffu
@@ -102,7 +106,9 @@ static uint32_t qs_free_head;   /* first free slot, 0 = none */
 static pthread_once_t qs_key_once = PTHREAD_ONCE_INIT;
 static pthread_key_t qs_key;
 static bool qs_key_ok;
-static _Thread_local uint32_t qs_my_slot; /* 0 = none yet */
+/* 0 = none yet; QS_SLOT_GONE = returned at thread exit: wait unqueued */
+#define QS_SLOT_GONE UINT32_MAX
+static _Thread_local uint32_t qs_my_slot;
 
 static inline struct qs_slot *qs_slot(uint32_t s)
 {
@@ -132,14 +138,22 @@ static void qs_registry_unlock(void)
 	atomic_flag_clear_explicit(&qs_registry_busy, memory_order_release);
 }
 
-static void qs_slot_put(void *value)
+static void qs_slot_free(uint32_t s)
 {
-	uint32_t s = (uint32_t)(uintptr_t)value;
-
 	qs_registry_lock();
 	qs_slot(s)->next_free = qs_free_head;
 	qs_free_head = s;
 	qs_registry_unlock();
+}
+
+/* The thread-exit destructor: give the slot back, and never queue with it
+ * again (issue 22, defect 3: a later destructor of this thread that took a
+ * contended lock queued on a slot a new thread may own by then;
+ * tests/locks/staged_qspinlock). */
+static void qs_slot_put(void *value)
+{
+	qs_slot_free((uint32_t)(uintptr_t)value);
+	qs_my_slot = QS_SLOT_GONE;
 }
 
 static void qs_key_create(void)
@@ -178,7 +192,7 @@ static uint32_t qs_slot_get(void)
 	}
 	qs_registry_unlock();
 	if (s != 0 && pthread_setspecific(qs_key, (void *)(uintptr_t)s) != 0) {
-		qs_slot_put((void *)(uintptr_t)s);
+		qs_slot_free(s);
 		s = 0;
 	}
 	return qs_my_slot = s;
@@ -210,6 +224,7 @@ static void qs_lock_unqueued(struct qs_lock *l)
 {
 	uint64_t spins = 0;
 
+	LOCK_SCHED_POINT("qspinlock.slow.joined");
 	while (!qspinlock_trylock(l, NULL)) {
 		lock_cpu_relax();
 		spins++;
@@ -255,13 +270,19 @@ static __attribute__((noinline)) void qs_lock_slow(struct qs_lock *l, struct qs_
 			lock_thread_stats.spins += spins;
 			return;
 		}
-		/* A queue or another pending waiter: drop the bit we set. */
+		/* A queue or another pending waiter: drop the bit we set.
+		 * Atomic: others change the tail and locked meanwhile (a load
+		 * and a store could undo their change). Survives check-mutants'
+		 * rmw operator (locks/MUTANTS.md): the tests rarely set pending
+		 * beside a queue, and never with a change in that window. */
 		if (!(val & QS_PENDING))
 			atomic_fetch_and_explicit(&l->val, ~QS_PENDING, memory_order_relaxed);
 	}
 
-	uint32_t slot = qs_my_slot ? qs_my_slot : qs_slot_get();
-	if (slot == 0) {
+	uint32_t slot = qs_my_slot;
+	if (slot == 0)
+		slot = qs_slot_get();
+	if (slot == 0 || slot == QS_SLOT_GONE) {
 		qs_lock_unqueued(l);
 		return;
 	}
@@ -285,6 +306,7 @@ static __attribute__((noinline)) void qs_lock_slow(struct qs_lock *l, struct qs_
 						      memory_order_acq_rel,
 						      memory_order_relaxed))
 		;
+	LOCK_SCHED_POINT("qspinlock.slow.joined");
 
 	struct qs_node *next = NULL;
 	if (val & QS_TAIL_MASK) {

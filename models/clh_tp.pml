@@ -1,9 +1,14 @@
 /*
  * clh_tp.pml - a Promela model of locks/clh_tp.c for the spin model checker
  * (tests/locks/clh_tp_model.sh runs it): N threads, ROUNDS acquisitions each by
- * lock() or trylock() (chosen nondeterministically), N per-thread nodes
- * plus the lock's dummy, nodes migrating as in the C code. Checked: at most
+ * lock() or trylock() (chosen nondeterministically), two nodes per thread
+ * (mine and the spare) plus the lock's dummy, nodes migrating as in the C
+ * code and queued again over the rounds (ROUNDS >= 2). Checked: at most
  * one holder (the assertion) and no deadlock (every thread ends).
+ *
+ * Preemption inside trylock's claim: one trylock (at most) may stop for
+ * ever right after its claim (an end state: a thread that is never
+ * scheduled again); every other thread must still end (issue 22, defect 4).
  *
  * The heartbeat is abstracted away: any WAITING predecessor whose prev is
  * published may "look stale" at any moment, which covers every timing the
@@ -14,14 +19,15 @@
  * tests check the memory orders).
  *
  * Model line                      C (locks/clh_tp.c)
- *   cas(status[mine], RELEASED,     clh_tp_lock(): the CAS loop that takes
- *       WAITING) loop                 our idle node back from a trylock claim
+ *   cas(status[mine], RELEASED,     clh_tp_lock(): the CAS of our idle node,
+ *       WAITING), else the spare      else clhtp_take_spare()
  *   enqueue: prev = NIL; exchange   clhtp_enqueue()
- *   status[pred] == RELEASED ->     clh_tp_lock() fast path (prev still NIL:
+ *   status[pred] <= CLAIMED ->      clh_tp_lock() fast path (prev still NIL:
  *       status[mine] = HOLDING        no successor may remove us)
  *   prev[mine] = pred; the do loop  clhtp_wait(): publish prev, then spin
  *   :: own status REMOVED/FREE      the every-16-spins check of our status
- *   :: pred RELEASED -> CAS own     taking the lock (WAITING -> HOLDING)
+ *   :: pred RELEASED or CLAIMED     taking the lock (WAITING -> HOLDING)
+ *       -> CAS own
  *   :: pred WAITING, prev set ->    clhtp_remove(): BUSY, CAS pred WAITING ->
  *       remove                        REMOVED, read its prev, FREE, WAITING
  *   removed: wait FREE, re-enqueue  the removed path of clhtp_wait()
@@ -38,15 +44,24 @@
  *                    itself BUSY (its own successor may remove it meanwhile
  *                    and read a prev that is about to change: spin finds a
  *                    thread that waits forever)
+ *   -DOLD_CLAIM      the protocol before issue 22: arrivals wait for a
+ *                    claimed predecessor, owners for their claimed node
+ *                    (spin finds a thread waiting for the preempted
+ *                    claimer for ever)
+ *   -DBROKEN_REVOKE  an owner takes its claimed node back (CLAIMED ->
+ *                    WAITING) instead of queueing its spare: the claimer's
+ *                    CAS of tail can then succeed on the requeued node (ABA;
+ *                    spin finds two holders)
  */
 #ifndef N
 #define N 3
 #endif
 #ifndef ROUNDS
-#define ROUNDS 1
+#define ROUNDS 2
 #endif
 #define MAX_SKIPS 1
-#define NODES (N + 1)
+#define NODES (2 * N + 1)
+#define DUMMY (2 * N)
 #define NIL 255
 
 #define RELEASED 0
@@ -60,8 +75,9 @@
 byte status[NODES];
 byte prev[NODES];
 bool never_stale[NODES]; /* TP_NEVER_STALE published */
-byte tail = N;      /* the dummy node, RELEASED */
+byte tail = DUMMY;  /* the dummy node, RELEASED */
 byte holders = 0;
+bool preempted = 0; /* a trylock stopped for ever inside its claim */
 
 inline cas(var, old, new, ok)
 {
@@ -75,13 +91,14 @@ inline cas(var, old, new, ok)
 
 proctype thread(byte id)
 {
-	byte mine = id, pred, pp, last, ok, rounds = 0, skips = 0;
+	byte mine = id, spare = N + id, pred, pp, last, ok, rounds = 0, skips = 0, tmp, i;
 
 	do
 	:: rounds == ROUNDS -> break
 	:: rounds < ROUNDS ->
 		if
 		:: true -> /* lock() */
+#if defined(OLD_CLAIM)
 			do
 			:: cas(status[mine], RELEASED, WAITING, ok);
 			   if
@@ -89,12 +106,36 @@ proctype thread(byte id)
 			   :: else
 			   fi
 			od;
+#elif defined(BROKEN_REVOKE)
+			do
+			:: cas(status[mine], RELEASED, WAITING, ok);
+			   if
+			   :: ok -> break
+			   :: else -> cas(status[mine], CLAIMED, WAITING, ok);
+				if
+				:: ok -> break
+				:: else
+				fi
+			   fi
+			od;
+#else
+			cas(status[mine], RELEASED, WAITING, ok);
+			do
+			:: ok -> break
+			:: else -> tmp = mine; mine = spare; spare = tmp;
+				cas(status[mine], RELEASED, WAITING, ok)
+			od;
+#endif
 enqueue:
 			prev[mine] = NIL;
 			never_stale[mine] = (skips >= MAX_SKIPS);
 			atomic { pred = tail; tail = mine };
 			if
+#ifdef OLD_CLAIM
 			:: status[pred] == RELEASED ->
+#else
+			:: status[pred] <= CLAIMED ->
+#endif
 #ifdef BROKEN_FAST
 				prev[mine] = pred;
 #endif
@@ -104,7 +145,11 @@ enqueue:
 			prev[mine] = pred;
 			do
 			:: status[mine] == REMOVED || status[mine] == FREE -> goto removed
+#ifdef OLD_CLAIM
 			:: status[pred] == RELEASED ->
+#else
+			:: status[pred] <= CLAIMED ->
+#endif
 				cas(status[mine], WAITING, HOLDING, ok);
 				if
 				:: ok -> goto critical
@@ -139,7 +184,19 @@ removed:
 			:: !ok -> goto done
 			:: else
 			fi;
+			if
+			:: !preempted -> preempted = 1; goto end_preempted
+			:: true
+			fi;
 			cas(status[mine], RELEASED, HOLDING, ok);
+#if !defined(OLD_CLAIM) && !defined(BROKEN_REVOKE)
+			i = 0;
+			do
+			:: ok || i == 2 -> break
+			:: else -> tmp = mine; mine = spare; spare = tmp;
+				cas(status[mine], RELEASED, HOLDING, ok); i++
+			od;
+#endif
 			if
 			:: !ok -> status[last] = RELEASED; goto done
 			:: else
@@ -161,7 +218,12 @@ critical:
 done:
 		skips = 0;
 		rounds++
-	od
+	od;
+	goto finished;
+end_preempted:
+	false;
+finished:
+	skip
 }
 
 init

@@ -1,6 +1,6 @@
 /*
  * clh_abandon.c - the rare paths of clh's trylock, run on purpose (white
- * box: locks/clh.c is compiled in here with test points inside trylock).
+ * box: locks/clh.c is compiled in here with its schedule points).
  *
  * T's trylock sees the queue's last node released; at test point 0 (before
  * its CAS on tail) B locks, unlocks and locks again, which puts that same
@@ -25,7 +25,7 @@
 #include <time.h>
 
 static void test_point(int n);
-#define CLH_TEST_POINT(n) test_point(n)
+#define LOCK_SCHED_POINTS 1
 #define LOCK_NO_HOT_LOOP 1
 #include "../lib/tap.h"
 #include "../../locks/clh.c"
@@ -102,6 +102,16 @@ static void test_point(int n)
 		while (atomic_load_explicit(&lk.tail, memory_order_relaxed) == tt.mine)
 			sleep_ms(1);
 	}
+}
+
+/* The lock's schedule points (locks/schedpoint.h), by hand: this test
+ * stops only T, at the first two. */
+void lock_sched_point(const char *name)
+{
+	if (strcmp(name, "clh.try.before_cas") == 0)
+		test_point(0);
+	else if (strcmp(name, "clh.try.queued") == 0)
+		test_point(1);
 }
 
 static int run_case(int abandon)

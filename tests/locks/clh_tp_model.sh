@@ -1,7 +1,8 @@
 #!/bin/sh
 # clh_tp_model.sh - model-checks clh-tp's removal protocol (models/clh_tp.pml)
-# with spin: the model must show no second holder and no deadlock, and each
-# deliberately broken variant must be rejected, so that a checker that
+# with spin: the model must show no second holder and no deadlock (with one
+# trylock stopped for ever inside its claim), and each deliberately broken
+# variant must be rejected (the protocol before issue 22 among them), so that a checker that
 # cannot see a bug does not pass for a proof. Skips without spin (Debian:
 # spin) or a C compiler.
 set -u
@@ -38,7 +39,13 @@ verify() {
 	rm -f "$work/pan.txt"
 }
 
-verify "" ok
-verify "-DBROKEN_FAST" error
-verify "-DBROKEN_NOBUSY" error
+# Two threads over three rounds, so that adopted nodes (and spares) are
+# queued again; three threads over one round, so that a waiter can remove
+# a waiter that is removing its own predecessor.
+verify "-DN=2 -DROUNDS=3" ok
+verify "-DN=3 -DROUNDS=1" ok
+verify "-DN=2 -DROUNDS=2 -DBROKEN_FAST" error
+verify "-DN=2 -DROUNDS=2 -DBROKEN_NOBUSY" error
+verify "-DN=2 -DROUNDS=2 -DOLD_CLAIM" error
+verify "-DN=2 -DROUNDS=2 -DBROKEN_REVOKE" error
 tap_done

@@ -38,7 +38,7 @@ TESTS += $(RELIABILITY_TESTS)
 
 # Seed corpora, dictionaries and crash inputs are directories: dist copies
 # them whole.
-EXTRA_DIST += $(RELIABILITY_SHELL_TESTS) tests/reliability/sanitize.sh \
+EXTRA_DIST += $(RELIABILITY_SHELL_TESTS) tests/reliability/sanitize.sh tests/reliability/mutant_ops.h \
 	tests/reliability/tsan_sweep.sh tests/reliability/mutants.sh locks/MUTANTS.md fuzz/smoke.sh \
 	fuzz/README.md fuzz/options.dict fuzz/results.dict fuzz/corpus-options \
 	fuzz/corpus-results fuzz/regressions

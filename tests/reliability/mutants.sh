@@ -2,7 +2,9 @@
 # mutants.sh - memory-order mutation testing of the locks (`make
 # check-mutants`, not part of `make check`: it takes tens of minutes).
 #
-# Each explicit non-relaxed order in locks/*.c (memory_order_acquire,
+# Each explicit non-relaxed order in locks/*.c and in the headers the lock
+# files share (park.h, mcsqueue.h, ...: a header's mutants run the locks of
+# every file that includes it) (memory_order_acquire,
 # _release, _acq_rel, _seq_cst and the __ATOMIC_ spellings) is weakened to
 # relaxed, one at a time. The mutant is rebuilt with -fsanitize=thread and
 # the locks defined in the mutated file are run through tests/locks/tsan_locks and
@@ -16,6 +18,16 @@
 #             survivor gets a test or a comment at its line (locks/MUTANTS.md);
 #   invalid   when it does not compile (e.g. a CAS whose failure order would
 #             be stronger than its success order).
+# Then the structural operators (MUTANT_OPS, default "order rmw fence
+# move"; "order" is the weakening above), each site one mutant, with the
+# same tests and verdicts:
+#   rmw    a read-modify-write (exchange, fetch_add/sub/or/and, CAS) done
+#          as a load and a store (tests/reliability/mutant_ops.h: seq_cst
+#          halves, a yield between them), so only its atomicity is lost;
+#   fence  an atomic_thread_fence() dropped;
+#   move   a one-line relaxed atomic store moved past the next statement
+#          when that is a one-line atomic load (comments between them move
+#          with the load), as a weakly ordered CPU may make it appear.
 # Not mutated: locks/ck.c (concurrencykit's atomics are inline assembly TSan
 # cannot see; the TSan build is --without-ck) and the implicit seq_cst of
 # atomic_*() calls without _explicit (no order written to weaken).
@@ -29,6 +41,9 @@ CC=${CC:-cc}
 MAKE=${MAKE:-make}
 jobs=${jobs:-2}
 files=${MUTANT_FILES:-}
+ops=${MUTANT_OPS:-order rmw fence move}
+rmw_re='atomic_(exchange|fetch_add|fetch_sub|fetch_or|fetch_and|compare_exchange_strong|compare_exchange_weak)_explicit\('
+ops_h=$srcdir/tests/reliability/mutant_ops.h
 cflags='-O1 -g -fsanitize=thread'
 ldflags='-fsanitize=thread'
 orders='memory_order_acquire|memory_order_release|memory_order_acq_rel|memory_order_seq_cst|__ATOMIC_ACQUIRE|__ATOMIC_RELEASE|__ATOMIC_ACQ_REL|__ATOMIC_SEQ_CST'
@@ -69,6 +84,23 @@ locks_of() {
 		sed 's/LOCK_DEFINE([a-z_0-9]*, *"\([^"]*\)"/\1/'
 }
 
+# try_mutant SITE WHAT: build and test the mutant now in place, add its row
+try_mutant() {
+	# shellcheck disable=SC2086
+	if ! build; then
+		result=invalid how="does not compile"
+	elif run_tests $locks; then
+		result=survived how="-"
+	else
+		result=caught
+		how=$(grep -hEm1 "WARNING: ThreadSanitizer|FAIL|^not ok" "$work/tsan.out" "$work/validate.out" "$work/white.out" 2>/dev/null |
+			sed 's/^ *//; s/ (pid=[0-9]*)//; s/|/\\|/g' | cut -c1-90)
+		[ -n "$how" ] || how="test exited non-zero (timeout or crash)"
+	fi
+	echo "| $1 | $2 | $(echo $locks | tr ' ' ',') | $result | $how |" >> "$table"
+	echo "mutants: $1 $2 -> $result"
+}
+
 build || { tail -30 "$work/build.out"; echo "mutants: the unmutated build failed"; exit 1; }
 table=$work/mutants.md
 {
@@ -76,12 +108,21 @@ table=$work/mutants.md
 	echo "|---|---|---|---|---|"
 } > "$table"
 caught=0 survived=0 invalid=0
-[ -n "$files" ] || files=$(cd "$src/locks" && ls ./*.c | sed 's|^\./||')
+[ -n "$files" ] || files=$(cd "$src/locks" && ls ./*.c ./*.h | sed 's|^\./||')
 for f in $files; do
-	case $f in ck.c|registry.c) continue ;; esac
+	case $f in ck.c|registry.c|lock.h|lock_define.h) continue ;; esac
 	path=$src/locks/$f
 	grep -Eq "$orders" "$path" || continue
-	locks=$(locks_of "$path")
+	case $f in
+	*.h)
+		locks=
+		for c in $(grep -l "#include \"$f\"" "$src"/locks/*.c "$src"/locks/*.h); do
+			case $c in *.c) locks="$locks $(locks_of "$c")" ;; esac
+		done
+		;;
+	*) locks=$(locks_of "$path") ;;
+	esac
+	[ -n "$locks" ] || continue
 	# shellcheck disable=SC2086
 	if ! run_tests $locks; then
 		echo "mutants: $f: the unmutated locks fail the tests; skipped"
@@ -89,7 +130,8 @@ for f in $files; do
 	fi
 	cp "$path" "$work/orig.c"
 	rm -f "$work/white.out"
-	grep -En "$orders" "$path" | cut -d: -f1 | while read -r line; do
+	case " $ops " in *" order "*) order_sites=$(grep -En "$orders" "$path" | cut -d: -f1) ;; *) order_sites= ;; esac
+	for line in $order_sites; do
 		n=$(sed -n "${line}p" "$path" | grep -Eo "$orders" | wc -l)
 		k=1
 		while [ "$k" -le "$n" ]; do
@@ -125,6 +167,38 @@ for f in $files; do
 			k=$((k + 1))
 		done
 	done
+	# The structural operators: one mutant per site.
+	case " $ops " in *" rmw "*)
+		for line in $(grep -En "$rmw_re" "$path" | cut -d: -f1); do
+			op=$(sed -n "${line}p" "$path" | grep -Eo "$rmw_re" | head -1 | sed 's/_explicit(//')
+			{ echo "#include \"$ops_h\""; sed "${line}s/${op}_explicit(/mutant_split_${op#atomic_}(/" "$work/orig.c"; } > "$path"
+			try_mutant "$f:$((line))" "$op split into load + store"
+			cp "$work/orig.c" "$path"
+		done ;;
+	esac
+	case " $ops " in *" fence "*)
+		for line in $(grep -n "atomic_thread_fence(" "$path" | cut -d: -f1); do
+			{ echo "#include \"$ops_h\""; sed "${line}s/atomic_thread_fence(/mutant_drop_fence(/" "$work/orig.c"; } > "$path"
+			try_mutant "$f:$line" "fence dropped"
+			cp "$work/orig.c" "$path"
+		done ;;
+	esac
+	case " $ops " in *" move "*)
+		for pair in $(awk '
+			/^[ \t]*atomic_store_explicit\(.*memory_order_relaxed\);[ \t]*$/ { s = NR; next }
+			s && /^[ \t]*(\/\*|\*|\/\/)/ { next }
+			s && /atomic_load_explicit\(/ && /;[ \t]*$/ && !/[{}]/ &&
+			     !/^[ \t]*(return|if|while|for|else|case|do)[ (]/ { print s ":" NR }
+			{ s = 0 }' "$work/orig.c"); do
+			from=${pair%:*} to=${pair#*:}
+			awk -v F="$from" -v T="$to" '
+				NR == F { held = $0; next }
+				{ print }
+				NR == T { print held }' "$work/orig.c" > "$path"
+			try_mutant "$f:$from" "relaxed store moved past the load at :$to"
+			cp "$work/orig.c" "$path"
+		done ;;
+	esac
 	build > /dev/null
 done
 caught=$(grep -c '| caught |' "$table")
