@@ -3,6 +3,7 @@
 # options, resource limits, topology output, the manual page.
 
 CLI_TESTS = tests/cli/run_cli.sh tests/cli/run_interrupt.sh tests/cli/run_measure.sh \
-	tests/cli/cli_bad.sh tests/cli/limits.sh tests/cli/topo.sh tests/cli/manpage.sh
+	tests/cli/cli_bad.sh tests/cli/limits.sh tests/cli/topo.sh tests/cli/manpage.sh \
+	tests/cli/run_trust.sh
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS)
