@@ -109,5 +109,16 @@ if command -v gnuplot >/dev/null 2>&1; then
 		fail "compare.tsv row of mcs 2"
 	cmp -s "$T/cmp/compare.txt" "$T/out" || fail "compare.txt differs from the printed table"
 	ok "-o: overlay charts, compare.txt, compare.tsv"
+	# The interval columns say what they are: not "ci95" whatever the
+	# level; the level each side reached is a column of its own.
+	head -1 "$T/cmp/compare.tsv" | tr '\t' '\n' > "$T/cols"
+	if ! grep -q ci95 "$T/cols" && grep -qx base_ci_low "$T/cols" && grep -qx new_ci_high "$T/cols" &&
+		awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+			{ b = $c["base_ci_level"]; n = $c["new_ci_level"]
+			  if (!(b >= 0 && b < 1 && n >= 0 && n < 1)) bad = 1; if (b > 0) some = 1 }
+			END { exit bad || !some }' "$T/cmp/compare.tsv"; then :; else
+		fail "compare.tsv columns: $(head -1 "$T/cmp/compare.tsv")"
+	fi
+	ok "compare.tsv: interval columns named ci_low/ci_high, the level reached beside them"
 fi
 finish
