@@ -4,6 +4,6 @@
 
 CLI_TESTS = tests/cli/run_cli.sh tests/cli/run_interrupt.sh tests/cli/run_measure.sh \
 	tests/cli/cli_bad.sh tests/cli/limits.sh tests/cli/topo.sh tests/cli/manpage.sh \
-	tests/cli/run_trust.sh
+	tests/cli/run_trust.sh tests/cli/peers_reuse.sh
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS)
