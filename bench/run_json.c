@@ -313,6 +313,12 @@ static json_t *point_json(const struct sweep *s, const struct sweep_point *p)
 				"repeats", (json_int_t)reg[i].repeats, "median", reg[i].median));
 	}
 	json_object_set_new(o, "regimes", regimes);
+	size_t most = 0;
+	for (size_t i = 0; i < nreg; i++)
+		most = reg[i].repeats > most ? reg[i].repeats : most;
+	json_object_set_new(o, "regimes_note", nreg > 1 && most < 3 ? json_string(
+		"no placement regime holds 3 repeats: no regime's median has an interval") :
+		json_null());
 
 	json_t *reps = json_array();
 	for (size_t i = 0; i < p->done; i++) {
