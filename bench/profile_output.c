@@ -24,9 +24,28 @@ const char *profile_base_of(const char *path)
 	return s ? s + 1 : path;
 }
 
+/* Adds function, function_offset, file and line to one frame of the
+ * library's (object, build_id, offset). */
+static void symbolise_frame(json_t *frame, struct symbolizer *sym)
+{
+	const char *obj = json_string_value(json_object_get(frame, "object"));
+	const char *bid = json_string_value(json_object_get(frame, "build_id"));
+	const char *off = json_string_value(json_object_get(frame, "offset"));
+	struct sym_frame f;
+	symbolizer_lookup(sym, obj, bid, off ? strtoull(off, NULL, 16) : 0, &f);
+	json_object_set_new(frame, "function", f.function ? json_string(f.function) : json_null());
+	json_object_set_new(frame, "function_offset", f.function ?
+			    json_integer((json_int_t)f.function_offset) : json_null());
+	json_object_set_new(frame, "file", f.file ? json_string(f.file) : json_null());
+	json_object_set_new(frame, "line", f.file ? json_integer(f.line) : json_null());
+	if (f.build_id_mismatch)
+		json_object_set_new(frame, "build_id_mismatch", json_true());
+}
+
 /* Adds function, function_offset, file and line to every frame of every
- * wait site of one process's profile (the library recorded object,
- * build_id and offset only), and says which symboliser did it. */
+ * wait site and first-locked site of one process's profile (the library
+ * recorded object, build_id and offset only), and says which symboliser
+ * did it. */
 void profile_symbolise(json_t *prof, struct symbolizer *sym)
 {
 	size_t i, j, k;
@@ -34,25 +53,11 @@ void profile_symbolise(json_t *prof, struct symbolizer *sym)
 
 	json_object_set_new(prof, "symbols", json_string(sym ? symbolizer_kind() : "none"));
 	json_array_foreach(json_object_get(prof, "mutexes"), i, m) {
+		json_array_foreach(json_object_get(m, "site_frames"), k, frame)
+			symbolise_frame(frame, sym);
 		json_array_foreach(json_object_get(m, "wait_sites"), j, site) {
-			json_array_foreach(json_object_get(site, "frames"), k, frame) {
-				const char *obj = json_string_value(json_object_get(frame, "object"));
-				const char *bid = json_string_value(json_object_get(frame, "build_id"));
-				const char *off = json_string_value(json_object_get(frame, "offset"));
-				struct sym_frame f;
-				symbolizer_lookup(sym, obj, bid, off ? strtoull(off, NULL, 16) : 0, &f);
-				json_object_set_new(frame, "function",
-						    f.function ? json_string(f.function) : json_null());
-				json_object_set_new(frame, "function_offset", f.function ?
-						    json_integer((json_int_t)f.function_offset) :
-						    json_null());
-				json_object_set_new(frame, "file",
-						    f.file ? json_string(f.file) : json_null());
-				json_object_set_new(frame, "line",
-						    f.file ? json_integer(f.line) : json_null());
-				if (f.build_id_mismatch)
-					json_object_set_new(frame, "build_id_mismatch", json_true());
-			}
+			json_array_foreach(json_object_get(site, "frames"), k, frame)
+				symbolise_frame(frame, sym);
 		}
 	}
 }
@@ -77,6 +82,41 @@ void profile_frame_label(json_t *frame, bool with_place, char *buf, size_t len)
 			 obj ? profile_base_of(obj) : "?");
 	else
 		snprintf(buf, len, "%s+%s", obj ? profile_base_of(obj) : "?", off ? off : "?");
+}
+
+/* The stderr section: where each of the top mutexes was first locked,
+ * named from debug info (the library's table leaves these out: it knows
+ * exported symbols only). */
+static void print_first_sites(json_t *prof, int top, FILE *out)
+{
+	json_t *m;
+	size_t i;
+	bool header = false;
+
+	json_array_foreach(json_object_get(prof, "mutexes"), i, m) {
+		if ((int)i >= top)
+			break;
+		json_t *frames = json_object_get(m, "site_frames"), *fr;
+		if (json_array_size(frames) == 0)
+			continue;
+		if (!header) {
+			fprintf(out, "%s: where the top %d mutexes of pid %lld were first locked "
+				"(innermost frame first):\n", cli_progname, top,
+				(long long)json_integer_value(json_object_get(prof, "pid")));
+			header = true;
+		}
+		size_t k;
+		json_array_foreach(frames, k, fr) {
+			char label[1024];
+			profile_frame_label(fr, true, label, sizeof(label));
+			if (k == 0)
+				fprintf(out, "%4lld %s first locked at %s\n",
+					(long long)json_integer_value(json_object_get(m, "rank")),
+					json_string_value(json_object_get(m, "address")), label);
+			else
+				fprintf(out, "%*s < %s\n", 20, "", label);
+		}
+	}
 }
 
 /* The stderr section: per mutex of the top ones that waited, its top
@@ -296,8 +336,10 @@ int profile_post_process(const char *dir, const struct post_opts *po)
 		}
 	for (size_t i = 0; i < n; i++) {
 		profile_symbolise(profs[i], sym);
-		if (!po->quiet)
+		if (!po->quiet) {
+			print_first_sites(profs[i], po->top, stderr);
 			print_sites(profs[i], po->top, stderr);
+		}
 		if (po->user_out != NULL) {
 			char path[PATH_MAX + 64], err[PATH_MAX + 128];
 			if (snprintf(path, sizeof(path), "%s%s", po->user_out, names[i]) >=
