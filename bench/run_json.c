@@ -291,9 +291,10 @@ static json_t *point_json(const struct sweep *s, const struct sweep_point *p)
 		"serial_overhead_share", num(SWEEP_MEDIAN(p, m.serial_overhead_share)),
 		"tsc_backwards", (json_int_t)backwards));
 	json_object_set_new(json_object_get(o, "harness"), "timer_correction_ns",
-		json_pack("{s:o, s:o, s:o}", "latency", num(SWEEP_MEDIAN(p, m.timer_wait_ns)),
+		json_pack("{s:o, s:o, s:o, s:o}", "latency", num(SWEEP_MEDIAN(p, m.timer_wait_ns)),
 			  "hold", num(SWEEP_MEDIAN(p, m.timer_hold_ns)),
-			  "section", num(SWEEP_MEDIAN(p, m.timer_section_ns))));
+			  "section", num(SWEEP_MEDIAN(p, m.timer_section_ns)),
+			  "section_overlap", num(SWEEP_MEDIAN(p, m.section_overlap_ns))));
 	json_object_set_new(o, "noisy", json_boolean(summary_has_spread(&th) && th.cv > 0.05));
 	char why[160];
 	bool changed = sweep_machine_changed(p, why, sizeof(why));

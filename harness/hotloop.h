@@ -115,6 +115,10 @@ struct hot_timer_floor {
 	uint64_t hold;          /* t1..t2 with td and tc inside: three reads */
 	uint64_t section;       /* td..tc: one read */
 	uint64_t ncs;           /* t2..the NCS's end: one read */
+	uint64_t cs_overlap;    /* what the reads around a delay-loop section
+	                           hide of it (section.h): added back to the
+	                           section and the hold */
+	uint64_t ncs_overlap;   /* the same for the NCS */
 };
 
 /* Gap stamps (see the top of this file): one every `stride` acquisitions.
@@ -244,10 +248,10 @@ hot_record_sample(struct hot_thread *t)
 	const struct hot_timer_floor *f = &t->floor;
 	uint64_t wait = hot_less_floor(hot_ticks_between(t0, t1, &s->tsc_backwards), f->wait);
 	hist_record(t->acquire_hist, wait);
-	hist_record(t->hold_hist,
-		    hot_less_floor(hot_ticks_between(t1, t2, &s->tsc_backwards), f->hold));
-	hist_record(t->cs_hist,
-		    hot_less_floor(hot_ticks_between(td, tc, &s->tsc_backwards), f->section));
+	hist_record(t->hold_hist, hot_less_floor(hot_ticks_between(t1, t2, &s->tsc_backwards),
+						 f->hold) + f->cs_overlap);
+	hist_record(t->cs_hist, hot_less_floor(hot_ticks_between(td, tc, &s->tsc_backwards),
+					       f->section) + f->cs_overlap);
 	if (wait > s->max_wait_ticks)
 		s->max_wait_ticks = wait;
 }
@@ -257,7 +261,8 @@ hot_record_ncs(struct hot_thread *t)
 {
 	hist_record(t->ncs_hist,
 		    hot_less_floor(hot_ticks_between(t->stamps[4], tsc_now(),
-						     &t->sampled.tsc_backwards), t->floor.ncs));
+						     &t->sampled.tsc_backwards), t->floor.ncs) +
+		    t->floor.ncs_overlap);
 }
 
 /* A gap stamp: the interval since the last one, and the next stride, sized

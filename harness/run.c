@@ -169,7 +169,7 @@ static double floor_median_ns(const struct run_env *env, const struct run_result
 	for (unsigned i = 0; i < res->threads; i++) {
 		const struct hot_timer_floor *f = &res->per_thread[i].floor;
 		uint64_t t = which == 0 ? f->wait : which == 1 ? f->hold : f->section;
-		v[i] = tsc_cycles_to_ns(&env->tsc, t);
+		v[i] = which == 3 ? res->per_thread[i].cs_overlap_ns : tsc_cycles_to_ns(&env->tsc, t);
 	}
 	if (res->threads == 0)
 		return NAN;
@@ -415,6 +415,7 @@ int run_point_once(const struct run_env *env, const struct run_point *pt,
 		res->ncs_ns_achieved = section_achieved_ns(env, ncs_all, pt->exp_dist, pt->ncs_ns);
 		for (size_t k = 0; k < 3; k++)
 			res->timer_floor_ns[k] = floor_median_ns(env, res, k);
+		res->section_overlap_ns = floor_median_ns(env, res, 3);
 		free(cs_all);
 		/* The plain counter every critical section incremented must
 		 * match: a lost update is an overlap the in-CS checks missed. */

@@ -77,6 +77,8 @@ struct run_thread_result {
 	struct hist cs_hist, ncs_hist;/* timed sections, one read included */
 	struct hot_sampled sampled;   /* sums of the timed iterations (ticks) */
 	struct hot_timer_floor floor; /* what the reads added, taken off (ticks) */
+	double cs_overlap_ns,         /* what the reads around a timed delay-loop */
+	       ncs_overlap_ns;        /* section hide of it (section.h), added back */
 	uint64_t gap_first, gap_last; /* the window's first and last gap stamps */
 	uint64_t gap_max_ticks;       /* longest interval between two of them */
 	double max_wait_ns;           /* longest time without an acquisition in
@@ -115,6 +117,7 @@ struct run_result {
 	double timer_floor_ns[3];     /* what the reads added to a wait, a hold
 	                                 and a section, taken off: the median of
 	                                 the workers' (NAN when none ran) */
+	double section_overlap_ns;    /* cs_overlap_ns, median of the workers' */
 	double cpu_ns;                /* CPU time of all threads in the window */
 	unsigned migrations;
 	bool interrupted;             /* stopped early by a signal: not a result */

@@ -24,11 +24,11 @@
 #include "topo.h"
 
 
-/* A delay-loop section retuned from the warm-up's own samples of it: the
- * calibration times the loop alone, and inside the measured loop the
- * out-of-order core overlaps more of it with the lock's work (measured on
- * the development VM: 10-25 % shorter below 50 ns). One step, at the
- * loop's rate; too few samples (fewer than 32), none. */
+/* A delay-loop section retuned from the warm-up's own samples of it, to
+ * read asked_ns: the calibration times the loop alone, and inside the
+ * measured loop the out-of-order core overlaps more of it with the lock's
+ * work (measured on the development VM: 10-25 % shorter below 50 ns). One
+ * step, at the loop's rate; too few samples (fewer than 32), none. */
 static void retune(uint64_t *loops, const struct hist *h, double asked_ns, double loops_per_ns,
 		   const struct tsc_info *ti)
 {
@@ -193,9 +193,12 @@ void *run_worker_main(void *argp)
 			t->gaps.sections = tsc_ns_to_cycles(ti, pt->cs_ns + pt->ncs_ns);
 			if (!pt->exp_dist) {
 				section_fixed(pt->cs_ns, &dc, ti, t->floor.section, &t->cs_loops,
-					      &t->cs_ticks);
+					      &t->cs_ticks, &o->cs_overlap_ns);
 				section_fixed(pt->ncs_ns, &dc, ti, t->floor.ncs, &t->ncs_loops,
-					      &t->ncs_ticks);
+					      &t->ncs_ticks, &o->ncs_overlap_ns);
+				/* added back to every timed section and hold */
+				t->floor.cs_overlap = tsc_ns_to_cycles(ti, o->cs_overlap_ns);
+				t->floor.ncs_overlap = tsc_ns_to_cycles(ti, o->ncs_overlap_ns);
 			} else {
 				section_exp_table(tables, pt->cs_ns, &dc, ti, t->floor.section);
 				section_exp_table(tables + HOT_EXP_TABLE, pt->ncs_ns, &dc, ti,

@@ -14,9 +14,12 @@
  *   its resolution is one iteration (~1 ns), but how long a given count
  *   lasts depends on the core's speed and, for short counts, on how much
  *   of it the out-of-order core overlaps with the work around it; so the
- *   count is calibrated at the asked length itself, timed exactly as the
- *   loop times a section (two reads around it, the floor taken off), not
- *   derived from a rate. Longer sections wait on the time base: as long as
+ *   count is calibrated at the asked length itself (bisection on the time
+ *   per call of calls back to back, as untimed iterations spend it), not
+ *   derived from a rate. The two reads around a timed section hide part
+ *   of the loop (it runs beside them): that part is measured with the
+ *   count and added back to the timed sections and holds. Longer sections
+ *   wait on the time base: as long as
  *   asked whatever the core's speed, quantised by one read (~10 ns, 2 % at
  *   the threshold), the deadline calibrated the same way. The threshold is
  *   a length, not a multiple of the read's cost, so the method a length
@@ -38,9 +41,11 @@ void section_timer_floor(struct hot_timer_floor *f);
 
 /* How a fixed section of ns is spent: *loops delay iterations or, at
  * SECTION_TSC_WAIT_MIN_NS and above, *ticks of a time-base wait (the other
- * is 0; both 0 for ns <= 0). floor: the section's timer floor in ticks. */
+ * is 0; both 0 for ns <= 0). floor: the section's timer floor in ticks.
+ * *overlap_ns: how much shorter a timed delay-loop section reads than an
+ * untimed one lasts (the reads around it overlap it), 0 for a wait. */
 void section_fixed(double ns, const struct delay_calib *dc, const struct tsc_info *ti,
-		   uint64_t floor, uint64_t *loops, uint64_t *ticks);
+		   uint64_t floor, uint64_t *loops, uint64_t *ticks, double *overlap_ns);
 
 /* Fill table (HOT_EXP_TABLE loop counts) with the exponential
  * distribution of mean mean_ns, scaled so that its timed mean is mean_ns. */

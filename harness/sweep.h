@@ -63,6 +63,7 @@ struct repeat_measures {
 	double sample_every_d;                  /* the same, for SWEEP_MEDIAN */
 	double timer_wait_ns, timer_hold_ns,    /* the timer's cost taken off */
 	       timer_section_ns;                /* each timed interval (run.h) */
+	double section_overlap_ns;              /* added back to sections (run.h) */
 	uint64_t tsc_backwards;
 	const char *sampling;
 };

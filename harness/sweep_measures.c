@@ -33,6 +33,7 @@ void sweep_record_measures(struct sweep_point *p, struct repeat_figures *f,
 	m->timer_wait_ns = r->timer_floor_ns[0];
 	m->timer_hold_ns = r->timer_floor_ns[1];
 	m->timer_section_ns = r->timer_floor_ns[2];
+	m->section_overlap_ns = r->section_overlap_ns;
 	for (unsigned i = 0; i < r->threads; i++) {
 		const struct run_thread_result *t = &r->per_thread[i];
 		struct thread_sums *s = &p->per_thread[i];
