@@ -39,12 +39,9 @@ int cmd_plot(int argc, char **argv)
 {
 	struct plot_request req = { .format = PLOT_PNG, .x = AXIS_THREADS, .cs_chart = true };
 	const char *outdir = "contend-plots";
-	char *locks = NULL, err[1024], path[PATH_MAX];
-	struct plot_input *in;
-	struct staged_dir sd;
-	struct chart_set set;
-	size_t nin;
-	int c, rc = 1;
+	char *locks = NULL, err[1024];
+	struct plot_session ps;
+	int c, rc;
 
 	if ((c = plot_parse_options(argc, argv, plot_usage, true, &req, &outdir, &locks)) >= 0)
 		return c;
@@ -52,55 +49,28 @@ int cmd_plot(int argc, char **argv)
 		cli_usage_error("no results file given (try 'contend plot --help')");
 		return EXIT_USAGE;
 	}
-	nin = (size_t)(argc - optind);
-	in = calloc(nin, sizeof(*in));
-	if (!in) {
-		cli_error("out of memory");
-		return 1;
-	}
-	if (plot_load_inputs(in, argv + optind, nin, err, sizeof(err))) {
-		cli_error("%s", err);
-		free(in);
-		return 1;
-	}
-	if (locks && plot_parse_locks(locks, in, nin, &req, err, sizeof(err))) {
-		cli_usage_error("%s", err);
-		rc = EXIT_USAGE;
+	rc = plot_session_open(&ps, argv + optind, (size_t)(argc - optind), locks, &req, outdir);
+	if (rc)
 		goto out;
-	}
-	/* Before any directory appears: is there something to draw with? */
-	if (plot_find_gnuplot(path, sizeof(path), err, sizeof(err)) ||
-	    plot_find_templates(path, sizeof(path), err, sizeof(err))) {
+	rc = 1;
+	if (plot_charts(ps.sd.tmp, ps.in, ps.nin, &req, &ps.set, err, sizeof(err)) ||
+	    staged_dir_commit(&ps.sd, err, sizeof(err))) {
 		cli_error("%s", err);
 		goto out;
 	}
-	if (staged_dir_begin(&sd, outdir, err, sizeof(err))) {
-		cli_error("%s", err);
-		goto out;
-	}
-	if (plot_charts(sd.tmp, in, nin, &req, &set, err, sizeof(err)) ||
-	    staged_dir_commit(&sd, err, sizeof(err))) {
-		cli_error("%s", err);
-		staged_dir_abort(&sd);
-		chart_set_free(&set);
-		goto out;
-	}
-	for (size_t i = 0; i < set.n; i++)
-		printf("%s/%s\n", sd.target, set.charts[i].image);
-	for (size_t i = 0; i < set.nnotes; i++)
-		fprintf(stderr, "%s: note: %s\n", cli_progname, set.notes[i]);
-	for (size_t i = 0; i < nin; i++)
-		if (!in[i].file->complete)
+	for (size_t i = 0; i < ps.set.n; i++)
+		printf("%s/%s\n", ps.sd.target, ps.set.charts[i].image);
+	for (size_t i = 0; i < ps.set.nnotes; i++)
+		fprintf(stderr, "%s: note: %s\n", cli_progname, ps.set.notes[i]);
+	for (size_t i = 0; i < ps.nin; i++)
+		if (!ps.in[i].file->complete)
 			fprintf(stderr, "%s: warning: %s is an incomplete sweep (interrupted by %s)\n",
-				cli_progname, in[i].file->path,
-				in[i].file->interrupted_by ? in[i].file->interrupted_by : "an error");
-	staged_dir_abort(&sd);   /* frees the names; the directory is committed */
-	chart_set_free(&set);
+				cli_progname, ps.in[i].file->path,
+				ps.in[i].file->interrupted_by ? ps.in[i].file->interrupted_by
+							       : "an error");
 	rc = 0;
 out:
+	plot_session_close(&ps);
 	free((void *)req.locks);
-	for (size_t i = 0; i < nin; i++)
-		results_free(in[i].file);
-	free(in);
 	return rc;
 }

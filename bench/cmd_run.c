@@ -24,6 +24,7 @@
 #include "commands.h"
 #include "parse.h"
 #include "run_output.h"
+#include "writer.h"
 #include "stats.h"
 
 #define MAX_THREADS 4096

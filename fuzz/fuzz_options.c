@@ -1,6 +1,6 @@
 /*
  * fuzz_options.c - fuzz target for the option-value parsers of the command
- * line (bench/parse.h): parse_unsigned, parse_thread_list, parse_time,
+ * line (bench/util/parse.h): parse_unsigned, parse_thread_list, parse_time,
  * parse_time_list.
  *
  * Input: 4 bytes of parameters, then the option value (up to the first NUL).

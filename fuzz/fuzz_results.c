@@ -1,6 +1,6 @@
 /*
  * fuzz_results.c - fuzz target for the results-JSON reader that contend
- * plot, report and compare use on every input file (bench/reader.h).
+ * plot, report and compare use on every input file (bench/results/reader.h).
  *
  * The input is a would-be results file. It goes through
  *  1. json_loadb + results_validate(), the schema check, and

@@ -21,12 +21,12 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 
 case $target in
 options)
-	sources="$srcdir/fuzz/fuzz_options.c $srcdir/bench/parse.c"
+	sources="$srcdir/fuzz/fuzz_options.c $srcdir/bench/util/parse.c"
 	libs="-lm"
 	;;
 results)
-	sources="$srcdir/fuzz/fuzz_results.c $srcdir/bench/reader.c $srcdir/bench/reader_schema.c
-		$srcdir/bench/reader_validate.c"
+	sources="$srcdir/fuzz/fuzz_results.c $srcdir/bench/results/reader.c $srcdir/bench/results/reader_schema.c
+		$srcdir/bench/results/reader_validate.c"
 	libs="${JANSSON_LIBS:-} -lm"
 	;;
 *)
@@ -57,7 +57,7 @@ rm -f "$probe" "$probe.c" "$probe.log"
 
 bin=$work/fuzz_$target
 # shellcheck disable=SC2086 # flag and library lists are word lists
-if ! $FUZZ_CC $flags -I"$srcdir" -I"$srcdir/bench" -I"$srcdir/harness" -I"$srcdir/locks" -I"$srcdir/fuzz" ${JANSSON_CFLAGS:-} \
+if ! $FUZZ_CC $flags -I"$srcdir" -I"$srcdir/bench/util" -I"$srcdir/bench/results" -I"$srcdir/harness" -I"$srcdir/locks" -I"$srcdir/fuzz" ${JANSSON_CFLAGS:-} \
 	$sources -o "$bin" $libs > "$work/build-$target.log" 2>&1; then
 	cat "$work/build-$target.log"
 	echo "fuzz-smoke $target: FAIL (build)"

@@ -5,7 +5,7 @@
 HARNESS_SOURCES += harness/hotloop.h harness/run.c harness/run.h \
 	harness/run_worker.c harness/run_internal.h harness/section.c harness/section.h \
 	harness/counters.c harness/counters.h harness/probe.c harness/probe.h \
-	harness/sweep.c harness/sweep.h harness/sweep_measures.c
+	harness/sweep.c harness/sweep.h harness/sweep_internal.h harness/sweep_measures.c
 
 # The harness as a library for contend and the tests; its parts add their
 # sources to HARNESS_SOURCES in harness/*.mk.

@@ -36,14 +36,6 @@ int run_env_init(struct run_env *env, char *err, size_t errlen)
 	return 0;
 }
 
-uint64_t run_pow2_mask_for(uint64_t every)
-{
-	uint64_t p = 1;
-	while (p < every && p <= SAMPLE_MASK_MAX)
-		p <<= 1;
-	return p - 1;
-}
-
 /* The controller's read of one worker's counters. Reading a perf event
  * from another thread is allowed (the kernel fetches the count from the
  * CPU the task runs on), and so is another thread's CPU-time clock. */

@@ -100,8 +100,17 @@ static inline size_t run_round_up(size_t n, size_t to)
 	return (n + to - 1) / to * to;
 }
 
-/* The smallest power of two >= every (capped), minus one: a sampling mask. */
-uint64_t run_pow2_mask_for(uint64_t every);
+/* The smallest power of two >= every (capped), minus one: a sampling mask.
+ * Inline here because run.c and run_worker.c both need it and run.c already
+ * calls into run_worker.c (run_worker_main): the two files must not call
+ * each other. */
+static inline uint64_t run_pow2_mask_for(uint64_t every)
+{
+	uint64_t p = 1;
+	while (p < every && p <= SAMPLE_MASK_MAX)
+		p <<= 1;
+	return p - 1;
+}
 /* A worker thread: pins, allocates, waits at the gate, runs the loop. */
 void *run_worker_main(void *argp);
 

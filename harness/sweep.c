@@ -15,22 +15,7 @@
 #include "probe.h"
 #include "stats.h"
 #include "sweep.h"
-
-double sweep_median(const struct sweep_point *p, size_t offset)
-{
-	double v[p->done ? p->done : 1];
-	size_t n = 0;
-	for (size_t i = 0; i < p->done; i++) {
-		double x = *(const double *)((const char *)&p->rep[i] + offset);
-		if (isfinite(x))
-			v[n++] = x;
-	}
-	if (n == 0)
-		return NAN;
-	struct summary s;
-	stats_summarize(v, n, &s);
-	return s.median;
-}
+#include "sweep_internal.h"
 
 void sweep_throughput_summary(const struct sweep_point *p, struct summary *s)
 {

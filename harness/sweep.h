@@ -7,7 +7,7 @@
  * carries a placement probe (cache-line round trip between its first two
  * CPUs) and a speed probe taken just before and after it. Per point the
  * figures of every finished repeat are kept, from which the table, CSV and
- * results JSON are made (bench/run_output.h).
+ * results JSON are made (bench/results/writer.h, bench/report/run_output.h).
  *
  * Use: fill cfg (and topo, env), sweep_build_points(), sweep_run_rounds(),
  * read the points, sweep_free().
@@ -129,7 +129,7 @@ struct sweep {
 	char mem_note[160];          /* what memory placement could not do */
 };
 
-/* Medians over a point's finished repeats of one field (offset into struct
+/* Medians over a point's finished repeats of one field (sweep_measures.c) (offset into struct
  * repeat_figures of a double), skipping NANs; NAN when none. */
 double sweep_median(const struct sweep_point *p, size_t offset);
 #define SWEEP_MEDIAN(p, field) sweep_median((p), offsetof(struct repeat_figures, field))
@@ -137,11 +137,6 @@ double sweep_median(const struct sweep_point *p, size_t offset);
 /* The point's throughput summary over its finished repeats. */
 struct summary;
 void sweep_throughput_summary(const struct sweep_point *p, struct summary *s);
-
-/* Fold a repeat's measurement figures into f, its point and its threads
- * (sweep_measures.c); called by record_repeat() after the rest. */
-void sweep_record_measures(struct sweep_point *p, struct repeat_figures *f,
-			   const struct run_result *r);
 
 /* True when the point's achieved section is more than 10 % off the asked
  * one, and by more than two time-stamp reads (the resolution); median over

@@ -9,7 +9,27 @@
 
 #include <math.h>
 
+#include "stats.h"
 #include "sweep.h"
+#include "sweep_internal.h"
+
+/* Here rather than in sweep.c, which calls sweep_record_measures(): the
+ * measures need the medians, and the two files must not call each other. */
+double sweep_median(const struct sweep_point *p, size_t offset)
+{
+	double v[p->done ? p->done : 1];
+	size_t n = 0;
+	for (size_t i = 0; i < p->done; i++) {
+		double x = *(const double *)((const char *)&p->rep[i] + offset);
+		if (isfinite(x))
+			v[n++] = x;
+	}
+	if (n == 0)
+		return NAN;
+	struct summary s;
+	stats_summarize(v, n, &s);
+	return s.median;
+}
 
 /* Achieved more than this share away from asked: the point is flagged. */
 #define CS_OFF_TARGET 0.05

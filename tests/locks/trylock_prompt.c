@@ -55,6 +55,7 @@
 
 #define CPU_LIMIT_PART1 0.010 /* s of CPU time a failing trylock may use */
 #define CPU_LIMIT_PART2 0.020
+#define MAX_FAULT_SLEEPS 3    /* part 1 calls measured again after a page-fault sleep */
 #define HOLD_MAX 0.4          /* s B holds the lock waiting for the trylock */
 #define B_SCRIPT_WAIT 0.1     /* s the handler waits for B's script */
 
@@ -77,6 +78,17 @@ static long voluntary_csw(void)
 	struct rusage ru;
 	getrusage(RUSAGE_THREAD, &ru);
 	return ru.ru_nvcsw;
+}
+
+/* Page faults of the calling thread. A fault sleeps when the kernel must
+ * wait for the process's address-space lock (held by another thread's mmap
+ * or munmap: the sanitizers' allocators do that often) and that sleep counts
+ * as a voluntary context switch, although no lock made it. */
+static long page_faults(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_THREAD, &ru);
+	return ru.ru_minflt + ru.ru_majflt;
 }
 
 static void sleep_s(double s)
@@ -170,17 +182,32 @@ static int part1_run(const struct lock_desc *d)
 	while (!atomic_load(&s.held))
 		sleep_s(0.0002);
 	sleep_s(0.005); /* let the queuers arrive */
-	for (int i = 0; i < 200; i++) {
-		long v0 = voluntary_csw();
+	for (int i = 0, excused = 0; i < 200; i++) {
+		long v0 = voluntary_csw(), f0 = page_faults();
 		double w0 = now_mono(), c0 = now_cpu();
 		bool got = d->trylock(lk.p, tnode.p);
 		double c = now_cpu() - c0, w = now_mono() - w0;
-		long v = voluntary_csw() - v0;
+		long v = voluntary_csw() - v0, f = page_faults() - f0;
 		if (c > max_cpu)
 			max_cpu = c;
 		if (got) {
 			succeeded++;
 			d->unlock(lk.p, tnode.p);
+		}
+		/* A sleep inside a page fault is the kernel's, not the lock's
+		 * (seen once under check-asan on a loaded machine: qspinlock's
+		 * first trylock, a load and a CAS, 16 ms wall, 0.1 ms CPU, one
+		 * sleep). Such a call is measured again, at most
+		 * MAX_FAULT_SLEEPS times: a trylock that sleeps on a futex or
+		 * a condition takes no page fault to do it, and fails below
+		 * every time. */
+		if (c <= CPU_LIMIT_PART1 && v > 0 && w > CPU_LIMIT_PART1 && f > 0 &&
+		    excused < MAX_FAULT_SLEEPS) {
+			diag("note %s: trylock %d slept %.1f ms in %ld page faults, measured again",
+			     d->name, i, w * 1e3, f);
+			excused++;
+			i--;
+			continue;
 		}
 		if (c > CPU_LIMIT_PART1 || (v > 0 && w > CPU_LIMIT_PART1)) {
 			diag("FAIL %s: trylock %d took %.1f ms wall, %.1f ms CPU, %ld sleeps "

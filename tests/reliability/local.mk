@@ -22,7 +22,7 @@ tests_reliability_stress_signals_LDADD = $(LOCKCHECK_LDADD)
 
 # The fuzz targets with fuzz/replay.c as main (any compiler).
 FUZZ_COMMON_SOURCES = fuzz/fuzz.h fuzz/replay.c
-tests_reliability_fuzz_options_SOURCES = fuzz/fuzz_options.c bench/parse.c bench/parse.h \
+tests_reliability_fuzz_options_SOURCES = fuzz/fuzz_options.c bench/util/parse.c bench/util/parse.h \
 	$(FUZZ_COMMON_SOURCES)
 tests_reliability_fuzz_options_LDADD = -lm
 tests_reliability_fuzz_results_SOURCES = fuzz/fuzz_results.c $(RESULTS_READER_SOURCES) \

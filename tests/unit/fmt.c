@@ -1,5 +1,5 @@
 /* fmt.c - the number and duration formatters of the tables and reports
- * (bench/fmt.c): units chosen after rounding, so that a value just under a
+ * (bench/util/fmt.c): units chosen after rounding, so that a value just under a
  * unit boundary prints as 1 of the next unit, never in exponent form. */
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /*
- * reader.c - bench/reader.c against the committed fixtures.
+ * reader.c - bench/results/reader.c against the committed fixtures.
  *
  * The strongest check is generic: every key present in a fixture's top level,
  * meta, config and first point is one SCHEMA.md requires, so deleting any of

@@ -19,13 +19,6 @@
 #include "cpuinfo.h"
 #include "reader.h"
 
-double results_num(const json_t *obj, const char *key)
-{
-	const json_t *v = json_object_get(obj, key);
-
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
 static long int_at(const json_t *obj, const char *key)
 {
 	return (long)json_integer_value(json_object_get(obj, key));
@@ -67,7 +60,7 @@ static long cpulist_count(const char *s)
 	return n;
 }
 
-static void flatten_point(const json_t *j, struct result_point *p)
+void result_point_decode(const json_t *j, struct result_point *p)
 {
 	const json_t *tp = json_object_get(j, "throughput");
 	const json_t *fair = json_object_get(j, "fairness");
@@ -88,10 +81,10 @@ static void flatten_point(const json_t *j, struct result_point *p)
 	p->failed = strcmp(str_at(j, "status"), "ok") != 0;
 	p->oversubscribed = json_is_true(json_object_get(j, "oversubscribed"));
 	p->noisy = json_is_true(json_object_get(j, "noisy"));
-	/* machine_changed; probe_moved in files written before it */
-	p->machine_changed = json_object_get(j, "machine_changed")
-				     ? json_is_true(json_object_get(j, "machine_changed"))
-				     : json_is_true(json_object_get(j, "probe_moved"));
+	/* machine_changed; probe_moved in files written before it (schema 1) */
+	const json_t *changed = json_object_get(j, "machine_changed");
+	p->machine_changed = json_is_boolean(changed) ? json_is_true(changed)
+						      : json_is_true(json_object_get(j, "probe_moved"));
 	p->tput = results_num(tp, "median");
 	p->tput_ci_low = results_num(tp, "ci95_low");
 	p->tput_ci_high = results_num(tp, "ci95_high");
@@ -115,6 +108,7 @@ static void flatten_point(const json_t *j, struct result_point *p)
 	const json_t *starved = json_object_get(fair, "starved_threads");
 	p->starved_threads = json_is_integer(starved) ? (long)json_integer_value(starved) : -1;
 	p->cs_off_target = json_is_true(json_object_get(j, "cs_off_target"));
+	p->regimes = json_array_size(json_object_get(j, "regimes"));
 }
 
 struct results_file *results_load(const char *path, char *err, size_t errlen)
@@ -185,7 +179,7 @@ struct results_file *results_load(const char *path, char *err, size_t errlen)
 		goto fail;
 	}
 	for (size_t i = 0; i < f->npoints; i++)
-		flatten_point(json_array_get(results, i), &f->points[i]);
+		result_point_decode(json_array_get(results, i), &f->points[i]);
 	return f;
 
 fail:
@@ -216,6 +210,16 @@ void results_free(struct results_file *f)
 	free(f->path);
 	json_decref(f->root);
 	free(f);
+}
+
+bool results_lock_listed(const char *const *locks, size_t n, const char *lock)
+{
+	if (n == 0)
+		return true;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(locks[i], lock) == 0)
+			return true;
+	return false;
 }
 
 void results_machine_label(const struct results_file *f, char *buf, size_t len)

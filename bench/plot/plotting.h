@@ -52,9 +52,6 @@ struct chart_set {
 	size_t nnotes;
 };
 
-/* The drift flag of a point, read from its JSON: machine_changed (schema
- * 2), else probe_moved (schema 1). */
-bool plot_point_changed(const struct result_point *p);
 
 /* Fill legend and label of each input from its file; legends stay unique. */
 void plot_inputs_name(struct plot_input *in, size_t n);
@@ -86,7 +83,7 @@ const char *plot_axis_name(enum plot_axis x);
  * The --locks LIST of plot and report: split the comma-separated value in
  * place into req->locks, a NULL-terminated array (the caller frees the
  * array, not the strings), and req->nlocks; -1 with err when a name is
- * empty or no input holds a lock of that name. lock_listed() (findings.h)
+ * empty or no input holds a lock of that name. results_lock_listed() (findings.h)
  * applies it.
  */
 int plot_parse_locks(char *list, const struct plot_input *in, size_t nin,
@@ -108,6 +105,24 @@ int plot_find_templates(char *buf, size_t len, char *err, size_t errlen);
 int plot_charts(const char *dir, const struct plot_input *in, size_t nin,
 		const struct plot_request *req, struct chart_set *out,
 		char *err, size_t errlen);
-void chart_set_free(struct chart_set *set);
+void plot_chart_set_free(struct chart_set *set);
+
+/*
+ * The start every command that draws shares (plot_session.c): load PATHS,
+ * apply the --locks LIST to REQ, find gnuplot and the templates, and only
+ * then stage OUTDIR. 0, or the exit status after a one-line error on stderr
+ * (EXIT_USAGE for a bad --locks). plot_session_close() frees all of it and
+ * removes the staging directory unless it was committed; call it either way.
+ */
+struct plot_session {
+	struct plot_input *in;
+	size_t nin;
+	struct staged_dir sd;
+	bool staged;           /* sd begun */
+	struct chart_set set;
+};
+int plot_session_open(struct plot_session *ps, char *const *paths, size_t n, char *locks,
+		      struct plot_request *req, const char *outdir);
+void plot_session_close(struct plot_session *ps);
 
 #endif

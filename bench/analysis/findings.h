@@ -61,9 +61,6 @@ int findings_compute(const json_t *const *docs, const char *const *names, size_t
 		     const char *const *locks, size_t nlocks, struct findings *out);
 void findings_free(struct findings *f);
 
-/* True when LOCK is one of the N names of a --locks list, or when there is
- * no list (n 0: every lock). The one test of plot, report and findings. */
-bool lock_listed(const char *const *locks, size_t n, const char *lock);
 
 /* The findings of one document as "# " lines after a table (contend run). */
 void findings_print_json(const json_t *doc, FILE *out);

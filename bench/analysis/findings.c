@@ -19,20 +19,6 @@
 /* Jain's index below this is worth a sentence. */
 #define UNFAIR_JAIN 0.9
 
-/* One point as the findings read it; NaN / -1 where the file has nothing. */
-struct fpoint {
-	const char *lock, *pin;
-	long threads, permits, nlocks, cs_lines;
-	double cs, ncs;
-	bool failed, noisy, changed, over, off_target;
-	size_t regimes;       /* placement regimes the repeats fell in (0: not in the file) */
-	double tput, lo, hi, level;
-	double jain, min_share, csw;
-	long starved;         /* threads with no acquisition in a repeat's window,
-	                         summed over repeats; -1: not in the file */
-	long repeats;         /* -1: not in the file */
-};
-
 static const char *str_or(const json_t *o, const char *key, const char *dflt)
 {
 	const char *s = json_string_value(json_object_get(o, key));
@@ -45,38 +31,10 @@ static long int_or(const json_t *o, const char *key, long dflt)
 	return json_is_integer(v) ? (long)json_integer_value(v) : dflt;
 }
 
-static void read_point(const json_t *j, struct fpoint *p)
+/* Context switches per acquisition, voluntary and involuntary together. */
+static double csw_per_acq(const struct result_point *p)
 {
-	const json_t *tp = json_object_get(j, "throughput");
-	const json_t *fair = json_object_get(j, "fairness");
-	const json_t *csw = json_object_get(j, "csw_per_acq");
-	const json_t *changed = json_object_get(j, "machine_changed");
-
-	p->lock = str_or(j, "lock", "?");
-	p->pin = str_or(j, "pin", "");
-	p->threads = int_or(j, "threads", 0);
-	p->permits = int_or(j, "permits", 1);
-	p->nlocks = int_or(j, "nlocks", 1);
-	p->cs_lines = int_or(j, "cs_lines", 1);
-	p->cs = results_num(j, "cs_ns");
-	p->ncs = results_num(j, "ncs_ns");
-	p->failed = strcmp(str_or(j, "status", "ok"), "ok") != 0;
-	p->noisy = json_is_true(json_object_get(j, "noisy"));
-	/* Schema 2 names the drift flag machine_changed; schema 1 probe_moved. */
-	p->changed = json_is_boolean(changed) ? json_is_true(changed)
-					      : json_is_true(json_object_get(j, "probe_moved"));
-	p->over = json_is_true(json_object_get(j, "oversubscribed"));
-	p->off_target = json_is_true(json_object_get(j, "cs_off_target"));
-	p->regimes = json_array_size(json_object_get(j, "regimes"));
-	p->tput = results_num(tp, "median");
-	p->lo = results_num(tp, "ci95_low");
-	p->hi = results_num(tp, "ci95_high");
-	p->level = results_num(tp, "ci_level");
-	p->jain = results_num(fair, "jain");
-	p->min_share = results_num(fair, "min_share");
-	p->starved = int_or(fair, "starved_threads", -1);
-	p->repeats = int_or(j, "repeats", -1);
-	p->csw = results_num(csw, "voluntary") + results_num(csw, "involuntary");
+	return p->csw_voluntary + p->csw_involuntary;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -84,7 +42,7 @@ static void read_point(const json_t *j, struct fpoint *p)
 struct ctx {
 	struct findings *out;
 	const char *prefix;   /* "alpha: " with several documents, else "" */
-	struct fpoint *pts;
+	struct result_point *pts;
 	size_t n;
 	unsigned vary;        /* which parameters besides threads and cs vary */
 	bool oom;
@@ -117,7 +75,7 @@ static void add(struct ctx *c, enum finding_kind kind, const char *fmt, ...)
 }
 
 /* The workload of a point in words, without the lock: "8 threads, cs 100 ns". */
-static void scenario(const struct ctx *c, const struct fpoint *p, bool with_threads,
+static void scenario(const struct ctx *c, const struct result_point *p, bool with_threads,
 		     char *buf, size_t len)
 {
 	size_t n = 0;
@@ -126,9 +84,9 @@ static void scenario(const struct ctx *c, const struct fpoint *p, bool with_thre
 	buf[0] = '\0';
 	if (with_threads)
 		ADD("%ld thread%s, ", p->threads, p->threads == 1 ? "" : "s");
-	ADD("cs %g ns", p->cs);
+	ADD("cs %g ns", p->cs_ns);
 	if (c->vary & V_NCS)
-		ADD(", ncs %g ns", p->ncs);
+		ADD(", ncs %g ns", p->ncs_ns);
 	if (c->vary & V_PIN)
 		ADD(", pin %s", p->pin);
 	if (c->vary & V_PERMITS)
@@ -140,26 +98,26 @@ static void scenario(const struct ctx *c, const struct fpoint *p, bool with_thre
 #undef ADD
 }
 
-static bool same_except_lock_threads(const struct fpoint *a, const struct fpoint *b)
+static bool same_except_lock_threads(const struct result_point *a, const struct result_point *b)
 {
-	return a->cs == b->cs && a->ncs == b->ncs && strcmp(a->pin, b->pin) == 0 &&
+	return a->cs_ns == b->cs_ns && a->ncs_ns == b->ncs_ns && strcmp(a->pin, b->pin) == 0 &&
 	       a->permits == b->permits && a->nlocks == b->nlocks && a->cs_lines == b->cs_lines;
 }
 
-static bool same_scenario(const struct fpoint *a, const struct fpoint *b)
+static bool same_scenario(const struct result_point *a, const struct result_point *b)
 {
 	return a->threads == b->threads && same_except_lock_threads(a, b);
 }
 
-static bool usable(const struct fpoint *p)
+static bool usable(const struct result_point *p)
 {
 	return !p->failed && isfinite(p->tput) && p->tput > 0;
 }
 
 static int cmp_tput_desc(const void *a, const void *b)
 {
-	const struct fpoint *pa = *(const struct fpoint *const *)a;
-	const struct fpoint *pb = *(const struct fpoint *const *)b;
+	const struct result_point *pa = *(const struct result_point *const *)a;
+	const struct result_point *pb = *(const struct result_point *const *)b;
 
 	return pa->tput < pb->tput ? 1 : pa->tput > pb->tput ? -1 : strcmp(pa->lock, pb->lock);
 }
@@ -176,7 +134,7 @@ static void level_words(double level, char *buf, size_t len)
 static void fastest(struct ctx *c)
 {
 	bool *done = calloc(c->n, sizeof(*done));
-	const struct fpoint **grp = calloc(c->n ? c->n : 1, sizeof(*grp));
+	const struct result_point **grp = calloc(c->n ? c->n : 1, sizeof(*grp));
 
 	if (!done || !grp) {
 		c->oom = true;
@@ -207,9 +165,10 @@ static void fastest(struct ctx *c)
 		/* Every runner-up whose interval reaches the best one's is a tie. */
 		size_t nt = 0, tn = 0;
 		ties[0] = '\0';
-		if (isfinite(grp[0]->lo))
+		if (isfinite(grp[0]->tput_ci_low))
 			for (size_t k = 1; k < ng; k++)
-				if (isfinite(grp[k]->hi) && grp[k]->hi >= grp[0]->lo)
+				if (isfinite(grp[k]->tput_ci_high) &&
+				    grp[k]->tput_ci_high >= grp[0]->tput_ci_low)
 					grp[1 + nt++] = grp[k];   /* ties move up, in order */
 		/* "a (1.2M)", "a (1.2M) and b (1.1M)", "a (..), b (..), c (..) and 4 more" */
 		size_t named = nt > 3 ? 3 : nt;
@@ -221,8 +180,8 @@ static void fastest(struct ctx *c)
 		if (nt > named && tn < sizeof(ties))
 			snprintf(ties + tn, sizeof(ties) - tn, " and %zu more", nt - named);
 		fmt_si(grp[1]->tput, other, sizeof(other));
-		level_words(grp[0]->level, lv, sizeof(lv));
-		if (!isfinite(grp[0]->lo) || !isfinite(grp[1]->hi))
+		level_words(grp[0]->tput_ci_level, lv, sizeof(lv));
+		if (!isfinite(grp[0]->tput_ci_low) || !isfinite(grp[1]->tput_ci_high))
 			add(c, FINDING_FASTEST, "%s: fastest %s at %s acq/s, then %s at %s; "
 			    "no confidence interval to tell them apart (too few repeats).",
 			    where, grp[0]->lock, best, grp[1]->lock, other);
@@ -242,14 +201,14 @@ out:
 
 /* "; 3 of its 24 thread windows (8 threads x 3 repeats) had no acquisition":
  * starved_threads counts a thread once per repeat it got nothing in. */
-static void starved_words(const struct fpoint *p, const char *lead, char *buf, size_t len)
+static void starved_words(const struct result_point *p, const char *lead, char *buf, size_t len)
 {
 	if (p->repeats > 1)
 		snprintf(buf, len, "%s%ld of its %ld thread windows (%ld threads x %ld repeats) had "
-			 "no acquisition", lead, p->starved, p->threads * p->repeats, p->threads,
+			 "no acquisition", lead, p->starved_threads, p->threads * p->repeats, p->threads,
 			 p->repeats);
 	else
-		snprintf(buf, len, "%s%ld of %ld threads had no acquisition", lead, p->starved,
+		snprintf(buf, len, "%s%ld of %ld threads had no acquisition", lead, p->starved_threads,
 			 p->threads);
 }
 
@@ -257,22 +216,22 @@ static void starved_words(const struct fpoint *p, const char *lead, char *buf, s
 static void fairness(struct ctx *c)
 {
 	const char *locks[256];
-	const struct fpoint *worst[256];
+	const struct result_point *worst[256];
 	size_t nl = 0, measured = 0, starved_pts = 0;
 	long starved_max = 0;
-	const struct fpoint *starved_worst = NULL;
+	const struct result_point *starved_worst = NULL;
 
 	for (size_t i = 0; i < c->n; i++) {
-		const struct fpoint *p = &c->pts[i];
+		const struct result_point *p = &c->pts[i];
 		size_t l;
 
 		if (p->failed || p->threads < 2 || !isfinite(p->jain))
 			continue;
 		measured++;
-		if (p->starved > 0) {
+		if (p->starved_threads > 0) {
 			starved_pts++;
-			if (p->starved > starved_max) {
-				starved_max = p->starved;
+			if (p->starved_threads > starved_max) {
+				starved_max = p->starved_threads;
 				starved_worst = p;
 			}
 		}
@@ -307,13 +266,13 @@ static void fairness(struct ctx *c)
 	if (nl > 1)
 		add(c, FINDING_FAIRNESS, "Fairest: %s (Jain's index never below %.3f).",
 		    locks[fair], worst[fair]->jain);
-	const struct fpoint *u = worst[unfair];
+	const struct result_point *u = worst[unfair];
 	scenario(c, u, true, where, sizeof(where));
 	if (isfinite(u->min_share))
 		snprintf(share, sizeof(share), "; its least-served thread got %.2g%% of the "
 			 "acquisitions (a fair share is %.3g%%)", 100 * u->min_share,
 			 100.0 / (double)u->threads);
-	if (u->starved > 0)
+	if (u->starved_threads > 0)
 		starved_words(u, "; ", starved, sizeof(starved));
 	add(c, FINDING_FAIRNESS, "Least fair: %s, Jain's index %.3f at %s%s%s.", locks[unfair],
 	    u->jain, where, share, starved);
@@ -328,7 +287,7 @@ static void fairness(struct ctx *c)
 
 /* A collapse: a lock's worst fall below its own best at fewer threads. */
 struct collapse {
-	const struct fpoint *best, *worst;
+	const struct result_point *best, *worst;
 	double factor;
 };
 
@@ -361,7 +320,7 @@ static void collapses(struct ctx *c)
 		return;
 	}
 	for (size_t i = 0; i < c->n; i++) {
-		const struct fpoint *p = &c->pts[i], *best = NULL, *worst = NULL;
+		const struct result_point *p = &c->pts[i], *best = NULL, *worst = NULL;
 		double factor = 0;
 		bool first = true;
 
@@ -375,13 +334,13 @@ static void collapses(struct ctx *c)
 		if (!first)
 			continue;
 		for (size_t k = 0; k < c->n; k++) {
-			const struct fpoint *q = &c->pts[k];
+			const struct result_point *q = &c->pts[k];
 
 			if (!usable(q) || strcmp(q->lock, p->lock) || !same_except_lock_threads(q, p))
 				continue;
 			/* The best at fewer threads than q. */
 			for (size_t m = 0; m < c->n; m++) {
-				const struct fpoint *r = &c->pts[m];
+				const struct result_point *r = &c->pts[m];
 
 				if (!usable(r) || strcmp(r->lock, p->lock) ||
 				    !same_except_lock_threads(r, p) || r->threads >= q->threads)
@@ -431,8 +390,8 @@ static void collapses(struct ctx *c)
 			fmt_si(e->best->tput, b, sizeof(b));
 			ADD("%s%s collapses %s (%s acq/s against %s at %ld thread%s", shown ? "; " : "",
 			    e->worst->lock, fac, a, b, e->best->threads, e->best->threads == 1 ? "" : "s");
-			if (isfinite(e->worst->csw))
-				ADD(", %.3g context switches per acquisition", e->worst->csw);
+			if (isfinite(csw_per_acq(e->worst)))
+				ADD(", %.3g context switches per acquisition", csw_per_acq(e->worst));
 			ADD(")");
 			shown++;
 		}
@@ -440,7 +399,7 @@ static void collapses(struct ctx *c)
 			ADD("; and %s", others);
 #undef ADD
 		add(c, FINDING_COLLAPSE, "%ld threads, %s%s: %s.", col[i].worst->threads, where,
-		    col[i].worst->over ? " (more threads than CPUs)" : "", text);
+		    col[i].worst->oversubscribed ? " (more threads than CPUs)" : "", text);
 	}
 	free(done);
 	free(col);
@@ -452,17 +411,17 @@ static void weak(struct ctx *c, const json_t *doc)
 	double lowest = 1, highest = 0;
 
 	for (size_t i = 0; i < c->n; i++) {
-		const struct fpoint *p = &c->pts[i];
+		const struct result_point *p = &c->pts[i];
 
 		failed += p->failed;
 		noisy += p->noisy;
-		changed += p->changed;
-		off += p->off_target;
+		changed += p->machine_changed;
+		off += p->cs_off_target;
 		split += p->regimes > 1;
-		if (isfinite(p->level) && p->level < 0.95 - 1e-9) {
+		if (isfinite(p->tput_ci_level) && p->tput_ci_level < 0.95 - 1e-9) {
 			low++;
-			lowest = fmin(lowest, p->level);
-			highest = fmax(highest, p->level);
+			lowest = fmin(lowest, p->tput_ci_level);
+			highest = fmax(highest, p->tput_ci_level);
 		}
 	}
 	if (!json_is_true(json_object_get(doc, "complete"))) {
@@ -523,16 +482,6 @@ static void machine_line(const json_t *doc, char *buf, size_t len)
 #undef ADD
 }
 
-bool lock_listed(const char *const *locks, size_t n, const char *lock)
-{
-	if (n == 0)
-		return true;
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(locks[i], lock) == 0)
-			return true;
-	return false;
-}
-
 int findings_compute(const json_t *const *docs, const char *const *names, size_t ndocs,
 		     const char *const *locks, size_t nlocks, struct findings *out)
 {
@@ -566,13 +515,14 @@ int findings_compute(const json_t *const *docs, const char *const *names, size_t
 			break;
 		}
 		for (size_t i = 0; i < total; i++) {
-			read_point(json_array_get(results, i), &c.pts[c.n]);
-			if (lock_listed(locks, nlocks, c.pts[c.n].lock))
+			result_point_decode(json_array_get(results, i), &c.pts[c.n]);
+			if (results_lock_listed(locks, nlocks, c.pts[c.n].lock))
 				c.n++;
 		}
 		for (size_t i = 1; i < c.n; i++) {
-			const struct fpoint *a = &c.pts[0], *b = &c.pts[i];
-			c.vary |= (a->ncs != b->ncs ? V_NCS : 0) | (strcmp(a->pin, b->pin) ? V_PIN : 0) |
+			const struct result_point *a = &c.pts[0], *b = &c.pts[i];
+			c.vary |= (a->ncs_ns != b->ncs_ns ? V_NCS : 0) |
+				  (strcmp(a->pin, b->pin) ? V_PIN : 0) |
 				  (a->permits != b->permits ? V_PERMITS : 0) |
 				  (a->nlocks != b->nlocks ? V_NLOCKS : 0) |
 				  (a->cs_lines != b->cs_lines ? V_LINES : 0);

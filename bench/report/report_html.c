@@ -11,20 +11,6 @@
 #include "findings.h"
 #include "report_html.h"
 
-void html(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
-		default: fputc(*s, f);
-		}
-	}
-}
-
 /* A JSON value as table text: arrays joined, null as "-". */
 static void html_value(FILE *f, const json_t *v)
 {
@@ -35,7 +21,7 @@ static void html_value(FILE *f, const json_t *v)
 	if (!v || json_is_null(v)) {
 		fputs("-", f);
 	} else if (json_is_string(v)) {
-		html(f, json_string_value(v));
+		html_escape(f, json_string_value(v));
 	} else if (json_is_integer(v)) {
 		fprintf(f, "%lld", (long long)json_integer_value(v));
 	} else if (json_is_real(v)) {
@@ -51,7 +37,7 @@ static void html_value(FILE *f, const json_t *v)
 		}
 	} else {
 		char *s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
-		html(f, s);
+		html_escape(f, s);
 		free(s);
 	}
 }
@@ -81,7 +67,7 @@ static int cmp_str_ptr(const void *a, const void *b)
 /* A table of one top-level member (meta, config) of each input, side by
  * side: the union of their keys, sorted, so a key only one file has shows
  * "-" for the others. */
-void member_table(FILE *f, const struct plot_input *in, size_t nin, const char *member)
+void report_member_table(FILE *f, const struct plot_input *in, size_t nin, const char *member)
 {
 	json_t **flat = calloc(nin, sizeof(*flat));
 	json_t *keys = json_object();
@@ -106,14 +92,14 @@ void member_table(FILE *f, const struct plot_input *in, size_t nin, const char *
 		fputs("<tr><th></th>", f);
 		for (size_t i = 0; i < nin; i++) {
 			fputs("<th>", f);
-			html(f, in[i].legend);
+			html_escape(f, in[i].legend);
 			fputs("</th>", f);
 		}
 		fputs("</tr>\n", f);
 	}
 	for (size_t r = 0; r < n; r++) {
 		fputs("<tr><th>", f);
-		html(f, sorted[r]);
+		html_escape(f, sorted[r]);
 		fputs("</th>", f);
 		for (size_t i = 0; i < nin; i++) {
 			fputs("<td>", f);
@@ -193,7 +179,7 @@ static void flag(FILE *f, int k)
 /* Columns after status, for the colspan of a failed row. */
 #define FIGURE_COLUMNS 11
 
-void results_table(FILE *f, const struct plot_input *in, size_t nin,
+void report_results_table(FILE *f, const struct plot_input *in, size_t nin,
 		   const struct plot_request *req)
 {
 	long threads[64];
@@ -214,7 +200,7 @@ void results_table(FILE *f, const struct plot_input *in, size_t nin,
 			const struct result_point *p = &in[i].file->points[k];
 			size_t q = 0;
 
-			if (!lock_listed(req->locks, req->nlocks, p->lock))
+			if (!results_lock_listed(req->locks, req->nlocks, p->lock))
 				continue;
 			npoints++;
 			while (q < nthreads && threads[q] != p->threads)
@@ -260,23 +246,23 @@ void results_table(FILE *f, const struct plot_input *in, size_t nin,
 			const json_t *starved = json_object_get(fair, "starved_threads");
 			char lo[32], hi[32];
 
-			if (!lock_listed(req->locks, req->nlocks, p->lock))
+			if (!results_lock_listed(req->locks, req->nlocks, p->lock))
 				continue;
 			fprintf(f, "<tr%s data-lock=\"", p->failed ? " class=\"failed\"" : "");
-			html(f, p->lock);
+			html_escape(f, p->lock);
 			fprintf(f, "\" data-threads=\"%ld\">", p->threads);
 			if (nin > 1) {
 				fputs("<td>", f);
-				html(f, in[i].legend);
+				html_escape(f, in[i].legend);
 				fputs("</td>", f);
 			}
 			fputs("<td>", f);
-			html(f, p->lock);
+			html_escape(f, p->lock);
 			fprintf(f, "</td><td>%ld</td>", p->threads);
 			cell_num(f, p->cs_ns, "%g");
 			cell_num(f, p->ncs_ns, "%g");
 			fputs("<td>", f);
-			html(f, p->pin);
+			html_escape(f, p->pin);
 			fputs("</td>", f);
 			if (p->failed) {
 				/* A broken lock's figures are not results: no numbers. */
@@ -310,7 +296,7 @@ void results_table(FILE *f, const struct plot_input *in, size_t nin,
 				flag(f, 0);
 			if (p->noisy)
 				flag(f, 1);
-			if (plot_point_changed(p))
+			if (p->machine_changed)
 				flag(f, 2);
 			if (json_is_true(json_object_get(p->json, "cs_off_target")))
 				flag(f, 3);

@@ -61,49 +61,49 @@ struct series {
 	char *title;
 };
 
-enum dim axis_dim(enum plot_axis x);
-int cmp_double(double a, double b);
-int dim_cmp(const struct result_point *a, const struct result_point *b, enum dim d);
-double dim_x(const struct result_point *p, enum dim d);
+enum dim plot_axis_dim(enum plot_axis x);
+int plot_cmp_double(double a, double b);
+int plot_dim_cmp(const struct result_point *a, const struct result_point *b, enum dim d);
+double plot_dim_x(const struct result_point *p, enum dim d);
 /* Fill refs, locks and looks of C from its inputs and request. */
-void collect(struct plot_ctx *c);
+void plot_collect(struct plot_ctx *c);
 /* Bit d set when dimension d takes more than one value among the refs. */
-unsigned varying_dims(const struct plot_ctx *c);
-int group_cmp(const struct result_point *a, const struct result_point *b, unsigned mask);
-void group_suffix(const struct result_point *p, unsigned mask, char *buf, size_t len);
-void workload_words(const struct plot_ctx *c, const struct result_point *p,
+unsigned plot_varying_dims(const struct plot_ctx *c);
+int plot_group_cmp(const struct result_point *a, const struct result_point *b, unsigned mask);
+void plot_group_suffix(const struct result_point *p, unsigned mask, char *buf, size_t len);
+void plot_workload_words(const struct plot_ctx *c, const struct result_point *p,
 		    enum dim xd, char *buf, size_t len);
-void put_num(FILE *f, double v);
-void put_str(FILE *f, const char *s);
-double column_value(const struct result_point *p, enum col col);
-int write_points_tsv(const char *path, const struct plot_ctx *c);
-size_t build_series(const struct plot_ctx *c, const struct result_point *rep,
+void plot_put_num(FILE *f, double v);
+void plot_put_str(FILE *f, const char *s);
+double plot_column_value(const struct result_point *p, enum col col);
+int plot_write_points_tsv(const char *path, const struct plot_ctx *c);
+size_t plot_build_series(const struct plot_ctx *c, const struct result_point *rep,
 		    unsigned gmask, enum dim xd, struct series **out);
-void free_series(struct series *s, size_t n);
-int write_group_tsv(const char *path, const struct series *s, size_t ns, enum dim xd,
+void plot_free_series(struct series *s, size_t n);
+int plot_write_group_tsv(const char *path, const struct series *s, size_t ns, enum dim xd,
 		    const char *workload);
 
-/* plot_charts.c: what the heatmaps share with the line charts. */
-void gp_string(FILE *f, const char *s);
-void gp_set_str(FILE *f, const char *name, const char *value);
+/* plot_gnuplot.c: what the heatmaps share with the line charts. */
+void plot_gp_string(FILE *f, const char *s);
+void plot_gp_set_str(FILE *f, const char *name, const char *value);
 /* The start of every driver: work in the driver's own directory. */
-void gp_here(FILE *f);
-void machines_words(const struct plot_ctx *c, char *buf, size_t len);
-void add_note(struct chart_set *set, char *note);
-void add_chart(struct chart_set *set, char *image, const char *tsv, char *title);
+void plot_gp_here(FILE *f);
+void plot_machines_words(const struct plot_ctx *c, char *buf, size_t len);
+void plot_add_note(struct chart_set *set, char *note);
+void plot_add_chart(struct chart_set *set, char *image, const char *tsv, char *title);
 /* Register a driver (taken over) for the one gnuplot run. */
-void add_driver(struct plot_ctx *c, char *driver);
+void plot_add_driver(struct plot_ctx *c, char *driver);
 
 /* plot_heatmap.c: with req->heatmap, a heatmap per input (throughput
  * relative to the best lock of each column) and, with several inputs, one
  * of NEW/BASE ratios per input after the first (the base). */
-int write_heatmaps(struct plot_ctx *c, char *err, size_t errlen);
+int plot_write_heatmaps(struct plot_ctx *c, char *err, size_t errlen);
 
 /* plot_gnuplot.c: one gnuplot run over every driver of C, in C->dir. */
-int run_gnuplot(const char *gnuplot, const struct plot_ctx *c, char *err, size_t errlen);
+int plot_run_gnuplot(const char *gnuplot, const struct plot_ctx *c, char *err, size_t errlen);
 /* Copy the templates from FROM into DIR, beside the drivers. */
-int copy_templates(const char *from, const char *dir, char *err, size_t errlen);
+int plot_copy_templates(const char *from, const char *dir, char *err, size_t errlen);
 /* -1 with err when an image of C->out is missing or empty. */
-int check_images(const struct plot_ctx *c, char *err, size_t errlen);
+int plot_check_images(const struct plot_ctx *c, char *err, size_t errlen);
 
 #endif

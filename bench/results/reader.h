@@ -73,7 +73,17 @@ struct result_point {
 	long starved_threads;    /* threads without a window acquisition, summed
 	                            over repeats; -1 in schema 1 files */
 	bool cs_off_target;      /* achieved section > 10 % off (schema 2) */
+	size_t regimes;          /* placement regimes the repeats fell in (0: not in the file) */
 };
+
+/*
+ * The one decoder of a point: J, a point object of a valid results document
+ * (a file results_load() read, or the document `contend run` has just made
+ * of its sweep), into P. Strings and P->json point into J. Plot, report,
+ * compare and the findings all see a point through it, so a key added to the
+ * schema is decoded here once.
+ */
+void result_point_decode(const json_t *j, struct result_point *p);
 
 struct results_file {
 	char *path;              /* as given on the command line */
@@ -95,6 +105,10 @@ struct results_file {
  */
 struct results_file *results_load(const char *path, char *err, size_t errlen);
 void results_free(struct results_file *f);
+
+/* True when LOCK is one of the N names of a --locks list, or when there is
+ * no list (n 0: every lock). The one test of plot, report and findings. */
+bool results_lock_listed(const char *const *locks, size_t n, const char *lock);
 
 /* "alpha (AMD EPYC 7B13, 2 CPUs)": how charts and tables name a machine. */
 void results_machine_label(const struct results_file *f, char *buf, size_t len);

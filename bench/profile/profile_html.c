@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "html.h"
 #include "profile.h"
 
 /* A node of the flame graph: one frame in one calling context. */
@@ -89,19 +90,6 @@ static void flame_free(struct flame *f)
 	}
 }
 
-static void html_text(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		default: fputc(*s, f);
-		}
-	}
-}
-
 #define FLAME_W 1200.0
 #define FLAME_ROW 18
 
@@ -122,7 +110,7 @@ static size_t flame_draw(FILE *f, const struct flame *n, double x, int depth, in
 	char wait[32];
 	fmt_dur((double)n->value, wait, sizeof(wait));
 	fprintf(f, "<g class=\"frame\"><title>");
-	html_text(f, n->name);
+	html_escape(f, n->name);
 	fprintf(f, " (%s, %.1f%%)</title><rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" "
 		"height=\"%d\" fill=\"hsl(%u,75%%,%u%%)\"/>",
 		wait, total ? 100.0 * (double)n->value / (double)total : 0.0, x, y, w,
@@ -133,7 +121,7 @@ static size_t flame_draw(FILE *f, const struct flame *n, double x, int depth, in
 		snprintf(text, sizeof(text), "%.*s%s", (int)(len > room ? room - 2 : len),
 			 n->name, len > room ? ".." : "");
 		fprintf(f, "<text x=\"%.2f\" y=\"%d\">", x + 3, y + FLAME_ROW - 5);
-		html_text(f, text);
+		html_escape(f, text);
 		fputs("</text>", f);
 	}
 	fputs("</g>\n", f);
@@ -177,7 +165,7 @@ int profile_write_html(FILE *f, void *arg)
 		fmt_dur((double)json_integer_value(json_object_get(p, "elapsed_ns")), el,
 			sizeof(el));
 		fputs("<h2>", f);
-		html_text(f, json_string_value(json_object_get(p, "program")));
+		html_escape(f, json_string_value(json_object_get(p, "program")));
 		fprintf(f, " (pid %lld)</h2>\n<p>%lld locks, %lld acquisitions, %lld contended, "
 			"%s waited in %s",
 			(long long)json_integer_value(json_object_get(p, "pid")),
@@ -208,13 +196,13 @@ int profile_write_html(FILE *f, void *arg)
 				j + 1, wait,
 				(long long)json_integer_value(json_object_get(m, "contended")),
 				(long long)json_integer_value(json_object_get(m, "acquisitions")));
-			html_text(f, json_string_value(json_object_get(m, "kind")));
+			html_escape(f, json_string_value(json_object_get(m, "kind")));
 			fputs("/", f);
-			html_text(f, json_string_value(json_object_get(m, "implementation")));
+			html_escape(f, json_string_value(json_object_get(m, "implementation")));
 			fputs("</td><td class=\"l\">", f);
-			html_text(f, json_string_value(json_object_get(m, "address")));
+			html_escape(f, json_string_value(json_object_get(m, "address")));
 			fputs("</td><td class=\"l\">", f);
-			html_text(f, site);
+			html_escape(f, site);
 			fputs("</td></tr>\n", f);
 		}
 		fputs("</table>\n", f);

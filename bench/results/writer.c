@@ -1,4 +1,4 @@
-/* run_json.c - the results JSON of a sweep (results/SCHEMA.md, version 2). */
+/* writer.c - the results JSON of a sweep (results/SCHEMA.md, version 2). */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -15,7 +15,7 @@
 
 #include "stats.h"
 #include "reader.h" /* RESULTS_SCHEMA_VERSION: the writer writes what the reader reads */
-#include "run_output.h"
+#include "writer.h"
 #include "topo_json.h"
 
 /* A measured number, or null when it was not measured (NAN). */

@@ -11,6 +11,7 @@
 #include "fmt.h"
 #include "stats.h"
 #include "run_output.h"
+#include "writer.h"
 
 /* The table shows "-" for a figure that is not finite, as for one not
  * measured (NaN: no acquisition in the windows). */

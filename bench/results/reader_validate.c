@@ -73,10 +73,10 @@ static int type_error(struct vctx *c, const char *want, const json_t *got)
 	return -1;
 }
 
-static int check_object(struct vctx *c, const json_t *obj, const struct field *fields);
+static int check_object(struct vctx *c, const json_t *obj, const struct schema_field *fields);
 
-static int check_array(struct vctx *c, const json_t *arr, enum kind kind,
-		       const struct field *sub)
+static int check_array(struct vctx *c, const json_t *arr, enum schema_kind kind,
+		       const struct schema_field *sub)
 {
 	size_t i;
 	const json_t *v;
@@ -114,9 +114,9 @@ static int check_array(struct vctx *c, const json_t *arr, enum kind kind,
 	return 0;
 }
 
-static int check_value(struct vctx *c, const json_t *v, const struct field *f)
+static int check_value(struct vctx *c, const json_t *v, const struct schema_field *f)
 {
-	enum kind kind = (enum kind)(f->kind & KIND_MASK);
+	enum schema_kind kind = (enum schema_kind)(f->kind & KIND_MASK);
 
 	if (json_is_null(v)) {
 		if (f->nullable)
@@ -151,9 +151,9 @@ static int check_value(struct vctx *c, const json_t *v, const struct field *f)
 	return 0;
 }
 
-static int check_object(struct vctx *c, const json_t *obj, const struct field *fields)
+static int check_object(struct vctx *c, const json_t *obj, const struct schema_field *fields)
 {
-	for (const struct field *f = fields; f->key; f++) {
+	for (const struct schema_field *f = fields; f->key; f++) {
 		const json_t *v = json_object_get(obj, f->key);
 
 		if (((f->kind & SINCE_V2) && c->version < 2) ||

@@ -1,6 +1,9 @@
 /*
- * plot_gnuplot.c - finding gnuplot and the chart templates, running gnuplot
- * on the drivers and checking that it drew every image.
+ * plot_gnuplot.c - what every chart driver (plot_charts.c, plot_heatmap.c)
+ * stands on: writing gnuplot strings, the chart set and the list of drivers;
+ * then finding gnuplot and the chart templates, running gnuplot on the
+ * drivers and checking that it drew every image. Below both drivers, so
+ * that neither calls into the other for these.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -17,6 +20,106 @@
 #include <unistd.h>
 
 #include "plot_internal.h"
+
+/* ------------------------------------------------------------------------ */
+/* Writing drivers, the chart set                                           */
+
+/* A gnuplot single-quoted string: no escapes inside, ' doubled; newlines
+ * become "\n" joined with the . operator. */
+void plot_gp_string(FILE *f, const char *s)
+{
+	fputc('\'', f);
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputs("''", f);
+		else if (*s == '\n')
+			fputs("'.\"\\n\".'", f);
+		else
+			fputc(*s, f);
+	}
+	fputc('\'', f);
+}
+
+void plot_gp_set_str(FILE *f, const char *name, const char *value)
+{
+	fprintf(f, "%s = ", name);
+	plot_gp_string(f, value);
+	fputc('\n', f);
+}
+
+/* The start of every driver: relative names (data, templates, image) are
+ * those of the driver's own directory, wherever gnuplot was started. ARG0
+ * is the script's path as gnuplot was given it. */
+void plot_gp_here(FILE *f)
+{
+	fputs("_n = strlen(ARG0); while (_n > 0 && ARG0[_n:_n] ne '/') { _n = _n - 1 }\n"
+	      "if (_n > 0) { cd ARG0[1:_n] }\n"
+	      "plotsdir = '.'\n", f);
+}
+
+/* The machines of a chart, for its second title line. */
+void plot_machines_words(const struct plot_ctx *c, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (c->nin > 3) {
+		snprintf(buf, len, "%zu machines", c->nin);
+		return;
+	}
+	for (size_t i = 0; i < c->nin && n < len; i++)
+		n += snprintf(buf + n, len - n, "%s%s", i ? "  vs  " : "", c->in[i].label);
+}
+
+void plot_add_note(struct chart_set *set, char *note)
+{
+	char **n = realloc(set->notes, (set->nnotes + 1) * sizeof(*n));
+
+	if (!n) {
+		fputs("contend: out of memory\n", stderr);
+		exit(1);
+	}
+	set->notes = n;
+	set->notes[set->nnotes++] = note;
+}
+
+void plot_add_chart(struct chart_set *set, char *image, const char *tsv, char *title)
+{
+	struct chart *ch = realloc(set->charts, (set->n + 1) * sizeof(*ch));
+
+	if (!ch) {
+		fputs("contend: out of memory\n", stderr);
+		exit(1);
+	}
+	set->charts = ch;
+	set->charts[set->n++] = (struct chart){ image, xasprintf("%s", tsv), title, false,
+						  900, 540 };
+}
+
+void plot_add_driver(struct plot_ctx *c, char *driver)
+{
+	char **d = realloc(c->drivers, (c->ndrivers + 1) * sizeof(*d));
+	if (!d) {
+		fputs("contend: out of memory\n", stderr);
+		exit(1);
+	}
+	c->drivers = d;
+	c->drivers[c->ndrivers++] = driver;
+}
+
+void plot_chart_set_free(struct chart_set *set)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		free(set->charts[i].image);
+		free(set->charts[i].tsv);
+		free(set->charts[i].title);
+	}
+	for (size_t i = 0; i < set->nnotes; i++)
+		free(set->notes[i]);
+	free(set->charts);
+	free(set->notes);
+	memset(set, 0, sizeof(*set));
+}
 
 /* ------------------------------------------------------------------------ */
 /* Finding gnuplot and the templates                                         */
@@ -119,7 +222,7 @@ static void gnuplot_error_line(const char *log, char *buf, size_t len)
 	fclose(f);
 }
 
-int run_gnuplot(const char *gnuplot, const struct plot_ctx *c, char *err, size_t errlen)
+int plot_run_gnuplot(const char *gnuplot, const struct plot_ctx *c, char *err, size_t errlen)
 {
 	char *log = xasprintf("%s/gnuplot.log", c->dir);
 	const char **argv = xcalloc(c->ndrivers + 3, sizeof(*argv));
@@ -168,7 +271,7 @@ int run_gnuplot(const char *gnuplot, const struct plot_ctx *c, char *err, size_t
 	return rc;
 }
 
-int check_images(const struct plot_ctx *c, char *err, size_t errlen)
+int plot_check_images(const struct plot_ctx *c, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < c->out->n; i++) {
 		char *path = xasprintf("%s/%s", c->dir, c->out->charts[i].image);
@@ -188,7 +291,7 @@ int check_images(const struct plot_ctx *c, char *err, size_t errlen)
  * output directory redraws without the tree that made it. */
 static const char *const template_files[] = { "common.gp", "chart.gp", "heatmap.gp" };
 
-int copy_templates(const char *from, const char *dir, char *err, size_t errlen)
+int plot_copy_templates(const char *from, const char *dir, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < sizeof(template_files) / sizeof(template_files[0]); i++) {
 		char *src = xasprintf("%s/%s", from, template_files[i]);

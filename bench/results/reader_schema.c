@@ -8,28 +8,39 @@
 #include "config.h"
 #endif
 
+#include <math.h>
 #include <stddef.h>
 
 #include "lock.h" /* LOCK_STATS_LIST */
+#include "reader.h"
 #include "reader_schema.h"
+
+/* Here, below both the reader and the validator that use it, so that
+ * neither file calls into the other for it. */
+double results_num(const json_t *obj, const char *key)
+{
+	const json_t *v = json_object_get(obj, key);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
 
 #define END { NULL, K_INT, false, NULL }
 
-static const struct field tool_fields[] = {
+static const struct schema_field tool_fields[] = {
 	{ "name", K_STR, false, NULL },
 	{ "version", K_STR, false, NULL },
 	{ "git_revision", K_STR, true, NULL },
 	END
 };
 
-static const struct field caches_fields[] = {
+static const struct schema_field caches_fields[] = {
 	{ "l1d_bytes", K_INT, true, NULL },
 	{ "l2_bytes", K_INT, true, NULL },
 	{ "l3_bytes", K_INT, true, NULL },
 	END
 };
 
-static const struct field topology_fields[] = {
+static const struct schema_field topology_fields[] = {
 	{ "packages", K_INT, false, NULL },
 	{ "numa_nodes", K_INT, false, NULL },
 	{ "cores", K_INT, false, NULL },
@@ -40,7 +51,7 @@ static const struct field topology_fields[] = {
 	END
 };
 
-static const struct field tsc_fields[] = {
+static const struct schema_field tsc_fields[] = {
 	{ "hz", K_NUM, false, NULL },
 	{ "invariant", K_BOOL, false, NULL },
 	{ "source", K_STR, false, NULL },
@@ -48,21 +59,21 @@ static const struct field tsc_fields[] = {
 	END
 };
 
-static const struct field perf_fields[] = {
+static const struct schema_field perf_fields[] = {
 	{ "software", K_BOOL, false, NULL },
 	{ "hardware", K_BOOL, false, NULL },
 	{ "hardware_unavailable_reason", K_STR, true, NULL },
 	END
 };
 
-static const struct field numa_fields[] = {
+static const struct schema_field numa_fields[] = {
 	{ "nodes", K_INT, false, NULL },
 	{ "placement", K_STR, false, NULL },
 	{ "note", K_STR, true, NULL },
 	END
 };
 
-static const struct field meta_fields[] = {
+static const struct schema_field meta_fields[] = {
 	{ "timestamp", K_STR, false, NULL },
 	{ "hostname", K_STR, false, NULL },
 	{ "cpu_model", K_STR, true, NULL },
@@ -80,7 +91,7 @@ static const struct field meta_fields[] = {
 	END
 };
 
-static const struct field config_fields[] = {
+static const struct schema_field config_fields[] = {
 	{ "locks", K_ARR_STR, false, NULL },
 	{ "threads", K_ARR_INT, false, NULL },
 	{ "cs_ns", K_ARR_NUM, false, NULL },
@@ -99,7 +110,7 @@ static const struct field config_fields[] = {
 	END
 };
 
-static const struct field throughput_fields[] = {
+static const struct schema_field throughput_fields[] = {
 	{ "median", K_NUM, false, NULL },
 	{ "ci95_low", K_NUM, true, NULL },
 	{ "ci95_high", K_NUM, true, NULL },
@@ -108,7 +119,7 @@ static const struct field throughput_fields[] = {
 	END
 };
 
-static const struct field fairness_fields[] = {
+static const struct schema_field fairness_fields[] = {
 	{ "jain", K_NUM, true, NULL },
 	{ "min_share", K_NUM, true, NULL },
 	{ "max_share", K_NUM, true, NULL },
@@ -116,12 +127,12 @@ static const struct field fairness_fields[] = {
 	END
 };
 
-static const struct field handoff_fields[] = {
+static const struct schema_field handoff_fields[] = {
 	{ "same_thread_share", K_NUM, true, NULL },
 	END
 };
 
-static const struct field percentile_fields[] = {
+static const struct schema_field percentile_fields[] = {
 	{ "p50", K_NUM, true, NULL },
 	{ "p90", K_NUM, true, NULL },
 	{ "p99", K_NUM, true, NULL },
@@ -131,19 +142,19 @@ static const struct field percentile_fields[] = {
 	END
 };
 
-static const struct field csw_fields[] = {
+static const struct schema_field csw_fields[] = {
 	{ "voluntary", K_NUM, true, NULL },
 	{ "involuntary", K_NUM, true, NULL },
 	END
 };
 
-static const struct field perf_sw_fields[] = {
+static const struct schema_field perf_sw_fields[] = {
 	{ "context_switches", K_NUM, true, NULL },
 	{ "cpu_migrations", K_NUM, true, NULL },
 	END
 };
 
-static const struct field hw_fields[] = {
+static const struct schema_field hw_fields[] = {
 	{ "cycles", K_NUM, true, NULL },
 	{ "instructions", K_NUM, true, NULL },
 	{ "cache_misses", K_NUM, true, NULL },
@@ -153,7 +164,7 @@ static const struct field hw_fields[] = {
 /* The lock counters (locks/lock.h), each from the version that added it:
  * per acquisition in a point's lock_stats, totals per thread. */
 #define SINCE(v) ((v) >= 2 ? SINCE_V2 : 0)
-static const struct field lock_stats_fields[] = {
+static const struct schema_field lock_stats_fields[] = {
 #define LOCK_STAT_POINT(name, point_since, thread_since, what) \
 	{ #name, K_NUM | SINCE(point_since), true, NULL },
 	LOCK_STATS_LIST(LOCK_STAT_POINT)
@@ -161,7 +172,7 @@ static const struct field lock_stats_fields[] = {
 	END
 };
 
-static const struct field harness_fields[] = {
+static const struct schema_field harness_fields[] = {
 	{ "sample_every", K_INT | V1_ONLY, false, NULL },
 	{ "sample_every", K_INT | SINCE_V2, true, NULL }, /* null: off */
 	{ "sampling", K_STR | SINCE_V2, false, NULL },
@@ -171,13 +182,13 @@ static const struct field harness_fields[] = {
 	END
 };
 
-static const struct field probe_fields[] = {
+static const struct schema_field probe_fields[] = {
 	{ "rtt_ns", K_NUM, true, NULL },
 	{ "speed_ns", K_NUM, true, NULL },
 	END
 };
 
-static const struct field per_repeat_fields[] = {
+static const struct schema_field per_repeat_fields[] = {
 	{ "round", K_INT, false, NULL },
 	{ "throughput", K_NUM, false, NULL },
 	{ "acquisitions", K_INT, false, NULL },
@@ -189,7 +200,7 @@ static const struct field per_repeat_fields[] = {
 	END
 };
 
-static const struct field per_thread_fields[] = {
+static const struct schema_field per_thread_fields[] = {
 	{ "thread", K_INT, false, NULL },
 	{ "cpu", K_INT, false, NULL },
 	{ "cpu_start", K_INT, false, NULL },
@@ -209,7 +220,7 @@ static const struct field per_thread_fields[] = {
 	END
 };
 
-static const struct field point_fields[] = {
+static const struct schema_field point_fields[] = {
 	{ "lock", K_STR, false, NULL },
 	{ "threads", K_INT, false, NULL },
 	{ "cs_ns", K_NUM, false, NULL },
@@ -252,7 +263,7 @@ static const struct field point_fields[] = {
 	END
 };
 
-const struct field results_top_fields[] = {
+const struct schema_field results_top_fields[] = {
 	{ "schema_version", K_INT, false, NULL },
 	{ "tool", K_OBJ, false, tool_fields },
 	{ "meta", K_OBJ, false, meta_fields },

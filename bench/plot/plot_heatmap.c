@@ -41,15 +41,15 @@ static int cmp_col(const void *a, const void *b)
 {
 	const struct result_point *pa = *(const struct result_point *const *)a;
 	const struct result_point *pb = *(const struct result_point *const *)b;
-	int r = (col_mask & (1u << D_CS)) ? dim_cmp(pa, pb, D_CS) : 0;
+	int r = (col_mask & (1u << D_CS)) ? plot_dim_cmp(pa, pb, D_CS) : 0;
 
-	return r ? r : group_cmp(pa, pb, col_mask);
+	return r ? r : plot_group_cmp(pa, pb, col_mask);
 }
 
 /* The columns and rows of the inputs in USE (a bitmask over c->in). */
 static void build_grid(const struct plot_ctx *c, unsigned use, struct grid *g)
 {
-	g->mask = varying_dims(c);
+	g->mask = plot_varying_dims(c);
 	g->cols = xcalloc(c->nrefs, sizeof(*g->cols));
 	g->rows = xcalloc(c->nlocks, sizeof(*g->rows));
 	g->ncols = g->nrows = 0;
@@ -58,7 +58,7 @@ static void build_grid(const struct plot_ctx *c, unsigned use, struct grid *g)
 
 		if (!(use & (1u << c->refs[r].input)))
 			continue;
-		while (q < g->ncols && group_cmp(g->cols[q], c->refs[r].p, g->mask) != 0)
+		while (q < g->ncols && plot_group_cmp(g->cols[q], c->refs[r].p, g->mask) != 0)
 			q++;
 		if (q == g->ncols)
 			g->cols[g->ncols++] = c->refs[r].p;
@@ -78,7 +78,7 @@ static const struct result_point *cell(const struct plot_ctx *c, size_t input, s
 {
 	for (size_t r = 0; r < c->nrefs; r++)
 		if (c->refs[r].input == input && c->refs[r].lock == lock &&
-		    group_cmp(c->refs[r].p, col, mask) == 0)
+		    plot_group_cmp(c->refs[r].p, col, mask) == 0)
 			return c->refs[r].p;
 	return NULL;
 }
@@ -204,7 +204,7 @@ static int heatmap(struct plot_ctx *c, size_t input, long base, const char *stem
 				light = fabs(v) > 1.3;
 			}
 			fprintf(t, "%zu\t%zu\t", x, y);
-			put_num(t, v);
+			plot_put_num(t, v);
 			fprintf(t, "\t%s\t%d\n", label, light ? TEXT_LIGHT : TEXT_DARK);
 			drawn += isfinite(v);
 		}
@@ -215,7 +215,7 @@ static int heatmap(struct plot_ctx *c, size_t input, long base, const char *stem
 	}
 	t = NULL;
 	if (drawn == 0) {
-		add_note(c->out, xasprintf("%s not drawn: no cell has a measured throughput", image));
+		plot_add_note(c->out, xasprintf("%s not drawn: no cell has a measured throughput", image));
 		rc = 0;
 		goto out;
 	}
@@ -224,11 +224,11 @@ static int heatmap(struct plot_ctx *c, size_t input, long base, const char *stem
 		goto io;
 	fprintf(f, "# Driver of one contend heatmap: its data and settings; the look is in\n"
 		"# heatmap.gp, beside this file. `gnuplot %s` redraws it from anywhere.\n", driver);
-	gp_here(f);
-	gp_set_str(f, "fmt", plot_format_ext(c->req->format));
-	gp_set_str(f, "outfile", image);
-	gp_set_str(f, "datafile", tsv);
-	gp_set_str(f, "chart_title", title);
+	plot_gp_here(f);
+	plot_gp_set_str(f, "fmt", plot_format_ext(c->req->format));
+	plot_gp_set_str(f, "outfile", image);
+	plot_gp_set_str(f, "datafile", tsv);
+	plot_gp_set_str(f, "chart_title", title);
 	fprintf(f, "ratio = %d\nncols = %zu\nnrows = %zu\n", base >= 0, g.ncols, g.nrows);
 	/* Room for the lock names and column labels; cells ~80 x 26 px. */
 	size_t width = 380 + 84 * (g.ncols < 5 ? 5 : g.ncols), height = 170 + 26 * g.nrows;
@@ -239,12 +239,12 @@ static int heatmap(struct plot_ctx *c, size_t input, long base, const char *stem
 
 		col_label(g.cols[x], g.mask, lab, sizeof(lab));
 		fprintf(f, "xlabels[%zu] = ", x + 1);
-		gp_string(f, lab);
+		plot_gp_string(f, lab);
 		fputc('\n', f);
 	}
 	for (size_t y = 0; y < g.nrows; y++) {
 		fprintf(f, "ylabels[%zu] = ", y + 1);
-		gp_string(f, c->locks[g.rows[y]]);
+		plot_gp_string(f, c->locks[g.rows[y]]);
 		fputc('\n', f);
 	}
 	fputs("load plotsdir.'/heatmap.gp'\nset output\n", f);
@@ -253,9 +253,9 @@ static int heatmap(struct plot_ctx *c, size_t input, long base, const char *stem
 		goto io;
 	}
 	f = NULL;
-	add_driver(c, driver);
+	plot_add_driver(c, driver);
 	driver = NULL;
-	add_chart(c->out, image, tsv, xasprintf("%s", title));
+	plot_add_chart(c->out, image, tsv, xasprintf("%s", title));
 	c->out->charts[c->out->n - 1].heatmap = true;
 	c->out->charts[c->out->n - 1].width = (int)width;
 	c->out->charts[c->out->n - 1].height = (int)height;
@@ -279,7 +279,7 @@ out:
 	return rc;
 }
 
-int write_heatmaps(struct plot_ctx *c, char *err, size_t errlen)
+int plot_write_heatmaps(struct plot_ctx *c, char *err, size_t errlen)
 {
 	/* The grid marks inputs in an unsigned bitmask. */
 	size_t nin = c->nin < 32 ? c->nin : 32;

@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-enum kind {
+enum schema_kind {
 	K_INT,        /* JSON integer */
 	K_NUM,        /* JSON integer or real */
 	K_STR,
@@ -28,15 +28,15 @@ enum kind {
 #define SINCE_V2 0x200
 #define KIND_MASK 0xff
 
-struct field {
+struct schema_field {
 	const char *key;      /* NULL ends a table */
-	int kind;             /* enum kind, | V1_ONLY or SINCE_V2 */
+	int kind;             /* enum schema_kind, | V1_ONLY or SINCE_V2 */
 	bool nullable;        /* null accepted in place of the value */
-	const struct field *sub;
+	const struct schema_field *sub;
 };
 
 
 /* The top level of a results document. */
-extern const struct field results_top_fields[];
+extern const struct schema_field results_top_fields[];
 
 #endif

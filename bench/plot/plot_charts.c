@@ -56,81 +56,9 @@ static const struct chart_kind chart_kinds[] = {
 	  "TSC cycles per acquisition (window x threads / acquisitions)", false, "[0:*]", "", "" },
 };
 
-/* A gnuplot single-quoted string: no escapes inside, ' doubled; newlines
- * become "\n" joined with the . operator. */
-void gp_string(FILE *f, const char *s)
-{
-	fputc('\'', f);
-	for (; *s; s++) {
-		if (*s == '\'')
-			fputs("''", f);
-		else if (*s == '\n')
-			fputs("'.\"\\n\".'", f);
-		else
-			fputc(*s, f);
-	}
-	fputc('\'', f);
-}
-
-void gp_set_str(FILE *f, const char *name, const char *value)
-{
-	fprintf(f, "%s = ", name);
-	gp_string(f, value);
-	fputc('\n', f);
-}
-
-/* The start of every driver: relative names (data, templates, image) are
- * those of the driver's own directory, wherever gnuplot was started. ARG0
- * is the script's path as gnuplot was given it. */
-void gp_here(FILE *f)
-{
-	fputs("_n = strlen(ARG0); while (_n > 0 && ARG0[_n:_n] ne '/') { _n = _n - 1 }\n"
-	      "if (_n > 0) { cd ARG0[1:_n] }\n"
-	      "plotsdir = '.'\n", f);
-}
-
-/* The machines of a chart, for its second title line. */
-void machines_words(const struct plot_ctx *c, char *buf, size_t len)
-{
-	size_t n = 0;
-
-	buf[0] = '\0';
-	if (c->nin > 3) {
-		snprintf(buf, len, "%zu machines", c->nin);
-		return;
-	}
-	for (size_t i = 0; i < c->nin && n < len; i++)
-		n += snprintf(buf + n, len - n, "%s%s", i ? "  vs  " : "", c->in[i].label);
-}
-
-void add_note(struct chart_set *set, char *note)
-{
-	char **n = realloc(set->notes, (set->nnotes + 1) * sizeof(*n));
-
-	if (!n) {
-		fputs("contend: out of memory\n", stderr);
-		exit(1);
-	}
-	set->notes = n;
-	set->notes[set->nnotes++] = note;
-}
-
-void add_chart(struct chart_set *set, char *image, const char *tsv, char *title)
-{
-	struct chart *ch = realloc(set->charts, (set->n + 1) * sizeof(*ch));
-
-	if (!ch) {
-		fputs("contend: out of memory\n", stderr);
-		exit(1);
-	}
-	set->charts = ch;
-	set->charts[set->n++] = (struct chart){ image, xasprintf("%s", tsv), title, false,
-						  900, 540 };
-}
-
 static int cmp_double_ptr(const void *a, const void *b)
 {
-	return cmp_double(*(const double *)a, *(const double *)b);
+	return plot_cmp_double(*(const double *)a, *(const double *)b);
 }
 
 /* "(1,2,4,8)": tics at the measured x values when there are few of them. */
@@ -141,7 +69,7 @@ static void write_xtics(FILE *f, const struct series *s, size_t ns, enum dim xd,
 
 	for (size_t i = 0; i < ns; i++)
 		for (size_t j = 0; j < s[i].n; j++) {
-			double x = dim_x(s[i].pts[j], xd);
+			double x = plot_dim_x(s[i].pts[j], xd);
 			size_t q = 0;
 
 			while (q < nx && xs[q] != x)
@@ -205,7 +133,7 @@ static void write_oversubscription(FILE *f, const struct plot_ctx *c, const stru
 		fprintf(f, "array over_from[%zu]\narray over_text[%zu]\n", n, n);
 		for (size_t q = 0; q < n; q++) {
 			fprintf(f, "over_from[%zu] = %ld; over_text[%zu] = ", q + 1, from[q], q + 1);
-			gp_string(f, text[q]);
+			plot_gp_string(f, text[q]);
 			fputc('\n', f);
 		}
 	}
@@ -235,13 +163,13 @@ static void write_failed(FILE *f, const struct series *s, size_t ns, enum dim xd
 			for (size_t i2 = 0; i2 <= i; i2++)
 				for (size_t j2 = 0; j2 < s[i2].n && !(i2 == i && j2 >= j); j2++)
 					below += s[i2].pts[j2]->failed &&
-						 dim_x(s[i2].pts[j2], xd) == dim_x(p, xd);
+						 plot_dim_x(s[i2].pts[j2], xd) == plot_dim_x(p, xd);
 			k++;
 			fprintf(f, "failed_x[%zu] = %.10g; failed_y[%zu] = %.3f; failed_text[%zu] = ",
-				k, dim_x(p, xd), k, 0.05 + 0.06 * (double)below, k);
+				k, plot_dim_x(p, xd), k, 0.05 + 0.06 * (double)below, k);
 			char text[300];
 			snprintf(text, sizeof(text), "%s failed", s[i].title);
-			gp_string(f, text);
+			plot_gp_string(f, text);
 			fputc('\n', f);
 		}
 }
@@ -273,10 +201,10 @@ static int write_chart(struct plot_ctx *c, const struct chart_kind *k, enum dim 
 
 		for (size_t j = 0; j < s[i].n; j++) {
 			const struct result_point *p = s[i].pts[j];
-			double v = column_value(p, k->col);
+			double v = plot_column_value(p, k->col);
 
-			xmin = fmin(xmin, dim_x(p, xd));
-			xmax = fmax(xmax, dim_x(p, xd));
+			xmin = fmin(xmin, plot_dim_x(p, xd));
+			xmax = fmax(xmax, plot_dim_x(p, xd));
 			if (isnan(v))
 				continue;
 			finite = true;
@@ -296,7 +224,7 @@ static int write_chart(struct plot_ctx *c, const struct chart_kind *k, enum dim 
 				plot_format_ext(c->req->format));
 	snprintf(title, sizeof(title), "%s vs %s: %s", k->what, xword[xd], workload);
 	if (nb == 0) {
-		add_note(c->out, xasprintf("%s not drawn: no point has a measured value (%s vs %s, %s)",
+		plot_add_note(c->out, xasprintf("%s not drawn: no point has a measured value (%s vs %s, %s)",
 					   image, k->what, xword[xd], workload));
 		free(image);
 		free(blk);
@@ -320,14 +248,14 @@ static int write_chart(struct plot_ctx *c, const struct chart_kind *k, enum dim 
 	fprintf(f, "# Driver of one contend chart: its data and settings; the look is in\n"
 		"# the template loaded at the end, beside this file. `gnuplot %s`\n"
 		"# redraws it, from this directory or from anywhere else.\n", driver);
-	gp_here(f);
-	gp_set_str(f, "fmt", plot_format_ext(c->req->format));
-	gp_set_str(f, "outfile", image);
-	gp_set_str(f, "datafile", tsv);
-	machines_words(c, machines, sizeof(machines));
+	plot_gp_here(f);
+	plot_gp_set_str(f, "fmt", plot_format_ext(c->req->format));
+	plot_gp_set_str(f, "outfile", image);
+	plot_gp_set_str(f, "datafile", tsv);
+	plot_machines_words(c, machines, sizeof(machines));
 	snprintf(full, sizeof(full), "%s\n%s", title, machines);
-	gp_set_str(f, "chart_title", full);
-	gp_set_str(f, "xlabel", xlabel[xd]);
+	plot_gp_set_str(f, "chart_title", full);
+	plot_gp_set_str(f, "xlabel", xlabel[xd]);
 	if (k->errorbars) {
 		/* The confidence the drawn intervals reached: 5 repeats give
 		 * 93.75%, 6 give 96.9%, one gives none. */
@@ -348,9 +276,9 @@ static int write_chart(struct plot_ctx *c, const struct chart_kind *k, enum dim 
 		else
 			snprintf(label, sizeof(label), "%s, %.3g-%.3g%% CI)", k->ylabel, 100 * lo,
 				 100 * hi);
-		gp_set_str(f, "ylabel", label);
+		plot_gp_set_str(f, "ylabel", label);
 	} else {
-		gp_set_str(f, "ylabel", k->ylabel);
+		plot_gp_set_str(f, "ylabel", k->ylabel);
 	}
 	fprintf(f, "col_x = %d; col_y = %d; col_over = %d\ncol_lo = %d; col_hi = %d\n",
 		COL_X, k->col, COL_OVER, k->errorbars ? COL_TPUT_LO : 0,
@@ -363,7 +291,7 @@ static int write_chart(struct plot_ctx *c, const struct chart_kind *k, enum dim 
 
 		fprintf(f, "blk[%zu] = %zu; lock_idx[%zu] = %zu; machine_idx[%zu] = %zu; titles[%zu] = ",
 			i + 1, sel[blk[i]], i + 1, c->looks[se->lock] + 1, i + 1, se->input + 1, i + 1);
-		gp_string(f, se->title);
+		plot_gp_string(f, se->title);
 		fputc('\n', f);
 	}
 
@@ -377,8 +305,8 @@ static int write_chart(struct plot_ctx *c, const struct chart_kind *k, enum dim 
 		logx = 10;
 	int logy = k->may_log && ymin > 0 && ymax / ymin > 50;
 	fprintf(f, "logx = %d\nlogy = %d\n", logx, logy);
-	gp_set_str(f, "y_range", logy ? "" : k->range);
-	gp_set_str(f, "y_format", k->fmt_any[0] ? k->fmt_any : logy ? "" : k->fmt_lin);
+	plot_gp_set_str(f, "y_range", logy ? "" : k->range);
+	plot_gp_set_str(f, "y_format", k->fmt_any[0] ? k->fmt_any : logy ? "" : k->fmt_lin);
 	write_xtics(f, s, ns, xd, logx);
 	write_oversubscription(f, c, s, ns, xd);
 	write_failed(f, s, ns, xd);
@@ -392,22 +320,11 @@ static int write_chart(struct plot_ctx *c, const struct chart_kind *k, enum dim 
 		return -1;
 	}
 
-	add_driver(c, driver);
-	add_chart(c->out, image, tsv, xasprintf("%s", title));
+	plot_add_driver(c, driver);
+	plot_add_chart(c->out, image, tsv, xasprintf("%s", title));
 	free(blk);
 	free(s);
 	return 0;
-}
-
-void add_driver(struct plot_ctx *c, char *driver)
-{
-	char **d = realloc(c->drivers, (c->ndrivers + 1) * sizeof(*d));
-	if (!d) {
-		fputs("contend: out of memory\n", stderr);
-		exit(1);
-	}
-	c->drivers = d;
-	c->drivers[c->ndrivers++] = driver;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -549,7 +466,7 @@ static unsigned sort_group_mask;
 
 static int cmp_group(const void *a, const void *b)
 {
-	return group_cmp(*(const struct result_point *const *)a,
+	return plot_group_cmp(*(const struct result_point *const *)a,
 			 *(const struct result_point *const *)b, sort_group_mask);
 }
 
@@ -565,7 +482,7 @@ static int render_axis(struct plot_ctx *c, enum dim xd, unsigned vary,
 
 	for (size_t r = 0; r < c->nrefs; r++) {
 		size_t q = 0;
-		while (q < nreps && group_cmp(reps[q], c->refs[r].p, gmask) != 0)
+		while (q < nreps && plot_group_cmp(reps[q], c->refs[r].p, gmask) != 0)
 			q++;
 		if (q == nreps)
 			reps[nreps++] = c->refs[r].p;
@@ -576,13 +493,13 @@ static int render_axis(struct plot_ctx *c, enum dim xd, unsigned vary,
 	for (size_t g = 0; g < nreps && rc == 0; g++) {
 		char suffix[256], workload[512];
 		struct series *s;
-		size_t ns = build_series(c, reps[g], gmask, xd, &s);
+		size_t ns = plot_build_series(c, reps[g], gmask, xd, &s);
 
-		group_suffix(reps[g], gmask, suffix, sizeof(suffix));
-		workload_words(c, reps[g], xd, workload, sizeof(workload));
+		plot_group_suffix(reps[g], gmask, suffix, sizeof(suffix));
+		plot_workload_words(c, reps[g], xd, workload, sizeof(workload));
 		char *tsv = xasprintf("data-vs-%s%s.tsv", axis, suffix);
 		char *tpath = xasprintf("%s/%s", c->dir, tsv);
-		if (write_group_tsv(tpath, s, ns, xd, workload)) {
+		if (plot_write_group_tsv(tpath, s, ns, xd, workload)) {
 			seterr(err, errlen, "%s: %s", tpath, strerror(errno));
 			rc = -1;
 		}
@@ -590,7 +507,7 @@ static int render_axis(struct plot_ctx *c, enum dim xd, unsigned vary,
 			rc = render_group(c, kinds, nkinds, xd, s, ns, suffix, tsv, workload, err, errlen);
 		free(tsv);
 		free(tpath);
-		free_series(s, ns);
+		plot_free_series(s, ns);
 	}
 	free(reps);
 	return rc;
@@ -609,34 +526,34 @@ int plot_charts(const char *dir, const struct plot_input *in, size_t nin,
 	if (plot_find_gnuplot(gnuplot, sizeof(gnuplot), err, errlen) ||
 	    plot_find_templates(templates, sizeof(templates), err, errlen))
 		return -1;
-	collect(&c);
+	plot_collect(&c);
 	if (c.nrefs == 0) {
 		seterr(err, errlen, "no point to plot");
 		goto out;
 	}
 	char *points = xasprintf("%s/points.tsv", dir);
-	if (write_points_tsv(points, &c)) {
+	if (plot_write_points_tsv(points, &c)) {
 		seterr(err, errlen, "%s: %s", points, strerror(errno));
 		free(points);
 		goto out;
 	}
 	free(points);
 
-	unsigned vary = varying_dims(&c);
-	enum dim xd = axis_dim(req->x);
+	unsigned vary = plot_varying_dims(&c);
+	enum dim xd = plot_axis_dim(req->x);
 	if (render_axis(&c, xd, vary, chart_kinds, sizeof(chart_kinds) / sizeof(chart_kinds[0]),
 			err, errlen))
 		goto out;
 	if (req->cs_chart && xd == D_THREADS && (vary & (1u << D_CS)) &&
 	    render_axis(&c, D_CS, vary, chart_kinds, 1, err, errlen))
 		goto out;
-	if (req->heatmap && write_heatmaps(&c, err, errlen))
+	if (req->heatmap && plot_write_heatmaps(&c, err, errlen))
 		goto out;
 	if (c.ndrivers == 0) {
 		seterr(err, errlen, "no chart has a measured value to draw");
 		goto out;
 	}
-	if (copy_templates(templates, dir, err, errlen) || run_gnuplot(gnuplot, &c, err, errlen) || check_images(&c, err, errlen))
+	if (plot_copy_templates(templates, dir, err, errlen) || plot_run_gnuplot(gnuplot, &c, err, errlen) || plot_check_images(&c, err, errlen))
 		goto out;
 	rc = 0;
 out:
@@ -647,18 +564,4 @@ out:
 	free(c.locks);
 	free(c.looks);
 	return rc;
-}
-
-void chart_set_free(struct chart_set *set)
-{
-	for (size_t i = 0; i < set->n; i++) {
-		free(set->charts[i].image);
-		free(set->charts[i].tsv);
-		free(set->charts[i].title);
-	}
-	for (size_t i = 0; i < set->nnotes; i++)
-		free(set->notes[i]);
-	free(set->charts);
-	free(set->notes);
-	memset(set, 0, sizeof(*set));
 }

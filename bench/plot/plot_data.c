@@ -12,44 +12,43 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "findings.h"
 #include "lock.h"
 #include "plot_internal.h"
 
 /* ------------------------------------------------------------------------ */
 /* Grouping points                                                           */
 
-enum dim axis_dim(enum plot_axis x)
+enum dim plot_axis_dim(enum plot_axis x)
 {
 	return x == AXIS_CS ? D_CS : x == AXIS_NCS ? D_NCS : D_THREADS;
 }
 
-int cmp_double(double a, double b)
+int plot_cmp_double(double a, double b)
 {
 	return a < b ? -1 : a > b ? 1 : 0;
 }
 
-int dim_cmp(const struct result_point *a, const struct result_point *b, enum dim d)
+int plot_dim_cmp(const struct result_point *a, const struct result_point *b, enum dim d)
 {
 	switch (d) {
-	case D_THREADS: return cmp_double(a->threads, b->threads);
-	case D_CS: return cmp_double(a->cs_ns, b->cs_ns);
-	case D_NCS: return cmp_double(a->ncs_ns, b->ncs_ns);
+	case D_THREADS: return plot_cmp_double(a->threads, b->threads);
+	case D_CS: return plot_cmp_double(a->cs_ns, b->cs_ns);
+	case D_NCS: return plot_cmp_double(a->ncs_ns, b->ncs_ns);
 	case D_PIN: return strcmp(a->pin, b->pin);
-	case D_PERMITS: return cmp_double(a->permits, b->permits);
-	case D_NLOCKS: return cmp_double(a->nlocks, b->nlocks);
-	case D_CS_LINES: return cmp_double(a->cs_lines, b->cs_lines);
+	case D_PERMITS: return plot_cmp_double(a->permits, b->permits);
+	case D_NLOCKS: return plot_cmp_double(a->nlocks, b->nlocks);
+	case D_CS_LINES: return plot_cmp_double(a->cs_lines, b->cs_lines);
 	case D_COUNT: break;
 	}
 	return 0;
 }
 
-double dim_x(const struct result_point *p, enum dim d)
+double plot_dim_x(const struct result_point *p, enum dim d)
 {
 	return d == D_CS ? p->cs_ns : d == D_NCS ? p->ncs_ns : (double)p->threads;
 }
 
-void collect(struct plot_ctx *c)
+void plot_collect(struct plot_ctx *c)
 {
 	size_t total = 0;
 
@@ -62,7 +61,7 @@ void collect(struct plot_ctx *c)
 			const struct result_point *p = &c->in[i].file->points[k];
 			size_t l;
 
-			if (!lock_listed(c->req->locks, c->req->nlocks, p->lock))
+			if (!results_lock_listed(c->req->locks, c->req->nlocks, p->lock))
 				continue;
 			for (l = 0; l < c->nlocks; l++)
 				if (strcmp(c->locks[l], p->lock) == 0)
@@ -87,25 +86,25 @@ void collect(struct plot_ctx *c)
 }
 
 /* Which dimensions take more than one value among the included points. */
-unsigned varying_dims(const struct plot_ctx *c)
+unsigned plot_varying_dims(const struct plot_ctx *c)
 {
 	unsigned mask = 0;
 
 	for (enum dim d = 0; d < D_COUNT; d++)
 		for (size_t i = 1; i < c->nrefs; i++)
-			if (dim_cmp(c->refs[0].p, c->refs[i].p, d) != 0) {
+			if (plot_dim_cmp(c->refs[0].p, c->refs[i].p, d) != 0) {
 				mask |= 1u << d;
 				break;
 			}
 	return mask;
 }
 
-int group_cmp(const struct result_point *a, const struct result_point *b, unsigned mask)
+int plot_group_cmp(const struct result_point *a, const struct result_point *b, unsigned mask)
 {
 	for (enum dim d = 0; d < D_COUNT; d++) {
 		if (!(mask & (1u << d)))
 			continue;
-		int r = dim_cmp(a, b, d);
+		int r = plot_dim_cmp(a, b, d);
 		if (r)
 			return r;
 	}
@@ -121,7 +120,7 @@ static void sanitize_name(char *s)
 }
 
 /* File-name suffix of a group: "-cs100", "-t8-pin_scatter", "" for none. */
-void group_suffix(const struct result_point *p, unsigned mask, char *buf, size_t len)
+void plot_group_suffix(const struct result_point *p, unsigned mask, char *buf, size_t len)
 {
 	size_t n = 0;
 
@@ -147,7 +146,7 @@ void group_suffix(const struct result_point *p, unsigned mask, char *buf, size_t
 }
 
 /* The workload of a chart in words: every parameter but the x axis. */
-void workload_words(const struct plot_ctx *c, const struct result_point *p,
+void plot_workload_words(const struct plot_ctx *c, const struct result_point *p,
 			   enum dim xd, char *buf, size_t len)
 {
 	const char *dist = json_string_value(json_object_get(
@@ -175,7 +174,7 @@ void workload_words(const struct plot_ctx *c, const struct result_point *p,
 /* ------------------------------------------------------------------------ */
 /* TSV                                                                       */
 
-void put_num(FILE *f, double v)
+void plot_put_num(FILE *f, double v)
 {
 	/* gnuplot and most TSV readers take "NaN"; printf would write "nan". */
 	if (isnan(v))
@@ -184,14 +183,14 @@ void put_num(FILE *f, double v)
 		fprintf(f, "%.10g", v);
 }
 
-void put_str(FILE *f, const char *s)
+void plot_put_str(FILE *f, const char *s)
 {
 	for (; s && *s; s++)
 		fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, f);
 }
 
 /* Value of a chart column for a point; failed points have none. */
-double column_value(const struct result_point *p, enum col col)
+double plot_column_value(const struct result_point *p, enum col col)
 {
 	if (p->failed)
 		return NAN;
@@ -212,16 +211,7 @@ double column_value(const struct result_point *p, enum col col)
 	}
 }
 
-bool plot_point_changed(const struct result_point *p)
-{
-	const json_t *v = json_object_get(p->json, "machine_changed");
-
-	if (json_is_boolean(v))
-		return json_is_true(v);
-	return json_is_true(json_object_get(p->json, "probe_moved"));
-}
-
-int write_points_tsv(const char *path, const struct plot_ctx *c)
+int plot_write_points_tsv(const char *path, const struct plot_ctx *c)
 {
 	FILE *f = fopen(path, "w");
 
@@ -242,23 +232,23 @@ int write_points_tsv(const char *path, const struct plot_ctx *c)
 					p->lat_p999, p->lat_max, p->csw_voluntary,
 					p->csw_involuntary };
 
-		put_str(f, c->in[c->refs[i].input].legend);
+		plot_put_str(f, c->in[c->refs[i].input].legend);
 		fputc('\t', f);
-		put_str(f, c->in[c->refs[i].input].file->path);
+		plot_put_str(f, c->in[c->refs[i].input].file->path);
 		fputc('\t', f);
-		put_str(f, p->lock);
+		plot_put_str(f, p->lock);
 		fprintf(f, "\t%ld\t", p->threads);
-		put_num(f, p->cs_ns);
+		plot_put_num(f, p->cs_ns);
 		fputc('\t', f);
-		put_num(f, p->ncs_ns);
+		plot_put_num(f, p->ncs_ns);
 		fputc('\t', f);
-		put_str(f, p->pin);
+		plot_put_str(f, p->pin);
 		fprintf(f, "\t%ld\t%ld\t%ld\t%s\t%ld\t%ld\t%d\t%d\t%d", p->permits, p->nlocks,
 			p->cs_lines, p->failed ? "failed" : "ok", p->violations, p->repeats,
-			p->oversubscribed, p->noisy, plot_point_changed(p));
+			p->oversubscribed, p->noisy, p->machine_changed);
 		for (size_t k = 0; k < sizeof(figs) / sizeof(figs[0]); k++) {
 			fputc('\t', f);
-			put_num(f, figs[k]);
+			plot_put_num(f, figs[k]);
 		}
 		fprintf(f, "\t%ld\n", p->migrations);
 	}
@@ -272,10 +262,10 @@ static int cmp_by_x(const void *a, const void *b)
 	const struct result_point *pa = *(const struct result_point *const *)a;
 	const struct result_point *pb = *(const struct result_point *const *)b;
 
-	return cmp_double(dim_x(pa, cmp_x_dim), dim_x(pb, cmp_x_dim));
+	return plot_cmp_double(plot_dim_x(pa, cmp_x_dim), plot_dim_x(pb, cmp_x_dim));
 }
 
-size_t build_series(const struct plot_ctx *c, const struct result_point *rep,
+size_t plot_build_series(const struct plot_ctx *c, const struct result_point *rep,
 			   unsigned gmask, enum dim xd, struct series **out)
 {
 	struct series *s = xcalloc(c->nin * c->nlocks, sizeof(*s));
@@ -288,7 +278,7 @@ size_t build_series(const struct plot_ctx *c, const struct result_point *rep,
 			cur->pts = xcalloc(c->nrefs, sizeof(*cur->pts));
 			for (size_t r = 0; r < c->nrefs; r++)
 				if (c->refs[r].input == i && c->refs[r].lock == l &&
-				    group_cmp(c->refs[r].p, rep, gmask) == 0)
+				    plot_group_cmp(c->refs[r].p, rep, gmask) == 0)
 					cur->pts[cur->n++] = c->refs[r].p;
 			if (cur->n == 0) {
 				free(cur->pts);
@@ -307,7 +297,7 @@ size_t build_series(const struct plot_ctx *c, const struct result_point *rep,
 	return ns;
 }
 
-void free_series(struct series *s, size_t n)
+void plot_free_series(struct series *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(s[i].pts);
@@ -316,7 +306,7 @@ void free_series(struct series *s, size_t n)
 	free(s);
 }
 
-int write_group_tsv(const char *path, const struct series *s, size_t ns, enum dim xd,
+int plot_write_group_tsv(const char *path, const struct series *s, size_t ns, enum dim xd,
 			   const char *workload)
 {
 	FILE *f = fopen(path, "w");
@@ -334,21 +324,21 @@ int write_group_tsv(const char *path, const struct series *s, size_t ns, enum di
 		if (i)
 			fputs("\n\n", f);
 		fputs("# series: ", f);
-		put_str(f, s[i].title);
+		plot_put_str(f, s[i].title);
 		fputc('\n', f);
 		for (size_t k = 0; k < s[i].n; k++) {
 			const struct result_point *p = s[i].pts[k];
 
-			put_num(f, dim_x(p, xd));
+			plot_put_num(f, plot_dim_x(p, xd));
 			for (enum col col = COL_TPUT; col <= COL_P50; col++) {
 				fputc('\t', f);
 				switch (col) {
 				case COL_OVER: fprintf(f, "%d", p->oversubscribed); break;
 				case COL_THREADS: fprintf(f, "%ld", p->threads); break;
-				case COL_CS: put_num(f, p->cs_ns); break;
-				case COL_NCS: put_num(f, p->ncs_ns); break;
+				case COL_CS: plot_put_num(f, p->cs_ns); break;
+				case COL_NCS: plot_put_num(f, p->ncs_ns); break;
 				case COL_STATUS: fputs(p->failed ? "failed" : "ok", f); break;
-				default: put_num(f, column_value(p, col)); break;
+				default: plot_put_num(f, plot_column_value(p, col)); break;
 				}
 			}
 			fputc('\n', f);
