@@ -323,8 +323,7 @@ hot_loop_body(struct hot_thread *t, void (*lock_fn)(void *, void *),
 	struct hot_cs_data *const *const cs = t->cs;
 	const unsigned nlocks = t->nlocks, permits = t->permits, extra = t->extra_lines;
 	const uint64_t id = t->id;
-	/* Not const: the window's start may retune them (on_phase()). */
-	uint64_t cs_loops = empty ? 0 : t->cs_loops, ncs_loops = empty ? 0 : t->ncs_loops;
+	const uint64_t cs_loops = empty ? 0 : t->cs_loops, ncs_loops = empty ? 0 : t->ncs_loops;
 	const uint64_t cs_ticks = empty ? 0 : t->cs_ticks, ncs_ticks = empty ? 0 : t->ncs_ticks;
 	const uint64_t *const cs_table = t->cs_table, *const ncs_table = t->ncs_table;
 	const _Atomic int *const phase_word = t->phase;
@@ -414,10 +413,6 @@ hot_loop_body(struct hot_thread *t, void (*lock_fn)(void *, void *),
 			t->now.timed = timed;
 			t->on_phase(t, phase);
 			mask = t->sample_mask;
-			if (!empty) {
-				cs_loops = t->cs_loops;
-				ncs_loops = t->ncs_loops;
-			}
 			seen = phase;
 			if (phase == HOT_STOP) {
 				/* Made after the deadline: not in the window,

@@ -55,7 +55,6 @@ struct worker_state {
 	struct lock_stats stats_start;
 	struct hot_counts counts_start;
 	bool in_window;                   /* an acquisition was made in it */
-	double loops_per_ns;              /* the delay loop's rate, this repeat */
 	void **nodes;
 	uint64_t *tables;                 /* cs then ncs exponential tables */
 	/* Read by the controller: a line of its own. */

@@ -24,33 +24,12 @@
 #include "topo.h"
 
 
-/* A delay-loop section retuned from the warm-up's own samples of it, to
- * read asked_ns: the calibration times the loop alone, and inside the
- * measured loop the out-of-order core overlaps more of it with the lock's
- * work (measured on the development VM: 10-25 % shorter below 50 ns). One
- * step, at the loop's rate; too few samples (fewer than 32), none. */
-static void retune(uint64_t *loops, const struct hist *h, double asked_ns, double loops_per_ns,
-		   const struct tsc_info *ti)
-{
-	if (*loops == 0 || hist_count(h) < 32 || !(loops_per_ns > 0))
-		return;
-	double got = tsc_cycles_to_ns(ti, 1) *
-		     hist_mean_below(h, tsc_ns_to_cycles(ti, 2 * asked_ns + 100));
-	if (!isfinite(got))
-		return;
-	double n = (double)*loops + (asked_ns - got) * loops_per_ns;
-	if (n > 0.5 * (double)*loops && n < 2.0 * (double)*loops)
-		*loops = n < 1 ? 1 : (uint64_t)(n + 0.5);
-}
-
 static void on_phase(struct hot_thread *t, int phase)
 {
 	struct worker_state *w = (struct worker_state *)t;
 	struct run_thread_result *o = w->out;
 
 	if (phase == HOT_MEASURE) {
-		retune(&t->cs_loops, t->cs_hist, w->pt->cs_ns, w->loops_per_ns, &w->env->tsc);
-		retune(&t->ncs_loops, t->ncs_hist, w->pt->ncs_ns, w->loops_per_ns, &w->env->tsc);
 		if (w->pt->sample_every == 0) {
 			/* Acquire (the loop read HOT_MEASURE relaxed): pairs
 			 * with the controller's release store of it, after it
@@ -185,7 +164,6 @@ void *run_worker_main(void *argp)
 			struct delay_calib dc = a->env->delay;
 			delay_recalibrate(&dc, &a->env->tsc);
 			const struct tsc_info *ti = &a->env->tsc;
-			w->loops_per_ns = dc.loops_per_ns;
 			section_timer_floor(&t->floor);
 			t->gaps.stride = t->gaps.left = 1;
 			t->gaps.prev = t->gaps.first = t->gaps.max = 0;
