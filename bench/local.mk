@@ -24,7 +24,8 @@ RESULTS_FIXTURES = \
 EXTRA_DIST += $(RESULTS_FIXTURES)
 
 # make bench: our locks against their peers and the harness against a bare
-# loop, as ratios measured side by side (a benchmark, not a test).
+# loop, as ratios measured side by side (a benchmark, not a test: it
+# fails, exit 3, when a target is missed; see README "Performance").
 EXTRA_DIST += bench/peers.sh
 bench: contend$(EXEEXT)
 	CONTEND=$(abs_top_builddir)/contend$(EXEEXT) $(SHELL) $(top_srcdir)/bench/peers.sh \

@@ -33,6 +33,27 @@ void hist_merge(struct hist *dst, const struct hist *src)
 		dst->max = src->max;
 }
 
+void hist_merge_weighted(struct hist *dst, const struct hist *src, uint64_t weight)
+{
+	if (weight <= 1) {
+		hist_merge(dst, src);
+		return;
+	}
+	if (src->count == 0)
+		return;
+	for (unsigned i = 0; i < HIST_BUCKETS; i++)
+		dst->counts[i] += src->counts[i] * weight;
+	dst->count += src->count * weight;
+	unsigned __int128 sum = ((unsigned __int128)src->sum_hi << 64 | src->sum_lo) * weight;
+	unsigned __int128 total = ((unsigned __int128)dst->sum_hi << 64 | dst->sum_lo) + sum;
+	dst->sum_lo = (uint64_t)total;
+	dst->sum_hi = (uint64_t)(total >> 64);
+	if (src->min < dst->min)
+		dst->min = src->min;
+	if (src->max > dst->max)
+		dst->max = src->max;
+}
+
 /* Width exponent of bucket i: indexes below 2 * HIST_SUB_COUNT are exact
  * (shift 0); above, index = shift * SUB_COUNT + m with m in [SUB_COUNT,
  * 2 * SUB_COUNT), so index / SUB_COUNT = shift + 1. */
@@ -97,6 +118,21 @@ double hist_mean(const struct hist *h)
 		return NAN;
 	return ((double)h->sum_hi * 18446744073709551616.0 + (double)h->sum_lo) /
 	       (double)h->count;
+}
+
+double hist_mean_below(const struct hist *h, uint64_t limit)
+{
+	double sum = 0, n = 0;
+	for (unsigned i = 0; i < HIST_BUCKETS; i++) {
+		if (h->counts[i] == 0)
+			continue;
+		uint64_t lo = hist_bucket_lowest(i), hi = hist_bucket_highest(i);
+		if (hi > limit)
+			break;
+		sum += (double)h->counts[i] * ((double)lo + (double)(hi - lo) / 2);
+		n += (double)h->counts[i];
+	}
+	return n > 0 ? sum / n : NAN;
 }
 
 uint64_t hist_count(const struct hist *h)

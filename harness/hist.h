@@ -4,24 +4,27 @@
  * repeats. The harness records TSC cycles into it (acquire latency, hold
  * time) and converts to nanoseconds only when reporting.
  *
- * Bucket layout (HIST_SUB_BITS = S = 4, HIST_SUB_COUNT = 2^S = 16)
- *   - Values below 2^(S+1) = 32 each have their own bucket: index = value.
- *   - A value v >= 32 with highest set bit e (2^e <= v < 2^(e+1)) falls in
- *     one of 16 equal-width buckets spanning [2^e, 2^(e+1)): its width is
+ * Bucket layout (HIST_SUB_BITS = S = 5, HIST_SUB_COUNT = 2^S = 32)
+ *   - Values below 2^(S+1) = 64 each have their own bucket: index = value.
+ *   - A value v >= 64 with highest set bit e (2^e <= v < 2^(e+1)) falls in
+ *     one of 32 equal-width buckets spanning [2^e, 2^(e+1)): its width is
  *     2^shift with shift = e - S, and
- *         index = shift * 16 + (v >> shift),   v >> shift in [16, 32).
- *     The same formula covers v < 32 with shift = 0, which is how
+ *         index = shift * 32 + (v >> shift),   v >> shift in [32, 64).
+ *     The same formula covers v < 64 with shift = 0, which is how
  *     hist_bucket_index() computes it without a branch.
- *   - The largest index is 59 * 16 + 31 = 975 (v = UINT64_MAX), so there are
- *     HIST_BUCKETS = 976 counters: 7.8 KB of counts, the whole 64-bit range.
+ *   - The largest index is 58 * 32 + 63 = 1919 (v = UINT64_MAX), so there
+ *     are HIST_BUCKETS = 1920 counters: 15 KB of counts, the whole 64-bit
+ *     range. S = 5 rather than 4 so that a percentile is within 2 % at
+ *     1 us (1/64 = 1.6 %; at 4, every 1 us section of a run read as one
+ *     bucket's midpoint, 3 % away).
  *
  * Error bound
- *   A bucket of width w = 2^shift (shift >= 1) starts at >= 16 w. Percentiles
+ *   A bucket of width w = 2^shift (shift >= 1) starts at >= 32 w. Percentiles
  *   return the bucket's midpoint (rounded down), which lies within w/2 of
  *   every value in the bucket, so for the true value v at the requested rank
  *   the result r satisfies
- *         |r - v| <= v / 32 = hist_max_relative_error() * v,
- *   and r == v for values below 32. Results are also clamped to the exact
+ *         |r - v| <= v / 64 = hist_max_relative_error() * v,
+ *   and r == v for values below 64. Results are also clamped to the exact
  *   [min, max] recorded, which can only bring them closer.
  *
  * Percentile definition: nearest rank. For 0 < pct < 100 the result
@@ -44,7 +47,7 @@
 
 #include <stdint.h>
 
-#define HIST_SUB_BITS 4
+#define HIST_SUB_BITS 5
 #define HIST_SUB_COUNT (1u << HIST_SUB_BITS)
 #define HIST_BUCKETS ((64 - HIST_SUB_BITS + 1) * HIST_SUB_COUNT)
 
@@ -86,19 +89,29 @@ void hist_init(struct hist *h);
  * histogram would have produced. */
 void hist_merge(struct hist *dst, const struct hist *src);
 
+/* dst += weight copies of src: what recording each of src's values weight
+ * times would have produced (weight 0 counts as 1). For merging samples
+ * taken at different periods: a sample taken one acquisition in 8 stands
+ * for 8 acquisitions, and one taken one in 2 for 2. */
+void hist_merge_weighted(struct hist *dst, const struct hist *src, uint64_t weight);
+
 /* Representative value at percentile pct (0..100) within the bound above;
  * 0 when empty. NaN pct is treated as 0. */
 uint64_t hist_value_at_percentile(const struct hist *h, double pct);
 
 /* Exact mean of the values recorded (as a double); NAN when empty. */
 double hist_mean(const struct hist *h);
+/* Mean of the values up to limit (buckets wholly at or below it, each
+ * value taken as its bucket's midpoint, within the error bound below);
+ * NAN when there are none. */
+double hist_mean_below(const struct hist *h, uint64_t limit);
 uint64_t hist_count(const struct hist *h);
 /* Exact extremes; 0 when empty. */
 uint64_t hist_min(const struct hist *h);
 uint64_t hist_max(const struct hist *h);
 
 /* The bound on |result - true value| / true value of percentile queries:
- * 1 / (2 * HIST_SUB_COUNT) = 1/32. */
+ * 1 / (2 * HIST_SUB_COUNT) = 1/64. */
 double hist_max_relative_error(void);
 
 /* Smallest and largest value that falls in bucket i (< HIST_BUCKETS). */

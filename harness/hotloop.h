@@ -18,9 +18,26 @@
  *   [sampled] tc = time stamp                 section's delay = tc - td
  *   unlock()
  *   [sampled] t2 = time stamp                 hold time = t2 - t1
- *   non-critical section: delay                [sampled] timed to its end
+ *   non-critical section: delay                [sampled, when there is
+ *                                              one] timed to its end
+ *   [every `stride`-th] gap stamp              longest gap between stamps
  *   check the phase word for STOP (a relaxed load of a line nobody writes
  *   while the window runs)
+ *
+ * A timed interval holds the cost of the reads made inside it (the hold
+ * t1..t2 three of them: t1's own tail, td and tc); each worker measures
+ * those costs before the window (hot_timer_floor) and the samples are
+ * recorded with them taken off, so a figure is the lock's and the
+ * section's, not the timer's.
+ *
+ * Stalls: every thread stamps the time once every `stride` acquisitions
+ * (after unlock(), off the lock's serial path), the stride adapted so that
+ * stamps come about HOT_GAP_TARGET_NS apart: the longest interval between
+ * two stamps, from the window's start to the first and from the last to
+ * the deadline, less the sections the thread asked for in it (thinking is
+ * not waiting), bounds from above the longest time the thread waited,
+ * whatever the sampling, and exceeds it by at most the other acquisitions'
+ * time of that stride (about one target interval).
  *
  * Phases, set by the controlling thread: WARMUP -> MEASURE -> STOP. A
  * worker's counts change phase at its first acquisition made in the new
@@ -90,6 +107,38 @@ struct hot_line {
  * pays a table load instead of a logarithm. */
 #define HOT_EXP_TABLE 256
 
+/* What the timer's own reads add to each timed interval, in ticks: the
+ * median of that pattern of reads made back to back, with nothing between
+ * them (run_worker.c measures it per worker and repeat). */
+struct hot_timer_floor {
+	uint64_t wait;          /* t0..t1: one read */
+	uint64_t hold;          /* t1..t2 with td and tc inside: three reads */
+	uint64_t section;       /* td..tc: one read */
+	uint64_t ncs;           /* t2..the NCS's end: one read */
+	uint64_t cs_overlap;    /* what the reads around a delay-loop section
+	                           hide of it (section.h): added back to the
+	                           section and the hold */
+	uint64_t ncs_overlap;   /* the same for the NCS */
+};
+
+/* Gap stamps (see the top of this file): one every `stride` acquisitions.
+ * Stamps come about this far apart; a stall shorter than it is not looked
+ * for, and a longer one is seen to within about it. */
+#define HOT_GAP_TARGET_NS 20000.0
+#define HOT_GAP_STRIDE_MAX 4096u
+struct hot_gaps {
+	uint64_t left;          /* acquisitions to the next stamp */
+	uint64_t stride;        /* power of two, 1 .. HOT_GAP_STRIDE_MAX */
+	uint64_t target;        /* HOT_GAP_TARGET_NS in ticks */
+	uint64_t prev;          /* the last stamp */
+	uint64_t first;         /* the window's first stamp (its first
+	                           acquisition's unlock) */
+	uint64_t sections;      /* ticks of the sections asked for per
+	                           acquisition (cs + ncs): not a wait */
+	uint64_t max;           /* longest interval between two stamps of the
+	                           window, less its acquisitions' sections */
+};
+
 /* What a worker counts; snapshotted at the phase changes. */
 struct hot_counts {
 	uint64_t acquisitions;
@@ -140,8 +189,10 @@ struct hot_thread {
 	_Atomic uint64_t *progress;   /* HOT_PROGRESS(), in a line of its own */
 	struct hist *acquire_hist;    /* TSC ticks */
 	struct hist *hold_hist;
-	struct hist *cs_hist;         /* section entry to end, one read included */
-	struct hist *ncs_hist;        /* non-critical section, one read included */
+	struct hist *cs_hist;         /* the section's delay */
+	struct hist *ncs_hist;        /* non-critical section */
+	struct hot_timer_floor floor; /* taken off every timed interval */
+	struct hot_gaps gaps;
 	/* maintained by the loop */
 	struct hot_counts now;
 	struct hot_sampled sampled;
@@ -177,6 +228,13 @@ static inline uint64_t hot_ticks_between(uint64_t a, uint64_t b, uint64_t *backw
 	return b - a;
 }
 
+/* A timed interval with the timer's own reads taken off; 0 when the
+ * interval was shorter than they usually take (it cannot be negative). */
+static inline uint64_t hot_less_floor(uint64_t ticks, uint64_t floor)
+{
+	return ticks > floor ? ticks - floor : 0;
+}
+
 /* Out of line: the rare sampled path must not take registers from the loop.
  * stamps: t0 before lock(), t1 acquired, td the section's delay begins
  * (after the exclusion check and the shared-line writes), tc it ended
@@ -187,10 +245,13 @@ hot_record_sample(struct hot_thread *t)
 	struct hot_sampled *s = &t->sampled;
 	const uint64_t t0 = t->stamps[0], t1 = t->stamps[1], td = t->stamps[2],
 		       tc = t->stamps[3], t2 = t->stamps[4];
-	uint64_t wait = hot_ticks_between(t0, t1, &s->tsc_backwards);
+	const struct hot_timer_floor *f = &t->floor;
+	uint64_t wait = hot_less_floor(hot_ticks_between(t0, t1, &s->tsc_backwards), f->wait);
 	hist_record(t->acquire_hist, wait);
-	hist_record(t->hold_hist, hot_ticks_between(t1, t2, &s->tsc_backwards));
-	hist_record(t->cs_hist, hot_ticks_between(td, tc, &s->tsc_backwards));
+	hist_record(t->hold_hist, hot_less_floor(hot_ticks_between(t1, t2, &s->tsc_backwards),
+						 f->hold) + f->cs_overlap);
+	hist_record(t->cs_hist, hot_less_floor(hot_ticks_between(td, tc, &s->tsc_backwards),
+					       f->section) + f->cs_overlap);
 	if (wait > s->max_wait_ticks)
 		s->max_wait_ticks = wait;
 }
@@ -198,8 +259,32 @@ hot_record_sample(struct hot_thread *t)
 static __attribute__((noinline, cold, unused)) void
 hot_record_ncs(struct hot_thread *t)
 {
-	hist_record(t->ncs_hist, hot_ticks_between(t->stamps[4], tsc_now(),
-						   &t->sampled.tsc_backwards));
+	hist_record(t->ncs_hist,
+		    hot_less_floor(hot_ticks_between(t->stamps[4], tsc_now(),
+						     &t->sampled.tsc_backwards), t->floor.ncs) +
+		    t->floor.ncs_overlap);
+}
+
+/* A gap stamp: the interval since the last one, and the next stride, sized
+ * so that the next interval lasts about the target at this interval's
+ * rate (at once, not by halves: after a rate drop of 100x, intervals of
+ * the old stride would each read as a stall). */
+static __attribute__((noinline, cold, unused)) void
+hot_record_gap(struct hot_thread *t)
+{
+	struct hot_gaps *g = &t->gaps;
+	uint64_t now = tsc_now();
+	uint64_t d = now > g->prev ? now - g->prev : 0;
+	uint64_t busy = g->stride * g->sections;
+	if (d > busy && d - busy > g->max)
+		g->max = d - busy;
+	g->prev = now;
+	uint64_t want = d > 0 ? g->stride * g->target / d : HOT_GAP_STRIDE_MAX;
+	uint64_t stride = 1;
+	while (stride * 2 <= want && stride < HOT_GAP_STRIDE_MAX)
+		stride *= 2;
+	g->stride = stride;
+	g->left = stride;
 }
 
 /* Wait out n ticks of the time base: sections of a requested length
@@ -341,6 +426,8 @@ hot_loop_body(struct hot_thread *t, void (*lock_fn)(void *, void *),
 			hot_record_sample(t);
 			timed++;
 		}
+		if (__builtin_expect(--t->gaps.left == 0, 0))
+			hot_record_gap(t);
 		acquisitions++;
 
 		if (general && ncs_table)
@@ -349,7 +436,9 @@ hot_loop_body(struct hot_thread *t, void (*lock_fn)(void *, void *),
 			hot_tsc_wait(ncs_ticks);
 		else if (ncs_loops)
 			delay_loops(ncs_loops);
-		if (sampled)
+		/* No read where there is no section to time: its figure is
+		 * then null, and the reads counted are the reads made. */
+		if (sampled && ((general && ncs_table) || ncs_ticks || ncs_loops))
 			hot_record_ncs(t);
 		/* Relaxed, as above: only whether to go on. */
 		if (atomic_load_explicit(phase_word, memory_order_relaxed) == HOT_STOP) {

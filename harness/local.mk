@@ -3,7 +3,7 @@
 # shuffled rounds, aggregation over repeats). The measurement primitives are
 # in stats.mk, placement in topo.mk.
 HARNESS_SOURCES += harness/hotloop.h harness/run.c harness/run.h \
-	harness/run_worker.c harness/run_internal.h \
+	harness/run_worker.c harness/run_internal.h harness/section.c harness/section.h \
 	harness/counters.c harness/counters.h harness/probe.c harness/probe.h \
 	harness/sweep.c harness/sweep.h harness/sweep_internal.h harness/sweep_measures.c \
 	harness/placement.c harness/placement.h

@@ -109,12 +109,64 @@ static uint64_t auto_sample_mask(const struct run_env *env, const struct run_poi
 	return run_pow2_mask_for(need < 1 ? 1 : (uint64_t)ceil(need));
 }
 
-static double section_median_ns(const struct run_env *env, const struct hist *h)
+/* What a repeat achieved of its sections (the timer's cost is already off
+ * the samples): their mean, over the samples up to 20x the asked mean for
+ * an exponential section (it has e^-20 of its mass beyond) and up to twice
+ * the asked length plus 100 ns for a fixed one, so that a section during
+ * which the vCPU was descheduled (microseconds to milliseconds) does not
+ * move it. A mean, not a median: on the development VM the time base
+ * advances in steps of about one read (~10 ns), and the median of short
+ * sections is a multiple of that step; the mean of thousands, each at a
+ * random phase of the step, resolves the length to a fraction of it. */
+static double section_achieved_ns(const struct run_env *env, const struct hist *h,
+				  bool exp_dist, double asked_ns)
 {
 	if (h == NULL || hist_count(h) == 0)
 		return NAN;
-	double ns = tsc_cycles_to_ns(&env->tsc, hist_value_at_percentile(h, 50));
-	return fmax(0, ns - env->tsc.rdtsc_cost_ns);
+	double limit_ns = exp_dist ? 20 * asked_ns : 2 * asked_ns + 100;
+	return tsc_cycles_to_ns(&env->tsc, 1) *
+	       hist_mean_below(h, tsc_ns_to_cycles(&env->tsc, limit_ns));
+}
+
+/* The longest time thread o went without an acquisition in the window
+ * [t_start, t_end] (see run.h). */
+static double longest_without_ns(const struct run_env *env, const struct run_point *pt,
+				 const struct run_thread_result *o, uint64_t t_start,
+				 uint64_t t_end, double window_ns)
+{
+	/* each edge's interval holds at most one acquisition's sections */
+	double sections = pt->cs_ns + pt->ncs_ns;
+	if (o->acquisitions == 0)
+		return fmax(0, window_ns - sections);
+	uint64_t busy = tsc_ns_to_cycles(&env->tsc, sections);
+	uint64_t lead = o->gap_first > t_start + busy ? o->gap_first - t_start - busy : 0;
+	uint64_t tail = t_end > o->gap_last + busy ? t_end - o->gap_last - busy : 0;
+	uint64_t m = o->gap_max_ticks;
+	m = lead > m ? lead : m;
+	m = tail > m ? tail : m;
+	return fmin(tsc_cycles_to_ns(&env->tsc, m), window_ns);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* The median over the workers of one of their timer floors, in ns. */
+static double floor_median_ns(const struct run_env *env, const struct run_result *res,
+			      size_t which)
+{
+	double v[res->threads ? res->threads : 1];
+	for (unsigned i = 0; i < res->threads; i++) {
+		const struct hot_timer_floor *f = &res->per_thread[i].floor;
+		uint64_t t = which == 0 ? f->wait : which == 1 ? f->hold : f->section;
+		v[i] = which == 3 ? res->per_thread[i].cs_overlap_ns : tsc_cycles_to_ns(&env->tsc, t);
+	}
+	if (res->threads == 0)
+		return NAN;
+	qsort(v, res->threads, sizeof(double), cmp_double);
+	return v[res->threads / 2];
 }
 
 static uint64_t progress_acquisitions(uint64_t progress)
@@ -337,8 +389,13 @@ int run_point_once(const struct run_env *env, const struct run_point *pt,
 				res->cpu_ns += o->cpu_ns;
 			else
 				cpu_ok = false;
-			o->max_wait_ns = o->timed
+			/* Every stall, whatever the sampling: the gaps
+			 * between acquisitions beside the timed waits. */
+			double timed_wait = o->timed
 				? tsc_cycles_to_ns(&env->tsc, o->sampled.max_wait_ticks) : NAN;
+			o->max_wait_ns = longest_without_ns(env, pt, o, t_start, t_end, res->window_ns);
+			if (timed_wait > o->max_wait_ns)
+				o->max_wait_ns = timed_wait;
 			if (o->waited_through &&
 			    !(o->max_wait_ns >= res->window_ns))
 				o->max_wait_ns = res->window_ns;
@@ -349,12 +406,11 @@ int run_point_once(const struct run_env *env, const struct run_point *pt,
 		}
 		if (!cpu_ok)
 			res->cpu_ns = NAN;
-		/* A timed section (its delay: the work --cs asked for) includes
-		 * one time-stamp read; the figure is the delay's own length. The
-		 * median: a section during which the vCPU was descheduled
-		 * (milliseconds) would move a mean of thousands of samples. */
-		res->cs_ns_achieved = section_median_ns(env, cs_all);
-		res->ncs_ns_achieved = section_median_ns(env, ncs_all);
+		res->cs_ns_achieved = section_achieved_ns(env, cs_all, pt->exp_dist, pt->cs_ns);
+		res->ncs_ns_achieved = section_achieved_ns(env, ncs_all, pt->exp_dist, pt->ncs_ns);
+		for (size_t k = 0; k < 3; k++)
+			res->timer_floor_ns[k] = floor_median_ns(env, res, k);
+		res->section_overlap_ns = floor_median_ns(env, res, 3);
 		free(cs_all);
 		/* The plain counter every critical section incremented must
 		 * match: a lost update is an overlap the in-CS checks missed. */

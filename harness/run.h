@@ -77,10 +77,18 @@ struct run_thread_result {
 	struct hist hold_hist;
 	struct hist cs_hist, ncs_hist;/* timed sections, one read included */
 	struct hot_sampled sampled;   /* sums of the timed iterations (ticks) */
-	double max_wait_ns;           /* longest timed wait in the window, or the
-	                                 whole window when the thread was waiting at
-	                                 both edges (censored); NAN when no wait was
-	                                 timed or seen */
+	struct hot_timer_floor floor; /* what the reads added, taken off (ticks) */
+	double cs_overlap_ns,         /* what the reads around a timed delay-loop */
+	       ncs_overlap_ns;        /* section hide of it (section.h), added back */
+	uint64_t gap_first, gap_last; /* the window's first and last gap stamps */
+	uint64_t gap_max_ticks;       /* longest interval between two of them */
+	double max_wait_ns;           /* longest time without an acquisition in
+	                                 the window: the longest timed wait, the
+	                                 longest interval between gap stamps, from
+	                                 the window's start to the first and from
+	                                 the last to the deadline; the whole window
+	                                 for a thread without an acquisition in it
+	                                 (censored) */
 	bool waited_through;          /* waiting at the start and the deadline for
 	                                 the same acquisition */
 	struct placement_thread placement; /* where it ran, where its data is */
@@ -103,8 +111,15 @@ struct run_result {
 	                                 over the window (NAN when off) */
 	unsigned starved_threads;     /* threads without an acquisition in it */
 	uint64_t tsc_backwards;       /* negative time differences clamped to 0 */
-	double cs_ns_achieved;        /* median timed section, NAN when none timed */
-	double ncs_ns_achieved;       /* median timed NCS, NAN when none timed */
+	double cs_ns_achieved;        /* median timed section (exponential: its
+	                                 mean, trimmed at 20x the asked mean), NAN
+	                                 when none timed */
+	double ncs_ns_achieved;       /* median timed NCS, NAN when none timed
+	                                 (none is with --ncs 0) */
+	double timer_floor_ns[3];     /* what the reads added to a wait, a hold
+	                                 and a section, taken off: the median of
+	                                 the workers' (NAN when none ran) */
+	double section_overlap_ns;    /* cs_overlap_ns, median of the workers' */
 	double cpu_ns;                /* CPU time of all threads in the window */
 	unsigned migrations;
 	bool interrupted;             /* stopped early by a signal: not a result */

@@ -27,9 +27,6 @@
  * the warm-up it was sized from (this VM's cores change speed 2x). */
 #define SAMPLE_OVERHEAD_TARGET 0.005
 #define SAMPLE_MASK_MAX ((UINT64_C(1) << 20) - 1)
-/* Fixed sections at least this many time-stamp reads long are waited out
- * on the time base instead of a calibrated loop (see section_setup()). */
-#define TSC_WAIT_MIN_READS 4
 
 /* The start gate: workers report ready and wait for go (or abort). A
  * mutex and condition variable rather than a barrier, so that the

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "run_internal.h"
+#include "section.h"
 #include "stats.h"
 #include "topo.h"
 
@@ -47,6 +48,9 @@ static void on_phase(struct hot_thread *t, int phase)
 		hist_init(t->cs_hist);
 		hist_init(t->ncs_hist);
 		memset(&t->sampled, 0, sizeof(t->sampled));
+		t->gaps.first = t->gaps.prev = tsc_now();
+		t->gaps.max = 0;
+		t->gaps.left = t->gaps.stride;
 		return;
 	}
 	/* HOT_STOP */
@@ -71,43 +75,14 @@ static void on_phase(struct hot_thread *t, int phase)
 	for (size_t k = 0; k < LOCK_STAT_COUNT; k++)
 		o->lock_stats.n[k] = lock_thread_stats.n[k] - w->stats_start.n[k];
 	o->sampled = t->sampled;
+	o->gap_first = t->gaps.first;
+	o->gap_last = t->gaps.prev;
+	o->gap_max_ticks = t->gaps.max;
+	o->floor = t->floor;
 	o->acquire_hist = *t->acquire_hist;
 	o->hold_hist = *t->hold_hist;
 	o->cs_hist = *t->cs_hist;
 	o->ncs_hist = *t->ncs_hist;
-}
-
-/* Quantiles of the exponential distribution with the given mean, in delay
- * loops: slot i holds the (i + 0.5) / HOT_EXP_TABLE quantile, shuffled by
- * the per-thread RNG at use. */
-static void fill_exp_table(uint64_t *table, double mean_ns, const struct delay_calib *dc)
-{
-	for (int i = 0; i < HOT_EXP_TABLE; i++) {
-		double q = (i + 0.5) / HOT_EXP_TABLE;
-		table[i] = delay_ns_to_loops(dc, -mean_ns * log(1 - q));
-	}
-}
-
-/*
- * How a section of ns nanoseconds is spent. Fixed sections of 4 time-stamp
- * reads or more (~40 ns on the development VM) wait on the time base: as
- * long as asked whatever the core's speed, to within one read. The delay
- * loop, kept for shorter and exponentially distributed sections, is
- * calibrated by the worker itself at the start of the repeat, but its
- * iterations are independent of what follows them, so the out-of-order
- * core overlaps a short one with the next iteration's work: measured on
- * the development VM (one thread, back to back), a 50 ns loop lasted
- * ~29 ns, a TSC wait ~60 ns; at 1 us both were within 1 %.
- */
-static void section_setup(double ns, bool exp_dist, const struct delay_calib *dc,
-			  const struct tsc_info *ti, uint64_t *loops, uint64_t *ticks)
-{
-	*loops = *ticks = 0;
-	if (!exp_dist && ns >= TSC_WAIT_MIN_READS * ti->rdtsc_cost_ns)
-		/* the exit test's read lands half a read late on average */
-		*ticks = tsc_ns_to_cycles(ti, ns - ti->rdtsc_cost_ns / 2);
-	else
-		*loops = delay_ns_to_loops(dc, ns);
 }
 
 void *run_worker_main(void *argp)
@@ -192,13 +167,24 @@ void *run_worker_main(void *argp)
 			 * vCPUs differ and change speed over seconds. */
 			struct delay_calib dc = a->env->delay;
 			delay_recalibrate(&dc, &a->env->tsc);
-			section_setup(pt->cs_ns, pt->exp_dist, &dc, &a->env->tsc, &t->cs_loops,
-				      &t->cs_ticks);
-			section_setup(pt->ncs_ns, pt->exp_dist, &dc, &a->env->tsc, &t->ncs_loops,
-				      &t->ncs_ticks);
-			if (pt->exp_dist) {
-				fill_exp_table(tables, pt->cs_ns, &dc);
-				fill_exp_table(tables + HOT_EXP_TABLE, pt->ncs_ns, &dc);
+			const struct tsc_info *ti = &a->env->tsc;
+			section_timer_floor(&t->floor);
+			t->gaps.stride = t->gaps.left = 1;
+			t->gaps.prev = t->gaps.first = t->gaps.max = 0;
+			t->gaps.target = tsc_ns_to_cycles(ti, HOT_GAP_TARGET_NS);
+			t->gaps.sections = tsc_ns_to_cycles(ti, pt->cs_ns + pt->ncs_ns);
+			if (!pt->exp_dist) {
+				section_fixed(pt->cs_ns, &dc, ti, t->floor.section, &t->cs_loops,
+					      &t->cs_ticks, &o->cs_overlap_ns);
+				section_fixed(pt->ncs_ns, &dc, ti, t->floor.ncs, &t->ncs_loops,
+					      &t->ncs_ticks, &o->ncs_overlap_ns);
+				/* added back to every timed section and hold */
+				t->floor.cs_overlap = tsc_ns_to_cycles(ti, o->cs_overlap_ns);
+				t->floor.ncs_overlap = tsc_ns_to_cycles(ti, o->ncs_overlap_ns);
+			} else {
+				section_exp_table(tables, pt->cs_ns, &dc, ti, t->floor.section);
+				section_exp_table(tables + HOT_EXP_TABLE, pt->ncs_ns, &dc, ti,
+						  t->floor.ncs);
 				t->cs_table = pt->cs_ns > 0 ? tables : NULL;
 				t->ncs_table = pt->ncs_ns > 0 ? tables + HOT_EXP_TABLE : NULL;
 			}

@@ -180,7 +180,22 @@ size_t stats_regimes(const double *v, size_t n, int *id, double *center)
 	 * when k ends a regime; bounds[] are the ends, in order. */
 	size_t start = 0;
 	for (size_t k = 0; k < m; k++) {
-		if (k + 1 == m || sorted[k + 1] > sorted[k] * STATS_REGIME_GAP) {
+		/* A regime ends at a gap, or where it would span more than the
+		 * gap itself: single linkage alone chains through stray probes
+		 * between two placements (60, 90, 140, 215, 320 ns: each step
+		 * under 1.6x) and merges them. */
+		if (k + 1 == m || sorted[k + 1] > sorted[k] * STATS_REGIME_GAP ||
+		    sorted[k + 1] > sorted[start] * STATS_REGIME_GAP) {
+			if (k + 1 - start < STATS_REGIME_MIN_VALUES) {
+				/* too few to be a placement: an outlier (its
+				 * values keep STATS_REGIME_NONE, set below) */
+				for (size_t i = 0; i < n; i++)
+					if (isfinite(v[i]) && v[i] >= sorted[start] &&
+					    v[i] <= sorted[k])
+						id[i] = STATS_REGIME_NONE;
+				start = k + 1;
+				continue;
+			}
 			if (center) {
 				size_t len = k - start + 1;
 				center[nreg] = len % 2 ? sorted[start + len / 2]

@@ -33,7 +33,9 @@
  *   levels (here ~60-70 ns and ~300-400 ns) with 3-4x different throughput
  *   of every handoff-bound point. stats_regimes() groups probe values into
  *   such regimes: sorted, consecutive values belong to the same regime
- *   unless the larger is more than STATS_REGIME_GAP times the smaller. A
+ *   unless the larger is more than STATS_REGIME_GAP times the smaller or
+ *   than the regime's first value, and a group of fewer than
+ *   STATS_REGIME_MIN_VALUES values is an outlier, in no regime. A
  *   probe's own noise within a regime stays within ~10 % here; the levels are
  *   2.5-6x apart. stats_repeat_regimes() gives each repeat the regime of its
  *   probes before and after, or STATS_REGIME_MIXED when they disagree (the
@@ -87,8 +89,12 @@ double stats_jain(const double *x, size_t n);
 void stats_shares(const double *x, size_t n, double *min_share,
 		  double *max_share);
 
-/* Adjacent values more than this factor apart start a new regime. */
+/* Adjacent values more than this factor apart start a new regime, and no
+ * regime spans more than this factor. */
 #define STATS_REGIME_GAP 1.6
+/* A group of fewer values is an outlier (a probe disturbed once), not a
+ * placement: it joins no regime. */
+#define STATS_REGIME_MIN_VALUES 3
 /* A round trip beyond this (ns) is a probe that was preempted, not a
  * placement (placements here: ~60 and ~320 ns; across sockets of real
  * machines a few hundred ns): it joins no regime. */

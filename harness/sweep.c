@@ -260,8 +260,11 @@ static void record_repeat(struct sweep_point *p, const struct run_result *r, uns
 		s->acquisitions += t->acquisitions;
 		s->voluntary_csw += t->voluntary_csw;
 		s->involuntary_csw += t->involuntary_csw;
-		hist_merge(&p->acquire_hist, &t->acquire_hist);
-		hist_merge(&p->hold_hist, &t->hold_hist);
+		/* Weighted by the period: repeats sampled at different
+		 * periods weigh by their acquisitions, not their samples. */
+		hist_merge_weighted(&p->acquire_hist, &t->acquire_hist, t->sample_every);
+		hist_merge_weighted(&p->hold_hist, &t->hold_hist, t->sample_every);
+		p->timed_samples += hist_count(&t->acquire_hist);
 		p->sample_every = t->sample_every;
 	}
 	f->round = round;

@@ -65,6 +65,9 @@ struct repeat_measures {
 	unsigned starved_threads;
 	uint64_t sample_every;                  /* 0: off */
 	double sample_every_d;                  /* the same, for SWEEP_MEDIAN */
+	double timer_wait_ns, timer_hold_ns,    /* the timer's cost taken off */
+	       timer_section_ns;                /* each timed interval (run.h) */
+	double section_overlap_ns;              /* added back to sections (run.h) */
 	uint64_t tsc_backwards;
 	const char *sampling;
 };
@@ -111,7 +114,9 @@ struct sweep_point {
 	bool oversubscribed;
 	size_t done;                 /* finished repeats */
 	struct repeat_figures *rep;  /* repeats entries */
-	struct hist acquire_hist, hold_hist; /* merged, TSC ticks */
+	struct hist acquire_hist, hold_hist; /* merged, TSC ticks, each sample
+	                                        weighted by its period */
+	uint64_t timed_samples;              /* samples merged into them */
 	struct thread_sums *per_thread;
 	uint64_t sample_every;       /* of the last repeat (auto may vary) */
 	char error[512];             /* a repeat could not run: the message */

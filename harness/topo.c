@@ -99,6 +99,13 @@ static char *cpuinfo_model(void)
 	return model;
 }
 
+static char *tidy(char *model)
+{
+	if (model != NULL)
+		cpuinfo_tidy_model(model);
+	return model;
+}
+
 static char *find_cpu_model(const struct topo *t)
 {
 	int n = hwloc_get_nbobjs_by_type(t->hw, HWLOC_OBJ_PACKAGE);
@@ -107,12 +114,12 @@ static char *find_cpu_model(const struct topo *t)
 		hwloc_obj_t pkg = hwloc_get_obj_by_type(t->hw, HWLOC_OBJ_PACKAGE, (unsigned)i);
 		const char *m = hwloc_obj_get_info_by_name(pkg, "CPUModel");
 		if (m != NULL && *m != '\0')
-			return strdup(m);
+			return tidy(strdup(m));
 	}
 	const char *m = hwloc_obj_get_info_by_name(hwloc_get_root_obj(t->hw), "CPUModel");
 	if (m != NULL && *m != '\0')
-		return strdup(m);
-	return t->this_machine ? cpuinfo_model() : NULL;
+		return tidy(strdup(m));
+	return t->this_machine ? tidy(cpuinfo_model()) : NULL;
 }
 
 static unsigned count_with_cpus(hwloc_topology_t hw, hwloc_obj_type_t type)

@@ -80,6 +80,7 @@ static void read_config(char **envp)
 	preload_cfg.frames = env_int(envp, "CONTEND_PROFILE_FRAMES", 6, 0,
 				     PRELOAD_MAX_FRAMES);
 	preload_cfg.quiet = env_int(envp, "CONTEND_PROFILE_QUIET", 0, 0, 1) == 1;
+	preload_cfg.sites_named = env_int(envp, "CONTEND_PROFILE_SITES_NAMED", 0, 0, 1) == 1;
 	/* The process `contend` started keeps the plain file name; others
 	 * (exec'd children, forks) add their pid. Unset: we are the main. */
 	s = env_in(envp, "CONTEND_PROFILE_MAIN_PID");

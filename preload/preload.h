@@ -178,6 +178,9 @@ struct preload_config {
 	int top;                       /* rows of the stderr table */
 	int frames;                    /* frames per call site */
 	bool quiet;                    /* no stderr table */
+	bool sites_named;              /* `contend` names the first-locked
+	                                  call sites (with debug info) after
+	                                  the table: the table leaves them out */
 	bool is_main;                  /* the process `contend` started */
 };
 extern struct preload_config preload_cfg;

@@ -448,8 +448,11 @@ static void print_table(struct mutex_rec **v, size_t n, const struct totals *t,
 			(unsigned long long)ld(&r->owner_changes), d, e, kind, r->addr,
 			atomic_load_explicit(&r->held, memory_order_relaxed) > 0 ?
 			" (held at exit)" : "");
-		int nf = atomic_load_explicit(&r->site_state, memory_order_acquire) == 2 ?
-			r->site_frames : 0;
+		/* Under `contend profile`, contend prints these sites with
+		 * names from debug info; dladdr() here knows exported symbols
+		 * only. */
+		int nf = atomic_load_explicit(&r->site_state, memory_order_acquire) == 2 &&
+			 !preload_cfg.sites_named ? r->site_frames : 0;
 		for (int f = 0; f < nf; f++) {
 			struct frame_info fi;
 			char text[512];
@@ -562,6 +565,14 @@ static void write_json(const char *path, struct mutex_rec **v, size_t n,
 			else
 				out_str(&o, "null");
 			out_str(&o, "}");
+		}
+		/* The same frames as the wait sites' (object, build-id, offset
+		 * from the load bias), for contend to name from debug info. */
+		out_str(&o, "], \"site_frames\": [");
+		for (int f = 0; f < nf; f++) {
+			if (f)
+				out_str(&o, ", ");
+			out_frame_raw(&o, r->site[f]);
 		}
 		out_str(&o, "], ");
 		/* Re-take waits are measured only when our lock stands in for

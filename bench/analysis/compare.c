@@ -162,8 +162,15 @@ static bool choose_sides(struct compare_match *m)
 	}
 	side_from_repeats(tput[0], id, n[0], best, &m->s[0]);
 	side_from_repeats(tput[1], id + n[0], n[1], best, &m->s[1]);
-	snprintf(m->note, sizeof(m->note), "regime %.0f ns: %zu+%zu repeats", center[best],
-		 m->s[0].repeats, m->s[1].repeats);
+	if (m->s[0].repeats < 3 || m->s[1].repeats < 3)
+		/* e.g. repeats split 2+2+2: said in words, not left to a
+		 * missing interval to hint at */
+		snprintf(m->note, sizeof(m->note),
+			 "no placement regime holds 3 repeats of each (best %.0f ns: %zu+%zu)",
+			 center[best], m->s[0].repeats, m->s[1].repeats);
+	else
+		snprintf(m->note, sizeof(m->note), "regime %.0f ns: %zu+%zu repeats", center[best],
+			 m->s[0].repeats, m->s[1].repeats);
 	return true;
 }
 

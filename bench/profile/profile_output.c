@@ -18,6 +18,41 @@
 #include "fmt.h"
 #include "profile.h"
 
+/* The stderr section: where each of the top mutexes was first locked,
+ * named from debug info (the library's table leaves these out: it knows
+ * exported symbols only). */
+static void print_first_sites(json_t *prof, int top, FILE *out)
+{
+	json_t *m;
+	size_t i;
+	bool header = false;
+
+	json_array_foreach(json_object_get(prof, "mutexes"), i, m) {
+		if ((int)i >= top)
+			break;
+		json_t *frames = json_object_get(m, "site_frames"), *fr;
+		if (json_array_size(frames) == 0)
+			continue;
+		if (!header) {
+			fprintf(out, "%s: where the top %d mutexes of pid %lld were first locked "
+				"(innermost frame first):\n", cli_progname, top,
+				(long long)json_integer_value(json_object_get(prof, "pid")));
+			header = true;
+		}
+		size_t k;
+		json_array_foreach(frames, k, fr) {
+			char label[1024];
+			profile_frame_label(fr, true, label, sizeof(label));
+			if (k == 0)
+				fprintf(out, "%4lld %s first locked at %s\n",
+					(long long)json_integer_value(json_object_get(m, "rank")),
+					json_string_value(json_object_get(m, "address")), label);
+			else
+				fprintf(out, "%*s < %s\n", 20, "", label);
+		}
+	}
+}
+
 /* The stderr section: per mutex of the top ones that waited, its top
  * wait stacks, innermost frame first. */
 static void print_sites(json_t *prof, int top, FILE *out)
@@ -219,8 +254,10 @@ int profile_post_process(const char *dir, const struct post_opts *po)
 		}
 	for (size_t i = 0; i < n; i++) {
 		profile_symbolise(profs[i], sym);
-		if (!po->quiet)
+		if (!po->quiet) {
+			print_first_sites(profs[i], po->top, stderr);
 			print_sites(profs[i], po->top, stderr);
+		}
 		if (po->user_out != NULL) {
 			char path[PATH_MAX + 64], err[PATH_MAX + 128];
 			if (snprintf(path, sizeof(path), "%s%s", po->user_out, names[i]) >=

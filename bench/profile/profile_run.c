@@ -187,6 +187,8 @@ int profile_run_cmd(const struct run_opts *o, char **cmd, uint64_t *wall_ns)
 		snprintf(num, sizeof(num), "%d", o->frames);
 		setenv("CONTEND_PROFILE_FRAMES", num, 1);
 		set_or_unset("CONTEND_PROFILE_QUIET", o->quiet ? "1" : NULL);
+		/* contend prints the first-locked sites, named from debug info */
+		setenv("CONTEND_PROFILE_SITES_NAMED", "1", 1);
 		snprintf(num, sizeof(num), "%ld", (long)getpid());
 		setenv("CONTEND_PROFILE_MAIN_PID", num, 1);
 		execvp(cmd[0], cmd);

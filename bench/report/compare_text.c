@@ -188,8 +188,9 @@ int compare_write_tsv(const char *path, const struct comparison *c)
 	if (!f)
 		return -1;
 	fprintf(f, "lock\tthreads\tcs_ns\tncs_ns\tpin\tpermits\tnlocks\tcs_lines\t"
-		"base_throughput\tbase_ci95_low\tbase_ci95_high\tbase_status\t"
-		"new_throughput\tnew_ci95_low\tnew_ci95_high\tnew_status\tratio\tverdict\tnote");
+		"base_throughput\tbase_ci_low\tbase_ci_high\tbase_status\t"
+		"new_throughput\tnew_ci_low\tnew_ci_high\tnew_status\tratio\tverdict\tnote\t"
+		"base_ci_level\tnew_ci_level");
 	compare_platform_tsv_head(f);
 	fputc('\n', f);
 	for (size_t i = 0; i < c->nm; i++) {
@@ -206,7 +207,10 @@ int compare_write_tsv(const char *path, const struct comparison *c)
 			fprintf(f, "\t%s", side[s]->failed ? "failed" : "ok");
 		}
 		isnan(m->ratio) ? fputs("\tNaN", f) : fprintf(f, "\t%.6g", m->ratio);
-		fprintf(f, "\t%s\t%s", compare_verdict_words[m->verdict], m->note);
+		/* the interval's columns are named by what they are: the level
+		 * its order statistics reached (0: no interval), not 95 % */
+		fprintf(f, "\t%s\t%s\t%.6g\t%.6g", compare_verdict_words[m->verdict], m->note,
+			m->s[0].level, m->s[1].level);
 		compare_platform_tsv_row(f, c->file, c->platform, m->base, m->new);
 		fputc('\n', f);
 	}

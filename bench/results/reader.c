@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "errmsg.h"
+#include "cpuinfo.h"
 #include "reader.h"
 
 static long int_at(const json_t *obj, const char *key)
@@ -163,6 +164,7 @@ struct results_file *results_load(const char *path, char *err, size_t errlen)
 	topo = json_object_get(meta, "topology");
 	f->path = strdup(path);
 	f->hostname = str_at(meta, "hostname");
+	results_tidy_cpu_model((json_t *)meta); /* the file's own document */
 	f->cpu_model = str_at(meta, "cpu_model");
 	f->timestamp = str_at(meta, "timestamp");
 	f->cpus = cpulist_count(str_at(topo, "allowed_cpus"));
@@ -183,6 +185,21 @@ struct results_file *results_load(const char *path, char *err, size_t errlen)
 fail:
 	results_free(f);
 	return NULL;
+}
+
+/* Files written before the harness tidied the model carry its padding:
+ * tidied once here, in the document, for every title made from it. */
+void results_tidy_cpu_model(json_t *meta)
+{
+	json_t *m = json_object_get(meta, "cpu_model");
+	if (!json_is_string(m))
+		return;
+	char *s = strdup(json_string_value(m));
+	if (s) {
+		cpuinfo_tidy_model(s);
+		json_string_set(m, s);
+		free(s);
+	}
 }
 
 void results_free(struct results_file *f)

@@ -27,8 +27,9 @@
 
 /* The schema_version contend run writes, and the newest this reader
  * understands: one definition for both. Version 2: issue 15's measurement
- * keys (results/SCHEMA.md, "Changes from version 1"). */
-#define RESULTS_SCHEMA_VERSION 2
+ * keys (results/SCHEMA.md, "Changes from version 1"); 3: the same keys,
+ * five of them measured differently (issue 27, "Changes from version 2"). */
+#define RESULTS_SCHEMA_VERSION 3
 
 /*
  * Check a parsed results document against SCHEMA.md: versions 1 and 2 (2
@@ -42,6 +43,10 @@
  * "upgrade contend" rather than "invalid file"). err may be NULL.
  */
 int results_validate(const json_t *root, char *err, size_t errlen);
+
+/* meta.cpu_model of a results document with its padding tidied (see
+ * cpuinfo_tidy_model()); results_load() does it for every file it reads. */
+void results_tidy_cpu_model(json_t *meta);
 
 /* One point of a sweep, flattened; strings point into the owning file's JSON. */
 struct result_point {

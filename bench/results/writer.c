@@ -217,6 +217,10 @@ static json_t *point_json(const struct sweep *s, const struct sweep_point *p)
 	if (sampling_off)
 		json_object_set_new(o, "cs_ns_achieved_unavailable_reason",
 				    json_string("--sample-every off: no section was timed"));
+	if (sampling_off || !(p->ncs_ns > 0))
+		json_object_set_new(o, "ncs_ns_achieved_unavailable_reason", json_string(
+			sampling_off ? "--sample-every off: no section was timed"
+				     : "--ncs 0: no non-critical section to time"));
 	json_object_set_new(o, "bare_ns_per_acq", num(SWEEP_MEDIAN(p, bare_ns)));
 	json_object_set_new(o, "fairness", json_pack("{s:o, s:o, s:o, s:i}",
 		"jain", num(SWEEP_MEDIAN(p, jain)), "min_share", num(SWEEP_MEDIAN(p, min_share)),
@@ -235,6 +239,11 @@ static json_t *point_json(const struct sweep *s, const struct sweep_point *p)
 		json_object_set_new(o, "latency_ns",
 				    percentiles_json(&p->acquire_hist, &s->env.tsc));
 		json_object_set_new(o, "hold_ns", percentiles_json(&p->hold_hist, &s->env.tsc));
+		/* the percentiles weigh by period; the count is of samples */
+		json_object_set_new(json_object_get(o, "latency_ns"), "samples",
+				    json_integer((json_int_t)p->timed_samples));
+		json_object_set_new(json_object_get(o, "hold_ns"), "samples",
+				    json_integer((json_int_t)p->timed_samples));
 	}
 	json_object_set_new(o, "csw_per_acq", json_pack("{s:o, s:o}",
 		"voluntary", num(SWEEP_MEDIAN(p, vcsw_per_acq)),
@@ -290,6 +299,11 @@ static json_t *point_json(const struct sweep *s, const struct sweep_point *p)
 		"overhead_share", num(SWEEP_MEDIAN(p, overhead_share)),
 		"serial_overhead_share", num(SWEEP_MEDIAN(p, m.serial_overhead_share)),
 		"tsc_backwards", (json_int_t)backwards));
+	json_object_set_new(json_object_get(o, "harness"), "timer_correction_ns",
+		json_pack("{s:o, s:o, s:o, s:o}", "latency", num(SWEEP_MEDIAN(p, m.timer_wait_ns)),
+			  "hold", num(SWEEP_MEDIAN(p, m.timer_hold_ns)),
+			  "section", num(SWEEP_MEDIAN(p, m.timer_section_ns)),
+			  "section_overlap", num(SWEEP_MEDIAN(p, m.section_overlap_ns))));
 	json_object_set_new(o, "noisy", json_boolean(summary_has_spread(&th) && th.cv > 0.05));
 	char why[160];
 	bool changed = sweep_machine_changed(p, why, sizeof(why));
@@ -309,6 +323,12 @@ static json_t *point_json(const struct sweep *s, const struct sweep_point *p)
 				"repeats", (json_int_t)reg[i].repeats, "median", reg[i].median));
 	}
 	json_object_set_new(o, "regimes", regimes);
+	size_t most = 0;
+	for (size_t i = 0; i < nreg; i++)
+		most = reg[i].repeats > most ? reg[i].repeats : most;
+	json_object_set_new(o, "regimes_note", nreg > 1 && most < 3 ? json_string(
+		"no placement regime holds 3 repeats: no regime's median has an interval") :
+		json_null());
 
 	json_t *reps = json_array();
 	for (size_t i = 0; i < p->done; i++) {

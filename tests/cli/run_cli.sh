@@ -108,7 +108,7 @@ else
 	tap_diag_file "$tmp/check"
 fi
 if command -v jq >/dev/null; then
-	if jq -e '.schema_version == 2 and .complete == true and (.results | length) == 9
+	if jq -e '.schema_version == 3 and .complete == true and (.results | length) == 9
 	    and ([.results[] | select(.threads == 8) | .oversubscribed] | all)
 	    and ([.results[] | .per_repeat | length == 3] | all)
 	    and ([.results[] | .status == "ok"] | all)

@@ -91,6 +91,18 @@ row ttas 1 | grep -Eq 'not comparable \(other load took 5% / 45% of its CPUs\)$'
 	fail "A/A summary (faster slower noise not-comparable): $(grep '^(all)' "$T/aa")"
 ok "A/A drift within noise, 2x called, regimes, changed machine"
 
+# Repeats split 2+2+2 over three placements (issue 27): no regime holds 3
+# repeats of each side, and the note says so in words.
+split='(.results[] | select(.lock == "ticket" and .threads == 2) | .per_repeat) |=
+	[range(length) as $i | .[$i] | .probe_before.rtt_ns = ([62, 62, 140, 140, 320, 320][$i])
+	 | .probe_after.rtt_ns = .probe_before.rtt_ns]'
+jq "$split" "$aab" > "$T/split-base.json" && jq "$split" "$aan" > "$T/split-new.json" ||
+	fail "jq could not split the fixture"
+"$CONTEND" compare "$T/split-base.json" "$T/split-new.json" >"$T/split" 2>&1 || fail "split compare exited $?"
+grep -E "^ticket +2 " "$T/split" | grep -q 'no placement regime holds 3 repeats of each' ||
+	fail "a 2+2+2 split not said in words: $(grep -E '^ticket +2 ' "$T/split")"
+ok "repeats split 2+2+2: no regime holds 3 repeats, said in words"
+
 # Comparing a file with itself: every ratio 1, nothing faster or slower.
 "$CONTEND" compare "$base" "$base" >"$T/self" 2>&1 || fail "self compare exited $?"
 [ "$(awk '/^per lock/ { s = 1; next } s && $1 == "(all)" { print $2, $3, $4, $5, $6, $8 }' "$T/self")" = "7 1.000 0 0 7 0" ] ||
@@ -110,5 +122,16 @@ if command -v gnuplot >/dev/null 2>&1; then
 		fail "compare.tsv row of mcs 2"
 	cmp -s "$T/cmp/compare.txt" "$T/out" || fail "compare.txt differs from the printed table"
 	ok "-o: overlay charts, compare.txt, compare.tsv"
+	# The interval columns say what they are: not "ci95" whatever the
+	# level; the level each side reached is a column of its own.
+	head -1 "$T/cmp/compare.tsv" | tr '\t' '\n' > "$T/cols"
+	if ! grep -q ci95 "$T/cols" && grep -qx base_ci_low "$T/cols" && grep -qx new_ci_high "$T/cols" &&
+		awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+			{ b = $c["base_ci_level"]; n = $c["new_ci_level"]
+			  if (!(b >= 0 && b < 1 && n >= 0 && n < 1)) bad = 1; if (b > 0) some = 1 }
+			END { exit bad || !some }' "$T/cmp/compare.tsv"; then :; else
+		fail "compare.tsv columns: $(head -1 "$T/cmp/compare.tsv")"
+	fi
+	ok "compare.tsv: interval columns named ci_low/ci_high, the level reached beside them"
 fi
 finish

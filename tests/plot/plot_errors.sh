@@ -41,7 +41,7 @@ for cmd in plot report; do
 	expect 1 "$T/missing.json: No such file" "$CONTEND" $cmd "$T/missing.json" -o "$out"
 	expect 1 "bad-not-json.json: not JSON" "$CONTEND" $cmd "$DATA/bad-not-json.json" -o "$out"
 	expect 1 "bad-other-tool.json: not a contend results file" "$CONTEND" $cmd "$DATA/bad-other-tool.json" -o "$out"
-	expect 1 "bad-newer-schema.json: schema_version 3 is newer" "$CONTEND" $cmd "$DATA/bad-newer-schema.json" -o "$out"
+	expect 1 "bad-newer-schema.json: schema_version 4 is newer" "$CONTEND" $cmd "$DATA/bad-newer-schema.json" -o "$out"
 	expect 1 "bad-empty-results.json: no points" "$CONTEND" $cmd "$DATA/bad-empty-results.json" -o "$out"
 	# A good file followed by a bad one still fails as a whole.
 	expect 1 "bad-not-json.json" "$CONTEND" $cmd "$good" "$DATA/bad-not-json.json" -o "$out"

@@ -47,6 +47,13 @@ if [ "$symbols" = libdw ]; then
 		grep -q "  $f (preload_sites.c:$l)" "$d/split.err" && pass ||
 			fail "$f (preload_sites.c:$l) not in the stderr table: $(cat "$d/split.err")"
 	done
+	# Where the mutex was first locked (hold_while(), a static function
+	# dladdr() cannot name): named in the stderr table as the stacks are
+	# (issue 27), not left as preload_sites+0xOFFSET.
+	grep -Eq "first locked at hold_while \(preload_sites\.c:[0-9]+\)" "$d/split.err" && pass ||
+		fail "first-locked site not named: $(grep -A1 'first locked' "$d/split.err")"
+	expect "first-locked site in the JSON" hold_while \
+		"$(jq -r '.mutexes[0].site_frames[0].function' "$d/split.json")"
 	long=$(site wait_long .wait_ns) short=$(site wait_short .wait_ns)
 	ge "wait_long's wait (ns)" 40000000 "$long"
 	ge "wait_short's wait (ns)" 10000000 "$short"

@@ -22,7 +22,7 @@ checker=${top_builddir:-.}/tests/lib/check_results
 if [ -x "$checker" ]; then
 	is_valid() { "$checker" "$1" > "$tmp/check.out" 2>&1; }
 elif command -v jq > /dev/null; then
-	is_valid() { jq -e '.schema_version == 2 and (.results | type == "array")' "$1" \
+	is_valid() { jq -e '.schema_version == 3 and (.results | type == "array")' "$1" \
 		> "$tmp/check.out" 2>&1; }
 else
 	tap_skip_all "neither tests/lib/check_results nor jq to validate the files"

@@ -31,7 +31,8 @@ tests_reliability_fuzz_results_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 tests_reliability_fuzz_results_LDADD = $(JANSSON_LIBS) -lm
 
 # The layers stay apart (lock.h free of the loop, preload without it).
-RELIABILITY_SHELL_TESTS = tests/reliability/crash_safety.sh tests/reliability/layering.sh
+RELIABILITY_SHELL_TESTS = tests/reliability/crash_safety.sh tests/reliability/layering.sh \
+	tests/reliability/readme_packages.sh
 RELIABILITY_TESTS = tests/reliability/stress_signals tests/reliability/fuzz_options \
 	tests/reliability/fuzz_results $(RELIABILITY_SHELL_TESTS)
 TESTS += $(RELIABILITY_TESTS)

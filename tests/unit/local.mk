@@ -5,10 +5,10 @@
 
 check_PROGRAMS += tests/unit/hist tests/unit/stats tests/unit/tsc tests/unit/topo \
 	tests/unit/reader tests/unit/harness tests/unit/sweep tests/unit/fmt \
-	tests/unit/html tests/unit/findings tests/unit/compare tests/unit/topo_span
+	tests/unit/html tests/unit/findings tests/unit/compare tests/unit/topo_span tests/unit/trust
 UNIT_TESTS = tests/unit/hist tests/unit/stats tests/unit/tsc tests/unit/topo \
 	tests/unit/reader tests/unit/harness tests/unit/sweep tests/unit/fmt \
-	tests/unit/html tests/unit/findings tests/unit/compare tests/unit/topo_span
+	tests/unit/html tests/unit/findings tests/unit/compare tests/unit/topo_span tests/unit/trust
 TESTS += $(UNIT_TESTS)
 
 tests_unit_hist_SOURCES = tests/unit/hist.c tests/lib/unit.h tests/lib/tap.h harness/hist.h harness/hist.c
@@ -32,6 +32,10 @@ tests_unit_reader_LDADD = $(JANSSON_LIBS) -lm
 tests_unit_harness_SOURCES = tests/unit/harness.c tests/lib/tap.h tests/lib/broken_lock.c tests/lib/broken_lock.h
 tests_unit_harness_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
 tests_unit_harness_LDADD = $(HARNESS_LIBS)
+# Issue 27's measurement cases: stalls, weighted merges, reads counted.
+tests_unit_trust_SOURCES = tests/unit/trust.c tests/lib/tap.h
+tests_unit_trust_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
+tests_unit_trust_LDADD = $(HARNESS_LIBS)
 # The sweep engine driven without the CLI; the machine-changed flag.
 tests_unit_sweep_SOURCES = tests/unit/sweep.c tests/lib/unit.h tests/lib/tap.h
 tests_unit_sweep_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(JANSSON_CFLAGS)

@@ -259,9 +259,9 @@ static void test_specific(void)
 	      "cs_dist normal accepted");
 	json_object_set_new(json_object_get(root, "config"), "cs_dist", json_string("exp"));
 
-	json_object_set_new(root, "schema_version", json_integer(3));
+	json_object_set_new(root, "schema_version", json_integer(4));
 	CHECK(results_validate(root, err, sizeof(err)) != 0 && strstr(err, "newer"),
-	      "schema_version 3 not reported as newer (err '%s')", err);
+	      "schema_version 4 not reported as newer (err '%s')", err);
 	/* Version 2 renamed cycles_per_acq: a v1 point read as v2 lacks the
 	 * new name, and a v2 point must not carry the old one's duty. */
 	json_object_set_new(root, "schema_version", json_integer(2));
@@ -357,8 +357,24 @@ static void test_load(void)
 	case_done("load: load errors, flattened points, labels and keys");
 }
 
+/* A padded CPU model (a brand string padded to its 48 bytes, as in the
+ * reference results) is tidied for every title made from a file. */
+static void test_cpu_model(void)
+{
+	json_t *meta = json_pack("{s:s}", "cpu_model", "  Turin-like Processor  \t           ");
+	results_tidy_cpu_model(meta);
+	const char *m = json_string_value(json_object_get(meta, "cpu_model"));
+	CHECK(m && strcmp(m, "Turin-like Processor") == 0, "padded CPU model tidied: '%s'", m);
+	json_object_set_new(meta, "cpu_model", json_string("AMD   EPYC 7B13"));
+	results_tidy_cpu_model(meta);
+	m = json_string_value(json_object_get(meta, "cpu_model"));
+	CHECK(m && strcmp(m, "AMD EPYC 7B13") == 0, "inner runs of blanks made one: '%s'", m);
+	json_decref(meta);
+}
+
 int main(void)
 {
+	test_cpu_model();
 	test_generic();
 	test_specific();
 	test_load();

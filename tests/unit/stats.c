@@ -212,6 +212,21 @@ static void check_regimes(void)
 	n = stats_regimes(flat, 0, id, NULL);
 	CHECK(n == 0, "no values, no regime");
 
+	/* An outlier probe (142.9 ns once, between the placements) makes no
+	 * regime of its own (issue 27). */
+	const double odd[] = { 63, 61, 65, 142.9, 318, 331, 325 };
+	n = stats_regimes(odd, 7, id, center);
+	CHECK(n == 2 && id[3] == STATS_REGIME_NONE && id[0] == 0 && id[4] == 1,
+	      "an outlier makes no regime: %zu regimes, 142.9 in %d", n, id[3]);
+	/* Stray probes between two placements, each step under the gap: single
+	 * linkage would chain 60 to 320 into one regime. */
+	const double chain[] = { 60, 61, 62, 59, 90, 140, 215, 320, 322, 318, 330 };
+	n = stats_regimes(chain, 11, id, center);
+	CHECK(n == 2 && id[0] == 0 && id[4] == 0 && id[5] == STATS_REGIME_NONE &&
+	      id[6] == STATS_REGIME_NONE && id[7] == 1 && id[10] == 1,
+	      "no chain from 60 to 320 ns through 90, 140, 215: %zu regimes (ids %d %d %d %d %d)",
+	      n, id[0], id[4], id[5], id[6], id[7]);
+
 	/* Repeats: before/after agree, one missing, disagree (moved mid-repeat). */
 	const double before[] = { 320, 63, NAN, 320, NAN };
 	const double after[] = { 330, 64, 61, 62, NAN };
