@@ -28,7 +28,7 @@
 
 reset
 # 900 x 540 pixels: the report shows two charts side by side on a wide
-# screen, so the text is sized for that (bench/plot_charts.c knows the size).
+# screen, so the text is sized for that (bench/plot/plot_charts.c knows the size).
 if (fmt eq 'svg') {
 	set terminal svg size 900,540 font 'Sans,14' noenhanced background rgb 'white'
 } else {

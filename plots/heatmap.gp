@@ -1,5 +1,5 @@
 # heatmap.gp - locks (rows) x scenarios (columns) in colour, a figure in
-# each cell; see bench/plot_heatmap.c. Variables from the driver:
+# each cell; see bench/plot/plot_heatmap.c. Variables from the driver:
 #   fmt, outfile, datafile, chart_title (as in common.gp)
 #   ratio          0: colour = log10(throughput / the column's best lock),
 #                  from -3 (1/1000 or less) to 0 (the best);
