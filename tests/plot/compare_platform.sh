@@ -104,12 +104,14 @@ ok "same machine keeps the A/A rules; forced platform mode on one file calls not
 # -o: compare.tsv keeps its columns and adds mode, efficiencies and ranks.
 if command -v gnuplot >/dev/null 2>&1; then
 	"$CONTEND" compare "$a" "$b" -o "$T/cmp" >/dev/null 2>"$T/err" || fail "compare -o exited $? ($(cat "$T/err"))"
-	head -1 "$T/cmp/compare.tsv" | grep -q '	ratio	verdict	note	mode	base_efficiency	new_efficiency	base_rank	new_rank$' ||
+	head -1 "$T/cmp/compare.tsv" | grep -q '	ratio	verdict	note	base_ci_level	new_ci_level	mode	base_efficiency	new_efficiency	base_rank	new_rank$' ||
 		fail "compare.tsv header: $(head -1 "$T/cmp/compare.tsv")"
-	row=$(awk -F'\t' '$1 == "ticket" && $2 == 2 && $3 == 1000 { printf "%s %s %.4f %.4f %s %s", $17, $18, $21, $22, $23, $24 }' "$T/cmp/compare.tsv")
+	# columns looked up by their names in the header line
+	col='NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }'
+	row=$(awk -F'\t' "$col"' $1 == "ticket" && $2 == 2 && $3 == 1000 { printf "%s %s %.4f %.4f %s %s", $c["ratio"], $c["verdict"], $c["base_efficiency"], $c["new_efficiency"], $c["base_rank"], $c["new_rank"] }' "$T/cmp/compare.tsv")
 	[ "$row" = "0.1 slower $(eff "$a" ticket 1000 2 | awk '{ printf "%.4f", $1 }') $(eff "$b" ticket 1000 2 | awk '{ printf "%.4f", $1 }') 3 5" ] ||
 		fail "compare.tsv ticket 2 threads cs 1000: '$row'"
-	awk -F'\t' 'NR > 1 && $20 != "platform" { exit 1 }' "$T/cmp/compare.tsv" || fail "compare.tsv mode column"
+	awk -F'\t' "$col"' $c["mode"] != "platform" { exit 1 }' "$T/cmp/compare.tsv" || fail "compare.tsv mode column"
 	ok "-o: compare.tsv with the platform columns"
 fi
 finish
