@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "run_internal.h"
+#include "section.h"
 #include "stats.h"
 #include "topo.h"
 
@@ -107,25 +108,6 @@ static uint64_t auto_sample_mask(const struct run_env *env, const struct run_poi
 	double need = serial_reads(pt) * env->tsc.rdtsc_cost_ns /
 		      (SAMPLE_OVERHEAD_TARGET * per_acq_ns);
 	return run_pow2_mask_for(need < 1 ? 1 : (uint64_t)ceil(need));
-}
-
-/* What a repeat achieved of its sections (the timer's cost is already off
- * the samples): their mean, over the samples up to 20x the asked mean for
- * an exponential section (it has e^-20 of its mass beyond) and up to twice
- * the asked length plus 100 ns for a fixed one, so that a section during
- * which the vCPU was descheduled (microseconds to milliseconds) does not
- * move it. A mean, not a median: on the development VM the time base
- * advances in steps of about one read (~10 ns), and the median of short
- * sections is a multiple of that step; the mean of thousands, each at a
- * random phase of the step, resolves the length to a fraction of it. */
-static double section_achieved_ns(const struct run_env *env, const struct hist *h,
-				  bool exp_dist, double asked_ns)
-{
-	if (h == NULL || hist_count(h) == 0)
-		return NAN;
-	double limit_ns = exp_dist ? 20 * asked_ns : 2 * asked_ns + 100;
-	return tsc_cycles_to_ns(&env->tsc, 1) *
-	       hist_mean_below(h, tsc_ns_to_cycles(&env->tsc, limit_ns));
 }
 
 /* The longest time thread o went without an acquisition in the window
@@ -406,8 +388,8 @@ int run_point_once(const struct run_env *env, const struct run_point *pt,
 		}
 		if (!cpu_ok)
 			res->cpu_ns = NAN;
-		res->cs_ns_achieved = section_achieved_ns(env, cs_all, pt->exp_dist, pt->cs_ns);
-		res->ncs_ns_achieved = section_achieved_ns(env, ncs_all, pt->exp_dist, pt->ncs_ns);
+		res->cs_ns_achieved = section_achieved_ns(cs_all, tsc_cycles_to_ns(&env->tsc, 1), pt->exp_dist, pt->cs_ns);
+		res->ncs_ns_achieved = section_achieved_ns(ncs_all, tsc_cycles_to_ns(&env->tsc, 1), pt->exp_dist, pt->ncs_ns);
 		for (size_t k = 0; k < 3; k++)
 			res->timer_floor_ns[k] = floor_median_ns(env, res, k);
 		res->section_overlap_ns = floor_median_ns(env, res, 3);

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "hist.h"
 #include "section.h"
 
 #define FLOOR_REPS 255     /* patterns timed for the floor: ~10 us */
@@ -189,4 +190,29 @@ void section_exp_table(uint64_t *table, double mean_ns, const struct delay_calib
 		for (int i = 0; i < HOT_EXP_TABLE; i++)
 			table[i] = delay_ns_to_loops(dc, want[i] * scale);
 	}
+}
+
+/* What a repeat achieved of its sections: their mean, a mean rather than a
+ * median because on the development VM the time base advances in steps of
+ * about one read (~10 ns), so the median of short sections is a multiple of
+ * that step, while the mean of thousands, each at a random phase of the
+ * step, resolves the length to a fraction of it. The mean leaves out the
+ * sections during which the vCPU was descheduled (microseconds to
+ * milliseconds): for a fixed section those beyond twice the typical length
+ * plus 100 ns, for an exponential one beyond 20x the typical mean (e^-20 of
+ * its mass lies there). "Typical" is the asked length or what the samples'
+ * median says, whichever is longer: against the asked length alone, a
+ * repeat whose every section ran 3x long (a vCPU slowed after the delay
+ * loop was calibrated) left nothing below the cut and read "unmeasured"
+ * instead of 3x long. The median of exponential lengths is ln 2 of their
+ * mean. */
+double section_achieved_ns(const struct hist *h, double ns_per_tick, bool exp_dist,
+			   double asked_ns)
+{
+	if (h == NULL || hist_count(h) == 0)
+		return NAN;
+	double median_ns = ns_per_tick * (double)hist_value_at_percentile(h, 50);
+	double typical_ns = fmax(asked_ns, exp_dist ? median_ns / M_LN2 : median_ns);
+	double limit_ns = exp_dist ? 20 * typical_ns : 2 * typical_ns + 100;
+	return ns_per_tick * hist_mean_below(h, (uint64_t)(limit_ns / ns_per_tick));
 }

@@ -30,6 +30,7 @@
 #ifndef CONTEND_SECTION_H
 #define CONTEND_SECTION_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "hotloop.h"
@@ -56,5 +57,12 @@ void section_exp_table(uint64_t *table, double mean_ns, const struct delay_calib
  * the loop times it, floor taken off: what the calibration aims at. */
 double section_time_ns(uint64_t loops, uint64_t ticks, const struct tsc_info *ti,
 		       uint64_t floor);
+
+/* What a repeat achieved of its sections, in ns, from the histogram of its
+ * timed sections (ticks, the timer's cost already off); NaN when none was
+ * timed. ns_per_tick: the time base's period. See section.c. */
+struct hist;
+double section_achieved_ns(const struct hist *h, double ns_per_tick, bool exp_dist,
+			   double asked_ns);
 
 #endif
