@@ -20,25 +20,8 @@
  *      is caught by the watchdog, 10 s, as a failed case), and no two
  *      threads held the lock at once.
  */
-#ifdef HAVE_CONFIG_H
-#include "config.h"
-#endif
-
-#include <pthread.h>
-#include <stdio.h>
-#include <string.h>
-
-#define LOCK_NO_HOT_LOOP 1
-#define LOCK_SCHED_POINTS 1
-#include "../lib/tap.h"
-#include "../lib/schedpoint.h"
-#include "../../locks/clh.c"
-
-/* Defined by locks/registry.c in the library, which this test does not
- * link: it has its own copy of clh. */
-_Thread_local struct lock_stats lock_thread_stats;
-
-#define WATCHDOG_MS 10000
+#define STAGED_LOCK_SOURCE "../../locks/clh.c"
+#include "../lib/staged.h"
 enum { TAG_B = 1, TAG_C = 2 };
 
 static struct clh_lock lk;

@@ -16,25 +16,8 @@
  * end: its trylock must then fail (the tail moved) and give X back, and
  * both threads take the lock once more.
  */
-#ifdef HAVE_CONFIG_H
-#include "config.h"
-#endif
-
-#include <pthread.h>
-#include <stdio.h>
-#include <string.h>
-
-#define LOCK_NO_HOT_LOOP 1
-#define LOCK_SCHED_POINTS 1
-#include "../lib/tap.h"
-#include "../lib/schedpoint.h"
-#include "../../locks/clh_tp.c"
-
-/* Defined by locks/registry.c in the library, which this test does not
- * link: it has its own copy of clh-tp. */
-_Thread_local struct lock_stats lock_thread_stats;
-
-#define WATCHDOG_MS 10000
+#define STAGED_LOCK_SOURCE "../../locks/clh_tp.c"
+#include "../lib/staged.h"
 enum { TAG_T = 1 };
 
 static struct clhtp_lock lk;
