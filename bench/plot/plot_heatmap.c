@@ -120,6 +120,86 @@ static void file_stem(const char *legend, char *buf, size_t len)
 			*s = '_';
 }
 
+int plot_heatmap_finish(struct plot_ctx *c, FILE *t, size_t drawn, const char *what,
+			const char *stem, const char *title, bool ratio,
+			const struct result_point *const *cols, size_t ncols, unsigned mask,
+			const char *const *ylabels, size_t nrows, char *err, size_t errlen)
+{
+	char *tsv = xasprintf("%s.tsv", stem), *driver = xasprintf("%s.gp", stem);
+	char *image = xasprintf("%s.%s", stem, plot_format_ext(c->req->format));
+	char *tpath = xasprintf("%s/%s", c->dir, tsv), *dpath = xasprintf("%s/%s", c->dir, driver);
+	FILE *f = NULL;
+	int rc = -1;
+
+	if (fclose(t) != 0) {
+		t = NULL;
+		goto io;
+	}
+	t = NULL;
+	if (drawn == 0) {
+		plot_add_note(c->out, xasprintf("%s not drawn: no %s has a measured throughput",
+						image, what));
+		rc = 0;
+		goto out;
+	}
+	f = fopen(dpath, "w");
+	if (!f)
+		goto io;
+	fprintf(f, "# Driver of one contend heatmap: its data and settings; the look is in\n"
+		"# heatmap.gp, beside this file. `gnuplot %s` redraws it from anywhere.\n", driver);
+	plot_gp_here(f);
+	plot_gp_set_str(f, "fmt", plot_format_ext(c->req->format));
+	plot_gp_set_str(f, "outfile", image);
+	plot_gp_set_str(f, "datafile", tsv);
+	plot_gp_set_str(f, "chart_title", title);
+	fprintf(f, "ratio = %d\nncols = %zu\nnrows = %zu\n", ratio, ncols, nrows);
+	/* Room for the row and column labels; cells ~80 x 26 px. */
+	size_t width = 380 + 84 * (ncols < 5 ? 5 : ncols), height = 170 + 26 * nrows;
+	fprintf(f, "width = %zu\nheight = %zu\n", width, height);
+	fprintf(f, "array xlabels[%zu]\narray ylabels[%zu]\n", ncols, nrows);
+	for (size_t x = 0; x < ncols; x++) {
+		char lab[256];
+
+		plot_heatmap_col_label(cols[x], mask, lab, sizeof(lab));
+		fprintf(f, "xlabels[%zu] = ", x + 1);
+		plot_gp_string(f, lab);
+		fputc('\n', f);
+	}
+	for (size_t y = 0; y < nrows; y++) {
+		fprintf(f, "ylabels[%zu] = ", y + 1);
+		plot_gp_string(f, ylabels[y]);
+		fputc('\n', f);
+	}
+	fputs("load plotsdir.'/heatmap.gp'\nset output\n", f);
+	if (fclose(f) != 0) {
+		f = NULL;
+		goto io;
+	}
+	f = NULL;
+	plot_add_driver(c, driver);
+	driver = NULL;
+	plot_add_chart(c->out, image, tsv, xasprintf("%s", title));
+	c->out->charts[c->out->n - 1].heatmap = true;
+	c->out->charts[c->out->n - 1].width = (int)width;
+	c->out->charts[c->out->n - 1].height = (int)height;
+	image = NULL;
+	rc = 0;
+	goto out;
+io:
+	seterr(err, errlen, "%s: %s", t || !f ? tpath : dpath, strerror(errno));
+	if (t)
+		fclose(t);
+	if (f)
+		fclose(f);
+out:
+	free(tsv);
+	free(driver);
+	free(image);
+	free(tpath);
+	free(dpath);
+	return rc;
+}
+
 /*
  * One heatmap: base < 0 for throughput relative to the column's best on
  * input `input`, else NEW (input) / BASE (base). Writes its TSV and driver.
@@ -129,10 +209,8 @@ static int heatmap(struct plot_ctx *c, size_t input, long base, const char *stem
 {
 	struct grid g;
 	unsigned use = (1u << input) | (base >= 0 ? 1u << base : 0);
-	char *tsv = xasprintf("%s.tsv", stem), *driver = xasprintf("%s.gp", stem);
-	char *image = xasprintf("%s.%s", stem, plot_format_ext(c->req->format));
-	char *tpath = xasprintf("%s/%s", c->dir, tsv), *dpath = xasprintf("%s/%s", c->dir, driver);
-	FILE *t = NULL, *f = NULL;
+	char *tpath = xasprintf("%s/%s.tsv", c->dir, stem);
+	FILE *t = NULL;
 	size_t drawn = 0;
 	int rc = -1;
 
@@ -209,71 +287,18 @@ static int heatmap(struct plot_ctx *c, size_t input, long base, const char *stem
 			drawn += isfinite(v);
 		}
 	}
-	if (fclose(t) != 0) {
-		t = NULL;
-		goto io;
-	}
-	t = NULL;
-	if (drawn == 0) {
-		plot_add_note(c->out, xasprintf("%s not drawn: no cell has a measured throughput", image));
-		rc = 0;
-		goto out;
-	}
-	f = fopen(dpath, "w");
-	if (!f)
-		goto io;
-	fprintf(f, "# Driver of one contend heatmap: its data and settings; the look is in\n"
-		"# heatmap.gp, beside this file. `gnuplot %s` redraws it from anywhere.\n", driver);
-	plot_gp_here(f);
-	plot_gp_set_str(f, "fmt", plot_format_ext(c->req->format));
-	plot_gp_set_str(f, "outfile", image);
-	plot_gp_set_str(f, "datafile", tsv);
-	plot_gp_set_str(f, "chart_title", title);
-	fprintf(f, "ratio = %d\nncols = %zu\nnrows = %zu\n", base >= 0, g.ncols, g.nrows);
-	/* Room for the lock names and column labels; cells ~80 x 26 px. */
-	size_t width = 380 + 84 * (g.ncols < 5 ? 5 : g.ncols), height = 170 + 26 * g.nrows;
-	fprintf(f, "width = %zu\nheight = %zu\n", width, height);
-	fprintf(f, "array xlabels[%zu]\narray ylabels[%zu]\n", g.ncols, g.nrows);
-	for (size_t x = 0; x < g.ncols; x++) {
-		char lab[256];
+	const char **ylabels = xcalloc(g.nrows ? g.nrows : 1, sizeof(*ylabels));
 
-		plot_heatmap_col_label(g.cols[x], g.mask, lab, sizeof(lab));
-		fprintf(f, "xlabels[%zu] = ", x + 1);
-		plot_gp_string(f, lab);
-		fputc('\n', f);
-	}
-	for (size_t y = 0; y < g.nrows; y++) {
-		fprintf(f, "ylabels[%zu] = ", y + 1);
-		plot_gp_string(f, c->locks[g.rows[y]]);
-		fputc('\n', f);
-	}
-	fputs("load plotsdir.'/heatmap.gp'\nset output\n", f);
-	if (fclose(f) != 0) {
-		f = NULL;
-		goto io;
-	}
-	f = NULL;
-	plot_add_driver(c, driver);
-	driver = NULL;
-	plot_add_chart(c->out, image, tsv, xasprintf("%s", title));
-	c->out->charts[c->out->n - 1].heatmap = true;
-	c->out->charts[c->out->n - 1].width = (int)width;
-	c->out->charts[c->out->n - 1].height = (int)height;
-	image = NULL;
-	rc = 0;
+	for (size_t y = 0; y < g.nrows; y++)
+		ylabels[y] = c->locks[g.rows[y]];
+	rc = plot_heatmap_finish(c, t, drawn, "cell", stem, title, base >= 0, g.cols, g.ncols,
+				 g.mask, ylabels, g.nrows, err, errlen);
+	free(ylabels);
 	goto out;
 io:
-	seterr(err, errlen, "%s: %s", t || !f ? tpath : dpath, strerror(errno));
-	if (t)
-		fclose(t);
-	if (f)
-		fclose(f);
+	seterr(err, errlen, "%s: %s", tpath, strerror(errno));
 out:
-	free(tsv);
-	free(driver);
-	free(image);
 	free(tpath);
-	free(dpath);
 	free(g.cols);
 	free(g.rows);
 	return rc;

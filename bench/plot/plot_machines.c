@@ -54,10 +54,8 @@ static int lock_heatmap(struct plot_ctx *c, size_t lock, char *err, size_t errle
 	const struct result_point **cols = xcalloc(c->nrefs, sizeof(*cols));
 	size_t ncols = 0, drawn = 0;
 	char *stem = xasprintf("machines-heatmap-%s", c->locks[lock]);
-	char *tsv = xasprintf("%s.tsv", stem), *driver = xasprintf("%s.gp", stem);
-	char *image = xasprintf("%s.%s", stem, plot_format_ext(c->req->format));
-	char *tpath = xasprintf("%s/%s", c->dir, tsv), *dpath = xasprintf("%s/%s", c->dir, driver);
-	FILE *t = NULL, *f = NULL;
+	char *tpath = xasprintf("%s/%s.tsv", c->dir, stem);
+	FILE *t = NULL;
 	int rc = -1;
 
 	for (size_t r = 0; r < c->nrefs; r++) {
@@ -104,73 +102,22 @@ static int lock_heatmap(struct plot_ctx *c, size_t lock, char *err, size_t errle
 			drawn += isfinite(v);
 		}
 	}
-	if (fclose(t) != 0) {
-		t = NULL;
-		goto io;
-	}
-	t = NULL;
-	if (drawn == 0) {
-		plot_add_note(c->out, xasprintf("%s not drawn: no machine has a measured throughput", image));
-		rc = 0;
-		goto out;
-	}
-	f = fopen(dpath, "w");
-	if (!f)
-		goto io;
-	fprintf(f, "# Driver of one contend heatmap: its data and settings; the look is in\n"
-		"# heatmap.gp, beside this file. `gnuplot %s` redraws it from anywhere.\n", driver);
-	plot_gp_here(f);
-	plot_gp_set_str(f, "fmt", plot_format_ext(c->req->format));
-	plot_gp_set_str(f, "outfile", image);
-	plot_gp_set_str(f, "datafile", tsv);
 	char *title = xasprintf("%s: throughput (acq/s) on each machine\nagainst the best "
 				"machine of each column", c->locks[lock]);
-	plot_gp_set_str(f, "chart_title", title);
-	size_t width = 380 + 84 * (ncols < 5 ? 5 : ncols), height = 170 + 26 * c->nin;
-	fprintf(f, "ratio = 0\nncols = %zu\nnrows = %zu\nwidth = %zu\nheight = %zu\n", ncols,
-		c->nin, width, height);
-	fprintf(f, "array xlabels[%zu]\narray ylabels[%zu]\n", ncols, c->nin);
-	for (size_t x = 0; x < ncols; x++) {
-		char lab[256];
-		plot_heatmap_col_label(cols[x], mask, lab, sizeof(lab));
-		fprintf(f, "xlabels[%zu] = ", x + 1);
-		plot_gp_string(f, lab);
-		fputc('\n', f);
-	}
-	for (size_t y = 0; y < c->nin; y++) {
-		fprintf(f, "ylabels[%zu] = ", y + 1);
-		plot_gp_string(f, c->in[y].legend);
-		fputc('\n', f);
-	}
-	fputs("load plotsdir.'/heatmap.gp'\nset output\n", f);
-	if (fclose(f) != 0) {
-		f = NULL;
-		free(title);
-		goto io;
-	}
-	f = NULL;
-	plot_add_driver(c, driver);
-	driver = NULL;
-	plot_add_chart(c->out, image, tsv, title);
-	c->out->charts[c->out->n - 1].heatmap = true;
-	c->out->charts[c->out->n - 1].width = (int)width;
-	c->out->charts[c->out->n - 1].height = (int)height;
-	image = NULL;
-	rc = 0;
+	const char **ylabels = xcalloc(c->nin ? c->nin : 1, sizeof(*ylabels));
+
+	for (size_t y = 0; y < c->nin; y++)
+		ylabels[y] = c->in[y].legend;
+	rc = plot_heatmap_finish(c, t, drawn, "machine", stem, title, false, cols, ncols, mask,
+				 ylabels, c->nin, err, errlen);
+	free(ylabels);
+	free(title);
 	goto out;
 io:
-	seterr(err, errlen, "%s: %s", t || !f ? tpath : dpath, strerror(errno));
-	if (t)
-		fclose(t);
-	if (f)
-		fclose(f);
+	seterr(err, errlen, "%s: %s", tpath, strerror(errno));
 out:
 	free(stem);
-	free(tsv);
-	free(driver);
-	free(image);
 	free(tpath);
-	free(dpath);
 	free(cols);
 	return rc;
 }
