@@ -34,9 +34,8 @@ struct grid {
 	unsigned mask;                     /* dimensions that make a column */
 };
 
-static unsigned col_mask;
+static unsigned col_mask;   /* for cmp_col(): qsort passes no context */
 
-/* Columns by critical section first, then the rest (threads ascending). */
 static int cmp_col(const void *a, const void *b)
 {
 	const struct result_point *pa = *(const struct result_point *const *)a;
@@ -44,6 +43,22 @@ static int cmp_col(const void *a, const void *b)
 	int r = (col_mask & (1u << D_CS)) ? plot_dim_cmp(pa, pb, D_CS) : 0;
 
 	return r ? r : plot_group_cmp(pa, pb, col_mask);
+}
+
+void plot_heatmap_sort_cols(const struct result_point **cols, size_t n, unsigned mask)
+{
+	col_mask = mask;
+	qsort(cols, n, sizeof(*cols), cmp_col);
+}
+
+const struct result_point *plot_heatmap_cell(const struct plot_ctx *c, size_t input, size_t lock,
+					     const struct result_point *col, unsigned mask)
+{
+	for (size_t r = 0; r < c->nrefs; r++)
+		if (c->refs[r].input == input && c->refs[r].lock == lock &&
+		    plot_group_cmp(c->refs[r].p, col, mask) == 0)
+			return c->refs[r].p;
+	return NULL;
 }
 
 /* The columns and rows of the inputs in USE (a bitmask over c->in). */
@@ -63,24 +78,13 @@ static void build_grid(const struct plot_ctx *c, unsigned use, struct grid *g)
 		if (q == g->ncols)
 			g->cols[g->ncols++] = c->refs[r].p;
 	}
-	col_mask = g->mask;
-	qsort(g->cols, g->ncols, sizeof(*g->cols), cmp_col);
+	plot_heatmap_sort_cols(g->cols, g->ncols, g->mask);
 	for (size_t l = 0; l < c->nlocks; l++)
 		for (size_t r = 0; r < c->nrefs; r++)
 			if (c->refs[r].lock == l && (use & (1u << c->refs[r].input))) {
 				g->rows[g->nrows++] = l;
 				break;
 			}
-}
-
-static const struct result_point *cell(const struct plot_ctx *c, size_t input, size_t lock,
-				       const struct result_point *col, unsigned mask)
-{
-	for (size_t r = 0; r < c->nrefs; r++)
-		if (c->refs[r].input == input && c->refs[r].lock == lock &&
-		    plot_group_cmp(c->refs[r].p, col, mask) == 0)
-			return c->refs[r].p;
-	return NULL;
 }
 
 /* "8 threads\ncs 100 ns": the column's parameters, one per line. */
@@ -222,8 +226,8 @@ static int heatmap(struct plot_ctx *c, size_t input, long base, const char *stem
 		for (size_t x = 0; x < g.ncols; x++) {
 			bool pair = false;
 			for (size_t y = 0; y < g.nrows && !pair; y++)
-				pair = cell(c, input, g.rows[y], g.cols[x], g.mask) &&
-				       cell(c, (size_t)base, g.rows[y], g.cols[x], g.mask);
+				pair = plot_heatmap_cell(c, input, g.rows[y], g.cols[x], g.mask) &&
+				       plot_heatmap_cell(c, (size_t)base, g.rows[y], g.cols[x], g.mask);
 			if (pair)
 				g.cols[nc++] = g.cols[x];
 		}
@@ -231,8 +235,8 @@ static int heatmap(struct plot_ctx *c, size_t input, long base, const char *stem
 		for (size_t y = 0; y < g.nrows; y++) {
 			bool pair = false;
 			for (size_t x = 0; x < g.ncols && !pair; x++)
-				pair = cell(c, input, g.rows[y], g.cols[x], g.mask) &&
-				       cell(c, (size_t)base, g.rows[y], g.cols[x], g.mask);
+				pair = plot_heatmap_cell(c, input, g.rows[y], g.cols[x], g.mask) &&
+				       plot_heatmap_cell(c, (size_t)base, g.rows[y], g.cols[x], g.mask);
 			if (pair)
 				g.rows[nr++] = g.rows[y];
 		}
@@ -253,14 +257,14 @@ static int heatmap(struct plot_ctx *c, size_t input, long base, const char *stem
 
 		if (base < 0)
 			for (size_t y = 0; y < g.nrows; y++) {
-				const struct result_point *p = cell(c, input, g.rows[y], g.cols[x], g.mask);
+				const struct result_point *p = plot_heatmap_cell(c, input, g.rows[y], g.cols[x], g.mask);
 				if (p && !p->failed && p->tput > 0)
 					best = fmax(best, p->tput);
 			}
 		for (size_t y = 0; y < g.nrows; y++) {
-			const struct result_point *p = cell(c, input, g.rows[y], g.cols[x], g.mask);
+			const struct result_point *p = plot_heatmap_cell(c, input, g.rows[y], g.cols[x], g.mask);
 			const struct result_point *b = base >= 0 ?
-				cell(c, (size_t)base, g.rows[y], g.cols[x], g.mask) : NULL;
+				plot_heatmap_cell(c, (size_t)base, g.rows[y], g.cols[x], g.mask) : NULL;
 			double v = NAN;
 			char label[32];
 			bool light = false;

@@ -104,6 +104,13 @@ void plot_write_boundaries(FILE *f, const struct plot_ctx *c, const struct serie
  * relative to the best lock of each column) and, with several inputs, one
  * of NEW/BASE ratios per input after the first (the base). */
 int plot_write_heatmaps(struct plot_ctx *c, char *err, size_t errlen);
+/* Sort heatmap columns: by critical section first, then the rest of MASK
+ * (threads ascending). Not reentrant (qsort takes no context). */
+void plot_heatmap_sort_cols(const struct result_point **cols, size_t n, unsigned mask);
+/* The point of input INPUT and lock LOCK in column COL (the dimensions of
+ * MASK); NULL when that cell was not measured. */
+const struct result_point *plot_heatmap_cell(const struct plot_ctx *c, size_t input, size_t lock,
+					     const struct result_point *col, unsigned mask);
 /* A heatmap column's parameters (the dimensions of MASK), one per line. */
 void plot_heatmap_col_label(const struct result_point *p, unsigned mask, char *buf, size_t len);
 /* Finish one heatmap whose TSV (STEM.tsv in c->dir) is open as T, DRAWN

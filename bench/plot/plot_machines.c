@@ -24,29 +24,6 @@
 #define TEXT_DARK 0x000000
 #define TEXT_LIGHT 0xffffff
 
-static unsigned sort_mask;
-
-/* Columns by critical section first, then the rest (threads ascending),
- * as the locks x scenarios heatmap orders them. */
-static int cmp_col(const void *a, const void *b)
-{
-	const struct result_point *pa = *(const struct result_point *const *)a;
-	const struct result_point *pb = *(const struct result_point *const *)b;
-	int r = (sort_mask & (1u << D_CS)) ? plot_dim_cmp(pa, pb, D_CS) : 0;
-
-	return r ? r : plot_group_cmp(pa, pb, sort_mask);
-}
-
-static const struct result_point *cell(const struct plot_ctx *c, size_t input, size_t lock,
-				       const struct result_point *col, unsigned mask)
-{
-	for (size_t r = 0; r < c->nrefs; r++)
-		if (c->refs[r].input == input && c->refs[r].lock == lock &&
-		    plot_group_cmp(c->refs[r].p, col, mask) == 0)
-			return c->refs[r].p;
-	return NULL;
-}
-
 static int lock_heatmap(struct plot_ctx *c, size_t lock, char *err, size_t errlen)
 {
 	/* Threads always make a column: the scaling is what machines differ in. */
@@ -67,8 +44,7 @@ static int lock_heatmap(struct plot_ctx *c, size_t lock, char *err, size_t errle
 		if (q == ncols)
 			cols[ncols++] = c->refs[r].p;
 	}
-	sort_mask = mask;
-	qsort(cols, ncols, sizeof(*cols), cmp_col);
+	plot_heatmap_sort_cols(cols, ncols, mask);
 
 	t = fopen(tpath, "w");
 	if (!t)
@@ -78,12 +54,12 @@ static int lock_heatmap(struct plot_ctx *c, size_t lock, char *err, size_t errle
 	for (size_t x = 0; x < ncols; x++) {
 		double best = -INFINITY;
 		for (size_t y = 0; y < c->nin; y++) {
-			const struct result_point *p = cell(c, y, lock, cols[x], mask);
+			const struct result_point *p = plot_heatmap_cell(c, y, lock, cols[x], mask);
 			if (p && !p->failed && p->tput > 0)
 				best = fmax(best, p->tput);
 		}
 		for (size_t y = 0; y < c->nin; y++) {
-			const struct result_point *p = cell(c, y, lock, cols[x], mask);
+			const struct result_point *p = plot_heatmap_cell(c, y, lock, cols[x], mask);
 			double v = NAN;
 			char label[32];
 
