@@ -6,6 +6,7 @@
  * first:
  *
  *   #define STAGED_LOCK_SOURCE "../../locks/clh.c"
+ *   #define STAGED_CRITICAL_SECTION 1      (optional, see below)
  *   #include "../lib/staged.h"
  *
  * The lock source is included here, after LOCK_SCHED_POINTS and
@@ -25,6 +26,7 @@
 #endif
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,5 +44,22 @@ _Thread_local struct lock_stats lock_thread_stats;
 /* How long a staged step may take before it counts as a hang (a failed
  * case): the steps need micro- to milliseconds. */
 #define WATCHDOG_MS 10000
+
+/* With STAGED_CRITICAL_SECTION defined: a critical section that counts the
+ * times two threads were inside at once (overlaps, the mutual exclusion
+ * check) and bumps a plain counter only the lock orders. Opt-in, so that a
+ * test without it has no unused statics. */
+#ifdef STAGED_CRITICAL_SECTION
+static _Atomic int inside, overlaps;
+static volatile long counter; /* plain: only the lock orders it */
+
+static void critical_section(void)
+{
+	if (atomic_fetch_add(&inside, 1) != 0)
+		atomic_fetch_add(&overlaps, 1);
+	counter++;
+	atomic_fetch_sub(&inside, 1);
+}
+#endif
 
 #endif

@@ -21,22 +21,14 @@
  *      threads held the lock at once.
  */
 #define STAGED_LOCK_SOURCE "../../locks/clh.c"
+#define STAGED_CRITICAL_SECTION 1
 #include "../lib/staged.h"
+
 enum { TAG_B = 1, TAG_C = 2 };
 
 static struct clh_lock lk;
 static struct clh_thread tb, tc, td, te;
 static _Atomic int b_result = -1, c_result = -1, d_holding, d_release, c_go, c_done;
-static _Atomic int inside, overlaps;
-static volatile long counter; /* plain: only the lock orders it */
-
-static void critical_section(void)
-{
-	if (atomic_fetch_add(&inside, 1) != 0)
-		atomic_fetch_add(&overlaps, 1);
-	counter++;
-	atomic_fetch_sub(&inside, 1);
-}
 
 static bool flag_set(void *f) { return atomic_load((_Atomic int *)f) > 0; }
 static bool result_set(void *f) { return atomic_load((_Atomic int *)f) >= 0; }

@@ -17,22 +17,14 @@
  * both threads take the lock once more.
  */
 #define STAGED_LOCK_SOURCE "../../locks/clh_tp.c"
+#define STAGED_CRITICAL_SECTION 1
 #include "../lib/staged.h"
+
 enum { TAG_T = 1 };
 
 static struct clhtp_lock lk;
 static struct clhtp_thread tt, ta;
 static _Atomic int t_result, a_rounds, a_target;
-static _Atomic int inside, overlaps;
-static volatile long counter; /* plain: only the lock orders it */
-
-static void critical_section(void)
-{
-	if (atomic_fetch_add(&inside, 1) != 0)
-		atomic_fetch_add(&overlaps, 1);
-	counter++;
-	atomic_fetch_sub(&inside, 1);
-}
 
 static void *t_main(void *arg)
 {

@@ -20,6 +20,7 @@
  */
 #define STAGED_LOCK_SOURCE "../../locks/malthusian.c"
 #include "../lib/staged.h"
+
 enum { TAG_H = 1, TAG_A = 2 };
 
 static struct malthusian_lock lk;
