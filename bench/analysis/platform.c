@@ -267,10 +267,16 @@ size_t platform_threads(const struct results_file *f, const struct results_file 
 	return n;
 }
 
-/* The distinct locks of F in the scenario of LIKE, in order of first
- * appearance, into OUT (room for f->npoints); returns how many. */
-static size_t locks_of_scenario(const struct results_file *f, const struct result_point *like,
-				const char **out)
+bool platform_scenario_first(const struct results_file *f, size_t i)
+{
+	for (size_t q = 0; q < i; q++)
+		if (platform_same_scenario(&f->points[q], &f->points[i]))
+			return false;
+	return true;
+}
+
+size_t platform_scenario_locks(const struct results_file *f, const struct result_point *like,
+			       const char **out)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < f->npoints; i++) {
@@ -338,14 +344,12 @@ size_t platform_order_flips(const struct results_file *a, const struct results_f
 	 * files hold there once (in A's order). */
 	for (size_t s = 0; s < a->npoints; s++) {
 		const struct result_point *sc = &a->points[s];
-		bool first = true;
-		for (size_t q = 0; q < s && first; q++)
-			first = !platform_same_scenario(&a->points[q], sc);
-		if (!first)
+		if (!platform_scenario_first(a, s))
 			continue;
 		long th[64];
 		size_t nth = platform_threads(a, b, sc, th, 64);
-		size_t na = locks_of_scenario(a, sc, la), nb = locks_of_scenario(b, sc, lb), m = 0;
+		size_t na = platform_scenario_locks(a, sc, la), m = 0;
+		size_t nb = platform_scenario_locks(b, sc, lb);
 		/* Keep A's locks that B ran too. */
 		for (size_t i = 0; i < na; i++) {
 			bool inb = false;

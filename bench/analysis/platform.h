@@ -56,6 +56,13 @@ const struct result_point *platform_find(const struct results_file *f,
 					 long threads);
 /* Same scenario: every key parameter but lock and threads agrees. */
 bool platform_same_scenario(const struct result_point *a, const struct result_point *b);
+/* Whether F's point I is the first of its scenario: walking F's points and
+ * keeping those visits each scenario once, by its first point. */
+bool platform_scenario_first(const struct results_file *f, size_t i);
+/* The distinct locks of F in the scenario of LIKE, in order of first
+ * appearance, into OUT (room for f->npoints); returns how many. */
+size_t platform_scenario_locks(const struct results_file *f, const struct result_point *like,
+			       const char **out);
 /* "cs=50 ncs=0 pin=compact" (+ permits/nlocks/cs_lines when not 1). */
 void platform_scenario_str(const struct result_point *p, char *buf, size_t len);
 

@@ -34,9 +34,8 @@ struct grid {
 	unsigned mask;                     /* dimensions that make a column */
 };
 
-static unsigned col_mask;
+static unsigned col_mask;   /* for cmp_col(): qsort passes no context */
 
-/* Columns by critical section first, then the rest (threads ascending). */
 static int cmp_col(const void *a, const void *b)
 {
 	const struct result_point *pa = *(const struct result_point *const *)a;
@@ -44,6 +43,22 @@ static int cmp_col(const void *a, const void *b)
 	int r = (col_mask & (1u << D_CS)) ? plot_dim_cmp(pa, pb, D_CS) : 0;
 
 	return r ? r : plot_group_cmp(pa, pb, col_mask);
+}
+
+void plot_heatmap_sort_cols(const struct result_point **cols, size_t n, unsigned mask)
+{
+	col_mask = mask;
+	qsort(cols, n, sizeof(*cols), cmp_col);
+}
+
+const struct result_point *plot_heatmap_cell(const struct plot_ctx *c, size_t input, size_t lock,
+					     const struct result_point *col, unsigned mask)
+{
+	for (size_t r = 0; r < c->nrefs; r++)
+		if (c->refs[r].input == input && c->refs[r].lock == lock &&
+		    plot_group_cmp(c->refs[r].p, col, mask) == 0)
+			return c->refs[r].p;
+	return NULL;
 }
 
 /* The columns and rows of the inputs in USE (a bitmask over c->in). */
@@ -63,24 +78,13 @@ static void build_grid(const struct plot_ctx *c, unsigned use, struct grid *g)
 		if (q == g->ncols)
 			g->cols[g->ncols++] = c->refs[r].p;
 	}
-	col_mask = g->mask;
-	qsort(g->cols, g->ncols, sizeof(*g->cols), cmp_col);
+	plot_heatmap_sort_cols(g->cols, g->ncols, g->mask);
 	for (size_t l = 0; l < c->nlocks; l++)
 		for (size_t r = 0; r < c->nrefs; r++)
 			if (c->refs[r].lock == l && (use & (1u << c->refs[r].input))) {
 				g->rows[g->nrows++] = l;
 				break;
 			}
-}
-
-static const struct result_point *cell(const struct plot_ctx *c, size_t input, size_t lock,
-				       const struct result_point *col, unsigned mask)
-{
-	for (size_t r = 0; r < c->nrefs; r++)
-		if (c->refs[r].input == input && c->refs[r].lock == lock &&
-		    plot_group_cmp(c->refs[r].p, col, mask) == 0)
-			return c->refs[r].p;
-	return NULL;
 }
 
 /* "8 threads\ncs 100 ns": the column's parameters, one per line. */
@@ -120,102 +124,25 @@ static void file_stem(const char *legend, char *buf, size_t len)
 			*s = '_';
 }
 
-/*
- * One heatmap: base < 0 for throughput relative to the column's best on
- * input `input`, else NEW (input) / BASE (base). Writes its TSV and driver.
- */
-static int heatmap(struct plot_ctx *c, size_t input, long base, const char *stem,
-		   const char *title, char *err, size_t errlen)
+int plot_heatmap_finish(struct plot_ctx *c, FILE *t, size_t drawn, const char *what,
+			const char *stem, const char *title, bool ratio,
+			const struct result_point *const *cols, size_t ncols, unsigned mask,
+			const char *const *ylabels, size_t nrows, char *err, size_t errlen)
 {
-	struct grid g;
-	unsigned use = (1u << input) | (base >= 0 ? 1u << base : 0);
 	char *tsv = xasprintf("%s.tsv", stem), *driver = xasprintf("%s.gp", stem);
 	char *image = xasprintf("%s.%s", stem, plot_format_ext(c->req->format));
 	char *tpath = xasprintf("%s/%s", c->dir, tsv), *dpath = xasprintf("%s/%s", c->dir, driver);
-	FILE *t = NULL, *f = NULL;
-	size_t drawn = 0;
+	FILE *f = NULL;
 	int rc = -1;
 
-	build_grid(c, use, &g);
-	if (base >= 0) {
-		/* Only what both inputs measured: columns and rows with a pair. */
-		size_t nc = 0, nr = 0;
-
-		for (size_t x = 0; x < g.ncols; x++) {
-			bool pair = false;
-			for (size_t y = 0; y < g.nrows && !pair; y++)
-				pair = cell(c, input, g.rows[y], g.cols[x], g.mask) &&
-				       cell(c, (size_t)base, g.rows[y], g.cols[x], g.mask);
-			if (pair)
-				g.cols[nc++] = g.cols[x];
-		}
-		g.ncols = nc;
-		for (size_t y = 0; y < g.nrows; y++) {
-			bool pair = false;
-			for (size_t x = 0; x < g.ncols && !pair; x++)
-				pair = cell(c, input, g.rows[y], g.cols[x], g.mask) &&
-				       cell(c, (size_t)base, g.rows[y], g.cols[x], g.mask);
-			if (pair)
-				g.rows[nr++] = g.rows[y];
-		}
-		g.nrows = nr;
-	}
-	t = fopen(tpath, "w");
-	if (!t)
-		goto io;
-	fputs("# contend heatmap: ", t);
-	for (const char *q = title; *q; q++)
-		if (*q == '\n')
-			fputs(" / ", t);
-		else
-			fputc(*q, t);
-	fputs("\n# column\trow\tcolour\tlabel\ttext_rgb\n", t);
-	for (size_t x = 0; x < g.ncols; x++) {
-		double best = -INFINITY;
-
-		if (base < 0)
-			for (size_t y = 0; y < g.nrows; y++) {
-				const struct result_point *p = cell(c, input, g.rows[y], g.cols[x], g.mask);
-				if (p && !p->failed && p->tput > 0)
-					best = fmax(best, p->tput);
-			}
-		for (size_t y = 0; y < g.nrows; y++) {
-			const struct result_point *p = cell(c, input, g.rows[y], g.cols[x], g.mask);
-			const struct result_point *b = base >= 0 ?
-				cell(c, (size_t)base, g.rows[y], g.cols[x], g.mask) : NULL;
-			double v = NAN;
-			char label[32];
-			bool light = false;
-
-			if (!p || (base >= 0 && !b))
-				continue;   /* not measured here: an empty cell */
-			if (p->failed || (b && b->failed)) {
-				snprintf(label, sizeof(label), "failed");
-			} else if (base < 0) {
-				fmt_si(p->tput, label, sizeof(label));
-				if (p->tput > 0 && isfinite(best))
-					v = fmax(-3, log10(p->tput / best));
-				light = v < -1.6;
-			} else {
-				double r = p->tput / b->tput;
-				fmt_num(r, r >= 10 ? "%.0fx" : "%.2fx", label, sizeof(label));
-				if (r > 0 && isfinite(r))
-					v = fmax(-2, fmin(2, log2(r)));
-				light = fabs(v) > 1.3;
-			}
-			fprintf(t, "%zu\t%zu\t", x, y);
-			plot_put_num(t, v);
-			fprintf(t, "\t%s\t%d\n", label, light ? TEXT_LIGHT : TEXT_DARK);
-			drawn += isfinite(v);
-		}
-	}
 	if (fclose(t) != 0) {
 		t = NULL;
 		goto io;
 	}
 	t = NULL;
 	if (drawn == 0) {
-		plot_add_note(c->out, xasprintf("%s not drawn: no cell has a measured throughput", image));
+		plot_add_note(c->out, xasprintf("%s not drawn: no %s has a measured throughput",
+						image, what));
 		rc = 0;
 		goto out;
 	}
@@ -229,22 +156,22 @@ static int heatmap(struct plot_ctx *c, size_t input, long base, const char *stem
 	plot_gp_set_str(f, "outfile", image);
 	plot_gp_set_str(f, "datafile", tsv);
 	plot_gp_set_str(f, "chart_title", title);
-	fprintf(f, "ratio = %d\nncols = %zu\nnrows = %zu\n", base >= 0, g.ncols, g.nrows);
-	/* Room for the lock names and column labels; cells ~80 x 26 px. */
-	size_t width = 380 + 84 * (g.ncols < 5 ? 5 : g.ncols), height = 170 + 26 * g.nrows;
+	fprintf(f, "ratio = %d\nncols = %zu\nnrows = %zu\n", ratio, ncols, nrows);
+	/* Room for the row and column labels; cells ~80 x 26 px. */
+	size_t width = 380 + 84 * (ncols < 5 ? 5 : ncols), height = 170 + 26 * nrows;
 	fprintf(f, "width = %zu\nheight = %zu\n", width, height);
-	fprintf(f, "array xlabels[%zu]\narray ylabels[%zu]\n", g.ncols, g.nrows);
-	for (size_t x = 0; x < g.ncols; x++) {
+	fprintf(f, "array xlabels[%zu]\narray ylabels[%zu]\n", ncols, nrows);
+	for (size_t x = 0; x < ncols; x++) {
 		char lab[256];
 
-		plot_heatmap_col_label(g.cols[x], g.mask, lab, sizeof(lab));
+		plot_heatmap_col_label(cols[x], mask, lab, sizeof(lab));
 		fprintf(f, "xlabels[%zu] = ", x + 1);
 		plot_gp_string(f, lab);
 		fputc('\n', f);
 	}
-	for (size_t y = 0; y < g.nrows; y++) {
+	for (size_t y = 0; y < nrows; y++) {
 		fprintf(f, "ylabels[%zu] = ", y + 1);
-		plot_gp_string(f, c->locks[g.rows[y]]);
+		plot_gp_string(f, ylabels[y]);
 		fputc('\n', f);
 	}
 	fputs("load plotsdir.'/heatmap.gp'\nset output\n", f);
@@ -274,6 +201,108 @@ out:
 	free(image);
 	free(tpath);
 	free(dpath);
+	return rc;
+}
+
+/*
+ * One heatmap: base < 0 for throughput relative to the column's best on
+ * input `input`, else NEW (input) / BASE (base). Writes its TSV and driver.
+ */
+static int heatmap(struct plot_ctx *c, size_t input, long base, const char *stem,
+		   const char *title, char *err, size_t errlen)
+{
+	struct grid g;
+	unsigned use = (1u << input) | (base >= 0 ? 1u << base : 0);
+	char *tpath = xasprintf("%s/%s.tsv", c->dir, stem);
+	FILE *t = NULL;
+	size_t drawn = 0;
+	int rc = -1;
+
+	build_grid(c, use, &g);
+	if (base >= 0) {
+		/* Only what both inputs measured: columns and rows with a pair. */
+		size_t nc = 0, nr = 0;
+
+		for (size_t x = 0; x < g.ncols; x++) {
+			bool pair = false;
+			for (size_t y = 0; y < g.nrows && !pair; y++)
+				pair = plot_heatmap_cell(c, input, g.rows[y], g.cols[x], g.mask) &&
+				       plot_heatmap_cell(c, (size_t)base, g.rows[y], g.cols[x], g.mask);
+			if (pair)
+				g.cols[nc++] = g.cols[x];
+		}
+		g.ncols = nc;
+		for (size_t y = 0; y < g.nrows; y++) {
+			bool pair = false;
+			for (size_t x = 0; x < g.ncols && !pair; x++)
+				pair = plot_heatmap_cell(c, input, g.rows[y], g.cols[x], g.mask) &&
+				       plot_heatmap_cell(c, (size_t)base, g.rows[y], g.cols[x], g.mask);
+			if (pair)
+				g.rows[nr++] = g.rows[y];
+		}
+		g.nrows = nr;
+	}
+	t = fopen(tpath, "w");
+	if (!t)
+		goto io;
+	fputs("# contend heatmap: ", t);
+	for (const char *q = title; *q; q++)
+		if (*q == '\n')
+			fputs(" / ", t);
+		else
+			fputc(*q, t);
+	fputs("\n# column\trow\tcolour\tlabel\ttext_rgb\n", t);
+	for (size_t x = 0; x < g.ncols; x++) {
+		double best = -INFINITY;
+
+		if (base < 0)
+			for (size_t y = 0; y < g.nrows; y++) {
+				const struct result_point *p = plot_heatmap_cell(c, input, g.rows[y], g.cols[x], g.mask);
+				if (p && !p->failed && p->tput > 0)
+					best = fmax(best, p->tput);
+			}
+		for (size_t y = 0; y < g.nrows; y++) {
+			const struct result_point *p = plot_heatmap_cell(c, input, g.rows[y], g.cols[x], g.mask);
+			const struct result_point *b = base >= 0 ?
+				plot_heatmap_cell(c, (size_t)base, g.rows[y], g.cols[x], g.mask) : NULL;
+			double v = NAN;
+			char label[32];
+			bool light = false;
+
+			if (!p || (base >= 0 && !b))
+				continue;   /* not measured here: an empty cell */
+			if (p->failed || (b && b->failed)) {
+				snprintf(label, sizeof(label), "failed");
+			} else if (base < 0) {
+				fmt_si(p->tput, label, sizeof(label));
+				if (p->tput > 0 && isfinite(best))
+					v = fmax(-3, log10(p->tput / best));
+				light = v < -1.6;
+			} else {
+				double r = p->tput / b->tput;
+				fmt_num(r, r >= 10 ? "%.0fx" : "%.2fx", label, sizeof(label));
+				if (r > 0 && isfinite(r))
+					v = fmax(-2, fmin(2, log2(r)));
+				light = fabs(v) > 1.3;
+			}
+			fprintf(t, "%zu\t%zu\t", x, y);
+			plot_put_num(t, v);
+			fprintf(t, "\t%s\t%d\n", label, light ? TEXT_LIGHT : TEXT_DARK);
+			drawn += isfinite(v);
+		}
+	}
+	const char **ylabels = xcalloc(g.nrows ? g.nrows : 1, sizeof(*ylabels));
+
+	for (size_t y = 0; y < g.nrows; y++)
+		ylabels[y] = c->locks[g.rows[y]];
+	rc = plot_heatmap_finish(c, t, drawn, "cell", stem, title, base >= 0, g.cols, g.ncols,
+				 g.mask, ylabels, g.nrows, err, errlen);
+	free(ylabels);
+	goto out;
+io:
+	seterr(err, errlen, "%s: %s", tpath, strerror(errno));
+out:
+	free(tpath);
 	free(g.cols);
 	free(g.rows);
 	return rc;

@@ -104,8 +104,25 @@ void plot_write_boundaries(FILE *f, const struct plot_ctx *c, const struct serie
  * relative to the best lock of each column) and, with several inputs, one
  * of NEW/BASE ratios per input after the first (the base). */
 int plot_write_heatmaps(struct plot_ctx *c, char *err, size_t errlen);
+/* Sort heatmap columns: by critical section first, then the rest of MASK
+ * (threads ascending). Not reentrant (qsort takes no context). */
+void plot_heatmap_sort_cols(const struct result_point **cols, size_t n, unsigned mask);
+/* The point of input INPUT and lock LOCK in column COL (the dimensions of
+ * MASK); NULL when that cell was not measured. */
+const struct result_point *plot_heatmap_cell(const struct plot_ctx *c, size_t input, size_t lock,
+					     const struct result_point *col, unsigned mask);
 /* A heatmap column's parameters (the dimensions of MASK), one per line. */
 void plot_heatmap_col_label(const struct result_point *p, unsigned mask, char *buf, size_t len);
+/* Finish one heatmap whose TSV (STEM.tsv in c->dir) is open as T, DRAWN
+ * cells measured: close it, then write its driver STEM.gp and add the chart
+ * STEM.<format> with TITLE; with no cell drawn, only a note that no WHAT
+ * has a measured throughput. Columns are COLS (labelled by the dimensions
+ * of MASK), rows YLABELS; RATIO picks the NEW/BASE palette. Closes T in
+ * every case; 0, or -1 with ERR set. */
+int plot_heatmap_finish(struct plot_ctx *c, FILE *t, size_t drawn, const char *what,
+			const char *stem, const char *title, bool ratio,
+			const struct result_point *const *cols, size_t ncols, unsigned mask,
+			const char *const *ylabels, size_t nrows, char *err, size_t errlen);
 
 /* plot_machines.c: with req->heatmap and inputs from several machines
  * (platform.h), a heatmap per lock: machines x scenarios, throughput

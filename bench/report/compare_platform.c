@@ -55,24 +55,6 @@ static size_t scenarios(const struct results_file *f, const struct result_point 
 	return n;
 }
 
-/* The locks of F in the scenario of LIKE, in order of first appearance. */
-static size_t scenario_locks(const struct results_file *f, const struct result_point *like,
-			     const char **out)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < f->npoints; i++) {
-		const struct result_point *p = &f->points[i];
-		bool seen = false;
-		if (!platform_same_scenario(p, like))
-			continue;
-		for (size_t k = 0; k < n && !seen; k++)
-			seen = strcmp(out[k], p->lock) == 0;
-		if (!seen)
-			out[n++] = p->lock;
-	}
-	return n;
-}
-
 static void efficiency(FILE *out, const struct results_file *const f[2],
 		       const struct result_point *sc)
 {
@@ -80,7 +62,7 @@ static void efficiency(FILE *out, const struct results_file *const f[2],
 	long th[64];
 	size_t nth = platform_threads(b, nf, sc, th, 64), shown = 0;
 	const char **locks = calloc(b->npoints, sizeof(*locks));
-	size_t nl = locks ? scenario_locks(b, sc, locks) : 0;
+	size_t nl = locks ? platform_scenario_locks(b, sc, locks) : 0;
 	char scs[160], v[2][16];
 	int lw = 4;
 

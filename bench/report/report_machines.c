@@ -137,10 +137,7 @@ static void efficiencies(FILE *f, const struct plot_input *in, size_t nin,
 
 	for (size_t s = 0; s < a->npoints; s++) {
 		const struct result_point *sc = &a->points[s];
-		bool first = true;
-		for (size_t q = 0; q < s && first; q++)
-			first = !platform_same_scenario(&a->points[q], sc);
-		if (!first)
+		if (!platform_scenario_first(a, s))
 			continue;
 		/* The largest count above 1 all machines ran: first within
 		 * every machine's CPUs, else any. */

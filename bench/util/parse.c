@@ -89,53 +89,83 @@ bad:
 	return -1;
 }
 
-int parse_thread_list(const char *opt, const char *s, unsigned ncpus, unsigned max,
-		      unsigned **out, size_t *n, char *err, size_t errlen)
+/*
+ * The comma-separated list S of option OPT: EACH(tok, arg) for every entry,
+ * in order. An empty list or entry (",", "a,,b", "a,") is an error, as is
+ * an entry EACH rejects (it sets ERR); 0 when all were taken.
+ */
+static int for_each_entry(const char *opt, const char *s,
+			  int (*each)(const char *tok, void *arg, char *err, size_t errlen),
+			  void *arg, char *err, size_t errlen)
 {
 	char *copy = strdup(s ? s : ""), *save = NULL, *tok;
-	unsigned *v = NULL;
-	size_t count = 0, cap = 0;
 	int rc = -1;
 
 	if (copy == NULL) {
 		snprintf(err, errlen, "%s: out of memory", opt);
 		return -1;
 	}
-	if (copy[0] == '\0' || copy[strlen(copy) - 1] == ',' || strstr(copy, ",,") ||
-	    copy[0] == ',') {
+	if (copy[0] == '\0' || copy[0] == ',' || copy[strlen(copy) - 1] == ',' ||
+	    strstr(copy, ",,")) {
 		snprintf(err, errlen, "%s: '%s' has an empty entry", opt, s ? s : "");
 		goto out;
 	}
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		unsigned lo, hi;
-		if (thread_entry(opt, tok, ncpus, max, &lo, &hi, err, errlen) != 0)
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		if (each(tok, arg, err, errlen) != 0)
 			goto out;
-		for (unsigned t = lo; t <= hi; t++) {
-			bool dup = false;
-			for (size_t i = 0; i < count; i++)
-				dup |= v[i] == t;
-			if (dup)
-				continue;
-			if (count == cap) {
-				cap = cap ? 2 * cap : 8;
-				unsigned *nv = realloc(v, cap * sizeof(*v));
-				if (nv == NULL) {
-					snprintf(err, errlen, "%s: out of memory", opt);
-					goto out;
-				}
-				v = nv;
-			}
-			v[count++] = t;
-		}
-	}
-	*out = v;
-	*n = count;
-	v = NULL;
 	rc = 0;
 out:
-	free(v);
 	free(copy);
 	return rc;
+}
+
+struct thread_list {
+	const char *opt;
+	unsigned ncpus, max;
+	unsigned *v;
+	size_t count, cap;
+};
+
+/* One entry of a thread list: its counts, each once, in order. */
+static int thread_list_entry(const char *tok, void *arg, char *err, size_t errlen)
+{
+	struct thread_list *l = arg;
+	unsigned lo, hi;
+
+	if (thread_entry(l->opt, tok, l->ncpus, l->max, &lo, &hi, err, errlen) != 0)
+		return -1;
+	for (unsigned t = lo; t <= hi; t++) {
+		bool dup = false;
+		for (size_t i = 0; i < l->count; i++)
+			dup |= l->v[i] == t;
+		if (dup)
+			continue;
+		if (l->count == l->cap) {
+			l->cap = l->cap ? 2 * l->cap : 8;
+			unsigned *nv = realloc(l->v, l->cap * sizeof(*l->v));
+			if (nv == NULL) {
+				snprintf(err, errlen, "%s: out of memory", l->opt);
+				return -1;
+			}
+			l->v = nv;
+		}
+		l->v[l->count++] = t;
+	}
+	return 0;
+}
+
+int parse_thread_list(const char *opt, const char *s, unsigned ncpus, unsigned max,
+		      unsigned **out, size_t *n, char *err, size_t errlen)
+{
+	struct thread_list l = { .opt = opt, .ncpus = ncpus, .max = max };
+
+	if (for_each_entry(opt, s, thread_list_entry, &l, err, errlen) != 0) {
+		free(l.v);
+		return -1;
+	}
+	*out = l.v;
+	*n = l.count;
+	return 0;
 }
 
 int parse_time(const char *opt, const char *s, const char *default_unit, bool allow_zero,
@@ -185,41 +215,43 @@ int parse_time(const char *opt, const char *s, const char *default_unit, bool al
 	return -1;
 }
 
+struct time_list {
+	const char *opt, *s;
+	struct time_value *v;
+	size_t count;
+};
+
+/* One entry of a time list; the array is sized on the first (an entry
+ * takes at least two characters of S with its comma). */
+static int time_list_entry(const char *tok, void *arg, char *err, size_t errlen)
+{
+	struct time_list *l = arg;
+
+	if (l->v == NULL) {
+		l->v = calloc(strlen(l->s) / 2 + 1, sizeof(*l->v));
+		if (l->v == NULL) {
+			snprintf(err, errlen, "%s: out of memory", l->opt);
+			return -1;
+		}
+	}
+	if (parse_time(l->opt, tok, "ns", true, &l->v[l->count], err, errlen) != 0)
+		return -1;
+	l->count++;
+	return 0;
+}
+
 int parse_time_list(const char *opt, const char *s, struct time_value **out, size_t *n,
 		    char *err, size_t errlen)
 {
-	char *copy = strdup(s ? s : ""), *save = NULL, *tok;
-	struct time_value *v = NULL;
-	size_t count = 0;
-	int rc = -1;
+	struct time_list l = { .opt = opt, .s = s };
 
-	if (copy == NULL) {
-		snprintf(err, errlen, "%s: out of memory", opt);
+	if (for_each_entry(opt, s, time_list_entry, &l, err, errlen) != 0) {
+		free(l.v);
 		return -1;
 	}
-	if (copy[0] == '\0' || copy[0] == ',' || copy[strlen(copy) - 1] == ',' ||
-	    strstr(copy, ",,")) {
-		snprintf(err, errlen, "%s: '%s' has an empty entry", opt, s ? s : "");
-		goto out;
-	}
-	v = calloc(strlen(copy) / 2 + 1, sizeof(*v));
-	if (v == NULL) {
-		snprintf(err, errlen, "%s: out of memory", opt);
-		goto out;
-	}
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (parse_time(opt, tok, "ns", true, &v[count], err, errlen) != 0)
-			goto out;
-		count++;
-	}
-	*out = v;
-	*n = count;
-	v = NULL;
-	rc = 0;
-out:
-	free(v);
-	free(copy);
-	return rc;
+	*out = l.v;
+	*n = l.count;
+	return 0;
 }
 
 double time_value_ns(const struct time_value *t, double tsc_hz)

@@ -45,7 +45,7 @@ tests_locks_clh_abandon_SOURCES = tests/locks/clh_abandon.c tests/lib/tap.h
 tests_locks_mcs_tp_skip_SOURCES = tests/locks/mcs_tp_skip.c tests/lib/tap.h
 # Staged interleavings (issue 22): a lock's .c compiled in with its schedule
 # points (locks/schedpoint.h) driven by tests/lib/schedpoint.c.
-SCHEDPOINT_SOURCES = tests/lib/schedpoint.c tests/lib/schedpoint.h locks/schedpoint.h
+SCHEDPOINT_SOURCES = tests/lib/schedpoint.c tests/lib/schedpoint.h tests/lib/staged.h locks/schedpoint.h
 tests_locks_staged_malthusian_SOURCES = tests/locks/staged_malthusian.c tests/lib/tap.h $(SCHEDPOINT_SOURCES)
 tests_locks_staged_qspinlock_SOURCES = tests/locks/staged_qspinlock.c tests/lib/tap.h $(SCHEDPOINT_SOURCES)
 tests_locks_staged_clh_SOURCES = tests/locks/staged_clh.c tests/lib/tap.h $(SCHEDPOINT_SOURCES)

@@ -20,40 +20,15 @@
  *      is caught by the watchdog, 10 s, as a failed case), and no two
  *      threads held the lock at once.
  */
-#ifdef HAVE_CONFIG_H
-#include "config.h"
-#endif
+#define STAGED_LOCK_SOURCE "../../locks/clh.c"
+#define STAGED_CRITICAL_SECTION 1
+#include "../lib/staged.h"
 
-#include <pthread.h>
-#include <stdio.h>
-#include <string.h>
-
-#define LOCK_NO_HOT_LOOP 1
-#define LOCK_SCHED_POINTS 1
-#include "../lib/tap.h"
-#include "../lib/schedpoint.h"
-#include "../../locks/clh.c"
-
-/* Defined by locks/registry.c in the library, which this test does not
- * link: it has its own copy of clh. */
-_Thread_local struct lock_stats lock_thread_stats;
-
-#define WATCHDOG_MS 10000
 enum { TAG_B = 1, TAG_C = 2 };
 
 static struct clh_lock lk;
 static struct clh_thread tb, tc, td, te;
 static _Atomic int b_result = -1, c_result = -1, d_holding, d_release, c_go, c_done;
-static _Atomic int inside, overlaps;
-static volatile long counter; /* plain: only the lock orders it */
-
-static void critical_section(void)
-{
-	if (atomic_fetch_add(&inside, 1) != 0)
-		atomic_fetch_add(&overlaps, 1);
-	counter++;
-	atomic_fetch_sub(&inside, 1);
-}
 
 static bool flag_set(void *f) { return atomic_load((_Atomic int *)f) > 0; }
 static bool result_set(void *f) { return atomic_load((_Atomic int *)f) >= 0; }

@@ -16,40 +16,15 @@
  * end: its trylock must then fail (the tail moved) and give X back, and
  * both threads take the lock once more.
  */
-#ifdef HAVE_CONFIG_H
-#include "config.h"
-#endif
+#define STAGED_LOCK_SOURCE "../../locks/clh_tp.c"
+#define STAGED_CRITICAL_SECTION 1
+#include "../lib/staged.h"
 
-#include <pthread.h>
-#include <stdio.h>
-#include <string.h>
-
-#define LOCK_NO_HOT_LOOP 1
-#define LOCK_SCHED_POINTS 1
-#include "../lib/tap.h"
-#include "../lib/schedpoint.h"
-#include "../../locks/clh_tp.c"
-
-/* Defined by locks/registry.c in the library, which this test does not
- * link: it has its own copy of clh-tp. */
-_Thread_local struct lock_stats lock_thread_stats;
-
-#define WATCHDOG_MS 10000
 enum { TAG_T = 1 };
 
 static struct clhtp_lock lk;
 static struct clhtp_thread tt, ta;
 static _Atomic int t_result, a_rounds, a_target;
-static _Atomic int inside, overlaps;
-static volatile long counter; /* plain: only the lock orders it */
-
-static void critical_section(void)
-{
-	if (atomic_fetch_add(&inside, 1) != 0)
-		atomic_fetch_add(&overlaps, 1);
-	counter++;
-	atomic_fetch_sub(&inside, 1);
-}
 
 static void *t_main(void *arg)
 {

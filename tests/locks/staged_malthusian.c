@@ -18,25 +18,9 @@
  *      for ever. The check: A takes the lock and returns within the
  *      watchdog's 10 s (it needs microseconds): a hang is a failed case.
  */
-#ifdef HAVE_CONFIG_H
-#include "config.h"
-#endif
+#define STAGED_LOCK_SOURCE "../../locks/malthusian.c"
+#include "../lib/staged.h"
 
-#include <pthread.h>
-#include <stdio.h>
-#include <string.h>
-
-#define LOCK_NO_HOT_LOOP 1
-#define LOCK_SCHED_POINTS 1
-#include "../lib/tap.h"
-#include "../lib/schedpoint.h"
-#include "../../locks/malthusian.c"
-
-/* Defined by locks/registry.c in the library, which this test does not
- * link: it has its own copy of malthusian. */
-_Thread_local struct lock_stats lock_thread_stats;
-
-#define WATCHDOG_MS 10000
 enum { TAG_H = 1, TAG_A = 2 };
 
 static struct malthusian_lock lk;

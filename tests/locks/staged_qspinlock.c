@@ -18,42 +18,15 @@
  *      turn (a plain counter, an owner flag) and returns within the
  *      watchdog's 10 s (it needs milliseconds): a hang is a failed case.
  */
-#ifdef HAVE_CONFIG_H
-#include "config.h"
-#endif
-
-#include <pthread.h>
-#include <stdio.h>
-#include <string.h>
-
-#define LOCK_NO_HOT_LOOP 1
-#define LOCK_SCHED_POINTS 1
-#include "../lib/tap.h"
-#include "../lib/schedpoint.h"
-#include "../../locks/qspinlock.c"
-
-/* Defined by locks/registry.c in the library, which this test does not
- * link: it has its own copy of qspinlock. */
-_Thread_local struct lock_stats lock_thread_stats;
-
-#define WATCHDOG_MS 10000
+#define STAGED_LOCK_SOURCE "../../locks/qspinlock.c"
+#define STAGED_CRITICAL_SECTION 1
+#include "../lib/staged.h"
 
 static struct qs_lock lk;
 static struct qs_node node_p, node_n, node_t;
 static pthread_key_t late_key;
 static _Atomic uint32_t t_slot;
 static _Atomic int t_in_dtor, t_go, t_done;
-static _Atomic int inside;
-static volatile long counter; /* plain: only the lock orders it */
-static _Atomic int overlaps;
-
-static void critical_section(void)
-{
-	if (atomic_fetch_add(&inside, 1) != 0)
-		atomic_fetch_add(&overlaps, 1);
-	counter++;
-	atomic_fetch_sub(&inside, 1);
-}
 
 static void locked_section(struct qs_node *n)
 {

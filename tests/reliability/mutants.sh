@@ -150,19 +150,7 @@ for f in $files; do
 					$0 = out $0
 				}
 				{ print }' "$work/orig.c" > "$path"
-			# shellcheck disable=SC2086
-			if ! build; then
-				result=invalid how="does not compile"
-			elif run_tests $locks; then
-				result=survived how="-"
-			else
-				result=caught
-				how=$(grep -hEm1 "WARNING: ThreadSanitizer|FAIL|^not ok" "$work/tsan.out" "$work/validate.out" "$work/white.out" 2>/dev/null |
-					sed 's/^ *//; s/ (pid=[0-9]*)//; s/|/\\|/g' | cut -c1-90)
-				[ -n "$how" ] || how="test exited non-zero (timeout or crash)"
-			fi
-			echo "| $f:$line | $order | $(echo $locks | tr ' ' ',') | $result | $how |" >> "$table"
-			echo "mutants: $f:$line $order -> $result"
+			try_mutant "$f:$line" "$order"
 			cp "$work/orig.c" "$path"
 			k=$((k + 1))
 		done
