@@ -43,6 +43,7 @@ struct post_opts {
 	const char *user_out; /* -o, or NULL */
 	const char *folded;   /* --folded, or NULL */
 	struct staged_dir *html; /* --html, begun; NULL without */
+	const char *pprof;    /* --pprof, or NULL */
 	int top;
 	bool quiet;
 };
@@ -67,5 +68,11 @@ struct profile_set {
 };
 /* Writes the page (an atomic_write_file writer; arg: struct profile_set). */
 int profile_write_html(FILE *f, void *arg);
+
+/* --pprof: false when contend was built without zlib. */
+bool profile_pprof_available(void);
+/* Writes the gzipped profile.proto (an atomic_write_file writer; arg:
+ * struct profile_set). profile_pprof.c. */
+int profile_write_pprof(FILE *f, void *arg);
 
 #endif

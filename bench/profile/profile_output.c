@@ -241,6 +241,14 @@ int profile_post_process(const char *dir, const struct post_opts *po)
 			rc = 1;
 		}
 	}
+	if (po->pprof != NULL) {
+		struct profile_set ps = { profs, n, po->top };
+		char err[PATH_MAX + 128];
+		if (atomic_write_file(po->pprof, profile_write_pprof, &ps, err, sizeof(err)) != 0) {
+			cli_error("--pprof: %s", err);
+			rc = 1;
+		}
+	}
 	if (po->html != NULL) {
 		struct profile_set hc = { profs, n, po->top };
 		char path[PATH_MAX + 32], err[PATH_MAX + 128];

@@ -24,6 +24,7 @@ tests_preload_preload_sites_SOURCES = tests/preload/preload_sites.c tests/preloa
 tests_preload_preload_sites_CFLAGS = $(AM_CFLAGS) -g
 PRELOAD_TESTS = tests/preload/profile.sh tests/preload/profile_locks.sh \
 	tests/preload/profile_tmpfiles.sh tests/preload/profile_errors.sh \
-	tests/preload/profile_sites.sh tests/preload/profile_html.sh
+	tests/preload/profile_sites.sh tests/preload/profile_html.sh \
+	tests/preload/profile_pprof.sh
 TESTS += $(PRELOAD_TESTS)
 EXTRA_DIST += $(PRELOAD_TESTS)
