@@ -219,8 +219,11 @@ int profile_post_process(const char *dir, const struct post_opts *po)
 		}
 	for (size_t i = 0; i < n; i++) {
 		profile_symbolise(profs[i], sym);
-		if (!po->quiet)
+		profile_symbolise_order(profs[i], sym);
+		if (!po->quiet) {
 			print_sites(profs[i], po->top, stderr);
+			profile_print_order(profs[i], stderr);
+		}
 		if (po->user_out != NULL) {
 			char path[PATH_MAX + 64], err[PATH_MAX + 128];
 			if (snprintf(path, sizeof(path), "%s%s", po->user_out, names[i]) >=
