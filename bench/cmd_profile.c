@@ -39,7 +39,7 @@
 
 static const char profile_usage[] =
 	"Usage: contend profile [--lock NAME] [-o FILE] [--folded FILE] [--html DIR] [--top N]\n"
-	"                       [--frames N] -- CMD [ARGS...]\n"
+	"                       [--pprof FILE] [--frames N] -- CMD [ARGS...]\n"
 	"       contend profile --compare-locks LIST [-o FILE] -- CMD [ARGS...]\n\n"
 	"Run CMD with contend's LD_PRELOAD library, which profiles every pthread mutex\n"
 	"of the program: acquisitions, contended acquisitions, owner changes, wait and\n"
@@ -58,6 +58,8 @@ static const char profile_usage[] =
 	"                        for flamegraph.pl, inferno or speedscope\n"
 	"  --html DIR            write DIR/index.html: the top locks and a flame\n"
 	"                        graph of the wait stacks (inline SVG, offline)\n"
+	"  --pprof FILE          write the wait stacks as a gzipped pprof\n"
+	"                        profile.proto (contentions, wait and hold ns)\n"
 	"  --top N               rows in the stderr table (default 10)\n"
 	"  --frames N            frames kept per call stack, 0-16 (default 6; 0: no\n"
 	"                        stacks, the cheapest contended path)\n"
@@ -257,11 +259,12 @@ int cmd_profile(int argc, char **argv)
 		{ "compare-locks", required_argument, NULL, 'c' },
 		{ "folded", required_argument, NULL, 'F' },
 		{ "html", required_argument, NULL, 'H' },
+		{ "pprof", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run_opts o = { .top = 10, .frames = 6 };
-	const char *compare = NULL, *folded = NULL, *html = NULL;
+	const char *compare = NULL, *folded = NULL, *html = NULL, *pprof = NULL;
 	char lib[PATH_MAX];
 	int c;
 
@@ -287,6 +290,7 @@ int cmd_profile(int argc, char **argv)
 		case 'c': compare = optarg; break;
 		case 'F': folded = optarg; break;
 		case 'H': html = optarg; break;
+		case 'P': pprof = optarg; break;
 		case 'h': fputs(profile_usage, stdout); return 0;
 		default:
 			return cli_bad_option(c, argv);
@@ -306,9 +310,9 @@ int cmd_profile(int argc, char **argv)
 	}
 	if (o.out != NULL && check_output("-o", o.out) != 0)
 		return EXIT_USAGE;
-	if ((folded != NULL || html != NULL) && compare != NULL) {
+	if ((folded != NULL || html != NULL || pprof != NULL) && compare != NULL) {
 		cli_usage_error("%s and --compare-locks exclude each other",
-				folded ? "--folded" : "--html");
+				folded ? "--folded" : html ? "--html" : "--pprof");
 		return EXIT_USAGE;
 	}
 	if (html != NULL && *html == '\0') {
@@ -316,6 +320,13 @@ int cmd_profile(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (folded != NULL && check_output("--folded", folded) != 0)
+		return EXIT_USAGE;
+	if (pprof != NULL && !profile_pprof_available()) {
+		cli_usage_error("--pprof: this contend was built without zlib (install "
+				"zlib1g-dev and run ./configure again)");
+		return EXIT_USAGE;
+	}
+	if (pprof != NULL && check_output("--pprof", pprof) != 0)
 		return EXIT_USAGE;
 	int bad = profile_check_program(argv[optind]);
 	if (bad != 0)
@@ -344,7 +355,8 @@ int cmd_profile(int argc, char **argv)
 	if (d == NULL)
 		return 1;
 	snprintf(lib_out, sizeof(lib_out), "%s/profile.json", d);
-	struct post_opts po = { .user_out = o.out, .folded = folded, .top = o.top };
+	struct post_opts po = { .user_out = o.out, .folded = folded, .pprof = pprof,
+				.top = o.top };
 	/* --html: the directory is staged beside its target now, so that a
 	 * target we may not replace is refused before the program runs. */
 	struct staged_dir sd;

@@ -10,7 +10,7 @@ contend_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(JANSSON_CFLAGS) $(DW_CFLAGS)
 # The wings, top first, so that each static library finds what it uses below.
 BENCH_LIBS = libbench_report.a libbench_plot.a libbench_analysis.a \
 	libbench_results.a libbench_profile.a libbench_util.a
-contend_LDADD = $(BENCH_LIBS) $(HARNESS_LIBS) $(DW_LIBS)
+contend_LDADD = $(BENCH_LIBS) $(HARNESS_LIBS) $(DW_LIBS) $(Z_LIBS)
 
 # Fixtures: hand-made sweeps of schema version 1 (two machines, one failed
 # point, null latency and cv, noisy and probe-moved points), a pair with known

@@ -124,6 +124,7 @@ static inline __attribute__((always_inline)) void acquired(struct mutex_rec *r, 
 		max_h(&r->wait_max_ns, wait_ns);
 	}
 	int64_t held = took_over(r);
+	order_push(r);
 	if (unlikely(acq % PRELOAD_HOLD_SAMPLE == 1) && held == 0)
 		atomic_store_explicit(&r->hold_start_ns, preload_now_ns(),
 				      memory_order_relaxed);
@@ -140,10 +141,12 @@ void rec_cond_reacquired(struct mutex_rec *r)
 	 * not an acquisition the program asked for. */
 	add_h(&r->cond_waits, 1);
 	took_over(r);
+	order_push(r);
 }
 
 void rec_releasing(struct mutex_rec *r)
 {
+	order_release(r);
 	int64_t held = atomic_load_explicit(&r->held, memory_order_relaxed);
 	atomic_store_explicit(&r->held, held - 1, memory_order_relaxed);
 	uint64_t start = atomic_load_explicit(&r->hold_start_ns, memory_order_relaxed);
@@ -228,6 +231,26 @@ static __attribute__((noinline)) int lock_contended(pthread_mutex_t *m, struct m
 	return rc;
 }
 
+/* A blocking lock while this thread holds other mutexes: the same, and
+ * the edges held -> r of the lock-order graph (order.c). */
+static __attribute__((noinline)) int lock_nested(pthread_mutex_t *m, struct mutex_rec *r)
+{
+	order_prepare(r);
+	int rc;
+	if (atomic_load_explicit(&r->substituted, memory_order_relaxed)) {
+		rc = subst_lock(r);
+	} else {
+		rc = real.mutex_trylock(m);
+		if (got_it(rc))
+			acquired(r, false, 0);
+		else
+			rc = lock_contended(m, r);
+	}
+	if (got_it(rc))
+		order_edges_add(r);
+	return rc;
+}
+
 static inline __attribute__((always_inline)) int do_mutex_lock(pthread_mutex_t *m)
 {
 	if (unlikely(!ready()))
@@ -235,6 +258,9 @@ static inline __attribute__((always_inline)) int do_mutex_lock(pthread_mutex_t *
 	struct mutex_rec *r = rec_of(m);
 	if (unlikely(r == NULL))
 		return real.mutex_lock(m);
+	/* Lock order: a thread that holds no mutex pays this load only. */
+	if (unlikely(order_self.n != 0))
+		return lock_nested(m, r);
 	if (atomic_load_explicit(&r->substituted, memory_order_relaxed))
 		return subst_lock(r);
 	int rc = real.mutex_trylock(m);
@@ -272,11 +298,20 @@ static int timed(pthread_mutex_t *m, clockid_t clk, const struct timespec *absti
 	if (unlikely(r == NULL))
 		return clock_given ? real.mutex_clocklock(m, clk, abstime) :
 			real.mutex_timedlock(m, abstime);
-	if (atomic_load_explicit(&r->substituted, memory_order_relaxed))
-		return subst_timedlock(r, clk, abstime);
+	bool nested = order_self.n != 0;
+	if (nested)
+		order_prepare(r);
+	if (atomic_load_explicit(&r->substituted, memory_order_relaxed)) {
+		int src = subst_timedlock(r, clk, abstime);
+		if (nested && got_it(src))
+			order_edges_add(r);
+		return src;
+	}
 	int rc = real.mutex_trylock(m);
 	if (got_it(rc)) {
 		acquired(r, false, 0);
+		if (nested)
+			order_edges_add(r);
 		return rc;
 	}
 	struct stack st;
@@ -288,6 +323,8 @@ static int timed(pthread_mutex_t *m, clockid_t clk, const struct timespec *absti
 		uint64_t w = preload_now_ns() - t0;
 		acquired(r, true, w);
 		rec_wait(r, &st, WAIT_LOCK, w);
+		if (nested)
+			order_edges_add(r);
 	} else if (rc == ETIMEDOUT)
 		atomic_fetch_add_explicit(&r->timeouts, 1, memory_order_relaxed);
 	return rc;

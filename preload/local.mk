@@ -4,7 +4,7 @@
 pkglib_LTLIBRARIES += preload/libcontend-preload.la
 preload_libcontend_preload_la_SOURCES = preload/preload.h preload/table.c \
 	preload/init.c preload/interpose.c preload/record.c preload/subst.c \
-	preload/report.c preload/more.c
+	preload/report.c preload/more.c preload/order.c
 # Hidden by default: the library exports only the functions it interposes.
 preload_libcontend_preload_la_CPPFLAGS = $(PRELOAD_CPPFLAGS)
 preload_libcontend_preload_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden

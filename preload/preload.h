@@ -169,6 +169,10 @@ struct mutex_rec {
 	uint32_t lock_fork_gen; /* subst_fork_gen when lock was initialised */
 	_Atomic(pthread_mutex_t *) cond_mutex;
 	_Atomic uint64_t cond_seq; /* REC_COND: signals so far, under cond_mutex */
+
+	/* The lock-order graph's name for this record (order.c): unique,
+	 * from 1, set before the record is published. */
+	uint32_t lo_id;
 } __attribute__((aligned(LOCK_CACHELINE)));
 
 /* init.c: configuration, fixed by preload_init() (from the environment). */
@@ -307,6 +311,52 @@ void rec_wait(struct mutex_rec *r, const struct stack *st, int kind, uint64_t wa
 /* For locks with several holders (rwlock readers, semaphores): the counts
  * of rec_acquired, by atomic adds; read: also counted as the read side's. */
 void rec_acquired_shared(struct mutex_rec *r, bool contended, uint64_t wait_ns, bool read);
+
+/* order.c: the lock-order graph. */
+#define ORDER_HELD 16      /* nested holds kept per thread */
+#define ORDER_EDGE_BITS 12
+#define ORDER_EDGES (1u << ORDER_EDGE_BITS)
+struct order_thread {
+	int n;                /* mutexes held now (may exceed ORDER_HELD) */
+	bool have_stack;      /* order_prepare() took stack */
+	struct mutex_rec *held[ORDER_HELD];
+	struct stack stack;
+};
+/* An edge from -> to: `to` was acquired (blocking) while `from` was held.
+ * key (from's lo_id << 32 | to's) is claimed once by CAS; from, to and the
+ * frames (of the first such acquisition, innermost first) are published by
+ * the RELEASE store of ready. */
+struct order_edge {
+	_Atomic uint64_t key;
+	_Atomic int ready;
+	int nframes;
+	struct mutex_rec *from, *to;
+	void *frames[PRELOAD_MAX_FRAMES];
+};
+extern PRELOAD_TLS struct order_thread order_self;
+extern struct order_edge order_edges[ORDER_EDGES];
+extern _Atomic uint64_t order_edges_dropped; /* edges the table had no room for */
+extern _Atomic uint32_t order_next_id;
+void order_prepare(struct mutex_rec *r);
+void order_edges_add(struct mutex_rec *r);
+void order_pop(struct mutex_rec *r);
+/* r acquired by this thread: into the held set (plain TLS stores). */
+static inline void order_push(struct mutex_rec *r)
+{
+	struct order_thread *t = &order_self;
+	if (__builtin_expect(t->n < ORDER_HELD, 1))
+		t->held[t->n] = r;
+	t->n++;
+}
+/* r released: the common case (innermost) inline, the rest in order.c. */
+static inline void order_release(struct mutex_rec *r)
+{
+	struct order_thread *t = &order_self;
+	if (__builtin_expect(t->n > 0 && t->n <= ORDER_HELD && t->held[t->n - 1] == r, 1))
+		t->n--;
+	else if (t->n > 0)
+		order_pop(r);
+}
 
 /* subst.c */
 /* Gives a new record of kind `kind` our lock, when the mode and kind allow. */

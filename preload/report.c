@@ -385,6 +385,114 @@ static void out_waits(struct out *o, struct mutex_rec *r)
 	out_str(o, "]");
 }
 
+/* The lock-order graph (order.c): how many edges, and its cycles, each the
+ * edges around it with the stack of each edge's first occurrence. A cycle
+ * u -> v -> ... -> u is found from its edge leaving its smallest node u, by
+ * a breadth-first search from v back to u (the shortest way round), so
+ * each is reported once. */
+#define ORDER_MAX_CYCLES 32
+static int edge_cmp(const void *a, const void *b)
+{
+	const struct order_edge *x = *(struct order_edge *const *)a;
+	const struct order_edge *y = *(struct order_edge *const *)b;
+	return x->from->lo_id < y->from->lo_id ? -1 : x->from->lo_id > y->from->lo_id;
+}
+
+static void out_lock_order(struct out *o)
+{
+	struct order_edge **e = NULL;
+	size_t ne = 0, ncyc = 0;
+	uint32_t maxid = atomic_load_explicit(&order_next_id, memory_order_relaxed) + 1;
+	size_t ebytes = sizeof(*e) * ORDER_EDGES;
+	size_t nbytes = sizeof(uint32_t) * 2 * (size_t)maxid;
+	size_t qbytes = sizeof(uint32_t) * ORDER_EDGES;
+	uint32_t *first = NULL, *parent = NULL, *queue = NULL;
+
+	e = mmap(NULL, ebytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	first = mmap(NULL, nbytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	queue = mmap(NULL, qbytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (e == MAP_FAILED || first == MAP_FAILED || queue == MAP_FAILED) {
+		out_str(o, "  \"lock_order\": null,\n");
+		goto done;
+	}
+	for (size_t i = 0; i < ORDER_EDGES; i++)
+		/* ACQUIRE: pairs with the RELEASE of ready in order_edges_add(). */
+		if (atomic_load_explicit(&order_edges[i].ready, memory_order_acquire))
+			e[ne++] = &order_edges[i];
+	qsort(e, ne, sizeof(*e), edge_cmp);
+	/* first[id]: index + 1 of id's first outgoing edge; parent[id]: index
+	 * + 1 of the edge the search reached id by. */
+	parent = first + maxid;
+	for (size_t i = ne; i-- > 0;)
+		if (e[i]->from->lo_id < maxid)
+			first[e[i]->from->lo_id] = (uint32_t)i + 1;
+	out_fmt(o, "  \"lock_order\": {\"edges\": %zu, \"edges_dropped\": %llu, \"cycles\": [",
+		ne, (unsigned long long)atomic_load_explicit(&order_edges_dropped,
+							     memory_order_relaxed));
+	for (size_t s = 0; s < ne && ncyc < ORDER_MAX_CYCLES; s++) {
+		uint32_t u = e[s]->from->lo_id, v = e[s]->to->lo_id;
+		if (u >= maxid || v >= maxid || v < u)
+			continue; /* u must be the cycle's smallest node */
+		memset(parent, 0, sizeof(uint32_t) * maxid);
+		size_t qh = 0, qt = 0;
+		queue[qt++] = v;
+		parent[v] = (uint32_t)s + 1;
+		bool found = false;
+		while (qh < qt && !found) {
+			uint32_t x = queue[qh++];
+			for (uint32_t k = first[x]; k != 0 && k <= ne && e[k - 1]->from->lo_id == x; k++) {
+				uint32_t y = e[k - 1]->to->lo_id;
+				if (y >= maxid || y < u || parent[y] != 0)
+					continue;
+				parent[y] = k;
+				if (y == u) {
+					found = true;
+					break;
+				}
+				if (qt < ORDER_EDGES)
+					queue[qt++] = y;
+			}
+		}
+		if (!found)
+			continue;
+		/* The edges round, walked back from u: reversed into queue. */
+		size_t len = 0;
+		for (uint32_t x = u;;) {
+			uint32_t k = parent[x];
+			queue[len++] = k - 1;
+			if (k - 1 == s)
+				break;
+			x = e[k - 1]->from->lo_id;
+		}
+		out_str(o, ncyc ? ",\n    " : "\n    ");
+		out_str(o, "{\"mutexes\": [");
+		for (size_t i = len; i-- > 0;)
+			out_fmt(o, "%s\"%p\"", i + 1 < len ? ", " : "", e[queue[i]]->from->addr);
+		out_str(o, "], \"edges\": [");
+		for (size_t i = len; i-- > 0;) {
+			struct order_edge *x = e[queue[i]];
+			out_fmt(o, "%s{\"from\": \"%p\", \"to\": \"%p\", \"frames\": [",
+				i + 1 < len ? ", " : "", x->from->addr, x->to->addr);
+			for (int f = 0; f < x->nframes; f++) {
+				if (f)
+					out_str(o, ", ");
+				out_frame_raw(o, x->frames[f]);
+			}
+			out_str(o, "]}");
+		}
+		out_str(o, "]}");
+		ncyc++;
+	}
+	out_str(o, ncyc ? "\n  ]},\n" : "]},\n");
+done:
+	if (e != MAP_FAILED && e != NULL)
+		munmap(e, ebytes);
+	if (first != MAP_FAILED && first != NULL)
+		munmap(first, nbytes);
+	if (queue != MAP_FAILED && queue != NULL)
+		munmap(queue, qbytes);
+}
+
 static const char *impl_name(struct mutex_rec *r)
 {
 	return atomic_load_explicit(&r->substituted, memory_order_relaxed) ?
@@ -497,7 +605,7 @@ static void write_json(const char *path, struct mutex_rec **v, size_t n,
 	}
 	fchmod(fd, 0644); /* mkostemp makes it 0600; a profile is not secret */
 	struct out o = { .fd = fd };
-	out_str(&o, "{\n  \"schema\": \"contend-profile/2\",\n");
+	out_str(&o, "{\n  \"schema\": \"contend-profile/3\",\n");
 	out_fmt(&o, "  \"pid\": %ld,\n  \"program\": ", (long)getpid());
 	out_json_str(&o, exe_path);
 	out_fmt(&o, ",\n  \"main_process\": %s,\n", preload_cfg.is_main ? "true" : "false");
@@ -519,6 +627,7 @@ static void write_json(const char *path, struct mutex_rec **v, size_t n,
 		out_fmt(&o, "%llu},\n", (unsigned long long)t->cond_retake_ns);
 	else
 		out_str(&o, "null},\n");
+	out_lock_order(&o);
 	out_str(&o, "  \"mutexes\": [");
 	for (size_t i = 0; i < n; i++) {
 		struct mutex_rec *r = v[i];
@@ -707,5 +816,8 @@ void report_reset_child(void)
 	atomic_store_explicit(&report_done, 0, memory_order_relaxed);
 	atomic_store_explicit(&table_untracked, 0, memory_order_relaxed);
 	table_foreach(reset_one, NULL);
+	/* The parent's lock-order edges are the parent's. */
+	memset(order_edges, 0, sizeof(order_edges));
+	atomic_store_explicit(&order_edges_dropped, 0, memory_order_relaxed);
 	report_start_ns = preload_now_ns();
 }

@@ -118,6 +118,8 @@ struct mutex_rec *table_get(const void *addr, enum rec_kind kind_if_new)
 					goto untracked;
 				memset(mine, 0, sizeof(*mine));
 				mine->addr = addr;
+				mine->lo_id = atomic_fetch_add_explicit(&order_next_id, 1,
+									memory_order_relaxed) + 1;
 				atomic_init(&mine->kind, kind_if_new);
 				subst_setup(mine);
 			}

@@ -43,6 +43,7 @@ struct post_opts {
 	const char *user_out; /* -o, or NULL */
 	const char *folded;   /* --folded, or NULL */
 	struct staged_dir *html; /* --html, begun; NULL without */
+	const char *pprof;    /* --pprof, or NULL */
 	int top;
 	bool quiet;
 };
@@ -52,6 +53,13 @@ struct post_opts {
 int profile_post_process(const char *dir, const struct post_opts *po);
 /* Names for the frames of one process's profile. */
 void profile_symbolise(json_t *prof, struct symbolizer *sym);
+/* Names one frame (function, function_offset, file, line). */
+void profile_name_frame(json_t *frame, struct symbolizer *sym);
+/* The lock-order cycles (profile_order.c): their frames named, printed on
+ * stderr, drawn on the page. */
+void profile_symbolise_order(json_t *prof, struct symbolizer *sym);
+void profile_print_order(json_t *prof, FILE *out);
+void profile_html_order(FILE *f, json_t *prof);
 /* A frame in words; with_place false: the function name alone if known. */
 void profile_frame_label(json_t *frame, bool with_place, char *buf, size_t len);
 /* The call that waited, by wait-site kind: "pthread_mutex_lock", ... */
@@ -67,5 +75,11 @@ struct profile_set {
 };
 /* Writes the page (an atomic_write_file writer; arg: struct profile_set). */
 int profile_write_html(FILE *f, void *arg);
+
+/* --pprof: false when contend was built without zlib. */
+bool profile_pprof_available(void);
+/* Writes the gzipped profile.proto (an atomic_write_file writer; arg:
+ * struct profile_set). profile_pprof.c. */
+int profile_write_pprof(FILE *f, void *arg);
 
 #endif

@@ -19,9 +19,9 @@ const char *profile_base_of(const char *path)
 	return s ? s + 1 : path;
 }
 
-/* Adds function, function_offset, file and line to one frame of the
- * library's (object, build_id, offset). */
-static void symbolise_frame(json_t *frame, struct symbolizer *sym)
+/* Adds function, function_offset, file and line to one frame (the
+ * library recorded object, build_id and offset only). */
+void profile_name_frame(json_t *frame, struct symbolizer *sym)
 {
 	const char *obj = json_string_value(json_object_get(frame, "object"));
 	const char *bid = json_string_value(json_object_get(frame, "build_id"));
@@ -29,8 +29,8 @@ static void symbolise_frame(json_t *frame, struct symbolizer *sym)
 	struct sym_frame f;
 	symbolizer_lookup(sym, obj, bid, off ? strtoull(off, NULL, 16) : 0, &f);
 	json_object_set_new(frame, "function", f.function ? json_string(f.function) : json_null());
-	json_object_set_new(frame, "function_offset", f.function ?
-			    json_integer((json_int_t)f.function_offset) : json_null());
+	json_object_set_new(frame, "function_offset",
+			    f.function ? json_integer((json_int_t)f.function_offset) : json_null());
 	json_object_set_new(frame, "file", f.file ? json_string(f.file) : json_null());
 	json_object_set_new(frame, "line", f.file ? json_integer(f.line) : json_null());
 	if (f.build_id_mismatch)
@@ -49,10 +49,10 @@ void profile_symbolise(json_t *prof, struct symbolizer *sym)
 	json_object_set_new(prof, "symbols", json_string(sym ? symbolizer_kind() : "none"));
 	json_array_foreach(json_object_get(prof, "mutexes"), i, m) {
 		json_array_foreach(json_object_get(m, "site_frames"), k, frame)
-			symbolise_frame(frame, sym);
+			profile_name_frame(frame, sym);
 		json_array_foreach(json_object_get(m, "wait_sites"), j, site) {
 			json_array_foreach(json_object_get(site, "frames"), k, frame)
-				symbolise_frame(frame, sym);
+				profile_name_frame(frame, sym);
 		}
 	}
 }

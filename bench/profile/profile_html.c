@@ -206,6 +206,7 @@ int profile_write_html(FILE *f, void *arg)
 			fputs("</td></tr>\n", f);
 		}
 		fputs("</table>\n", f);
+		profile_html_order(f, p);
 		flame_add_profile(&root, p);
 	}
 	int depth = flame_depth(&root);

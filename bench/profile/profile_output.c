@@ -254,9 +254,11 @@ int profile_post_process(const char *dir, const struct post_opts *po)
 		}
 	for (size_t i = 0; i < n; i++) {
 		profile_symbolise(profs[i], sym);
+		profile_symbolise_order(profs[i], sym);
 		if (!po->quiet) {
 			print_first_sites(profs[i], po->top, stderr);
 			print_sites(profs[i], po->top, stderr);
+			profile_print_order(profs[i], stderr);
 		}
 		if (po->user_out != NULL) {
 			char path[PATH_MAX + 64], err[PATH_MAX + 128];
@@ -275,6 +277,14 @@ int profile_post_process(const char *dir, const struct post_opts *po)
 		char err[PATH_MAX + 128];
 		if (atomic_write_file(po->folded, write_folded, &fc, err, sizeof(err)) != 0) {
 			cli_error("%s", err);
+			rc = 1;
+		}
+	}
+	if (po->pprof != NULL) {
+		struct profile_set ps = { profs, n, po->top };
+		char err[PATH_MAX + 128];
+		if (atomic_write_file(po->pprof, profile_write_pprof, &ps, err, sizeof(err)) != 0) {
+			cli_error("--pprof: %s", err);
 			rc = 1;
 		}
 	}

@@ -24,8 +24,13 @@ tests_preload_preload_soak_LDFLAGS = -export-dynamic
 # -g whatever CFLAGS say: the wait-site tests check function and file:line.
 tests_preload_preload_sites_SOURCES = tests/preload/preload_sites.c tests/preload/preload_common.h
 tests_preload_preload_sites_CFLAGS = $(AM_CFLAGS) -g
+# Lock orders for the lock-order graph (profile_order.sh); -g for file:line.
+check_PROGRAMS += tests/preload/preload_order
+tests_preload_preload_order_SOURCES = tests/preload/preload_order.c tests/preload/preload_common.h
+tests_preload_preload_order_CFLAGS = $(AM_CFLAGS) -g
 PRELOAD_TESTS = tests/preload/profile.sh tests/preload/profile_locks.sh \
 	tests/preload/profile_tmpfiles.sh tests/preload/profile_errors.sh \
-	tests/preload/profile_sites.sh tests/preload/profile_html.sh tests/preload/profile_soak.sh
+	tests/preload/profile_sites.sh tests/preload/profile_html.sh tests/preload/profile_soak.sh \
+	tests/preload/profile_pprof.sh tests/preload/profile_order.sh
 TESTS += $(PRELOAD_TESTS)
 EXTRA_DIST += $(PRELOAD_TESTS)

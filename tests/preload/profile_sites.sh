@@ -84,7 +84,7 @@ expect "histogram count = contended" "$(jq '.mutexes[0].contended' "$d/split.jso
 	"$(jq '[.mutexes[0].wait_histogram[].count] | add' "$d/split.json")"
 expect "folded lines" 2 "$(wc -l <"$d/split.folded")"
 expect "profile mode: cond_retake_wait_ns" null "$(jq '.totals.cond_retake_wait_ns' "$d/split.json")"
-expect "schema" contend-profile/2 "$(jq -r .schema "$d/split.json")"
+expect "schema" contend-profile/3 "$(jq -r .schema "$d/split.json")"
 
 tap_case "two sites, one mutex"
 # -- the re-take after a condition wait, with our locks -----------------------
