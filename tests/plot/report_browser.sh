@@ -92,6 +92,16 @@ grep -q 'data-shown="2"' "$T/filter.html" || fail "filter mcs, 8 threads: $(grep
 ok "a click on a header sorts the table both ways; lock and threads filter it"
 
 run_browser "file://$T/report/index.html" --window-size=1280,2400 --screenshot="$T/shot.png" >/dev/null
+# Once in CI (make -j2 check beside the oversubscribed lock tests) Chromium's
+# zygote process exited a second after start ("Socket closed prematurely",
+# no page or console error) and no screenshot was written; not seen in 5
+# reruns. That is the browser failing, not the page: such a run is tried
+# once more, and a second failure, or any other, still fails.
+if [ ! -s "$T/shot.png" ] && grep -q 'zygote.*Socket closed prematurely' "$T/console"; then
+	echo "# Chromium's zygote exited before the screenshot ($(grep -c zygote "$T/console") lines): one more try"
+	: >"$T/console"
+	run_browser "file://$T/report/index.html" --window-size=1280,2400 --screenshot="$T/shot.png" >/dev/null
+fi
 if [ ! -s "$T/shot.png" ]; then
 	fail "no screenshot ($(tail -3 "$T/console"))"
 	ok "screenshot taken"
